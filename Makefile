@@ -1,0 +1,128 @@
+# csmreport - build, test, demo, bench.
+#
+#   make            build build/csmreport (and build/fleetgen)
+#   make demo       install missing Debian packages, build, import samples/, run the main job
+#   make test       install missing Debian packages, build, run every test
+#   make bench      benchmarks (a report, not a timed test)
+#   make sanitize   ASan + UBSan build running the tests
+#   make valgrind   the unit tests and a sample import under valgrind
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+# V=1 shows the commands.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+PKGS     = sqlite3 libxml-2.0 cairo pangocairo xlsxwriter
+VERSION  = 0.1.0
+
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-unused-parameter
+OPT     ?= -O2 -g
+ifeq ($(CI),true)
+WERROR   = -Werror
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(WERROR) $(OPT) \
+             -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) -DCR_VERSION='"$(VERSION)"' \
+             -DCR_DATADIR='"$(PREFIX)/share/csmreport"' $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS      = $(PKG_LIBS) -lm -lpthread
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+EMBED    := $(wildcard src/sql/*.sql src/xsd/*.xsd templates/*.xsd)
+EMBED_C  := $(BUILD)/gen/embedded.c
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo test check-tests bench sanitize valgrind install clean fuzz
+
+all: $(BUILD)/csmreport $(BUILD)/fleetgen
+
+deps:
+	$(Q).ci/install-deps
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/csmreport/*.h) | $(BUILD)/gen/embedded.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/embed: src/tools/embed.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -O2 -Wall -o $@ $<
+
+$(BUILD)/gen/embedded.h $(EMBED_C): $(BUILD)/embed $(wildcard $(EMBED))
+	@mkdir -p $(BUILD)/gen
+	@$(if $(Q),echo "  EMBED   $(words $(wildcard $(EMBED))) files")
+	$(Q)$(BUILD)/embed $(BUILD)/gen/embedded.h $(EMBED_C) $(wildcard $(EMBED))
+
+$(BUILD)/obj/embedded.o: $(EMBED_C)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcsmreport.a: $(LIB_OBJ) $(BUILD)/obj/embedded.o
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/csmreport: $(BUILD)/obj/main.o $(BUILD)/libcsmreport.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/obj/main.o: src/main.c $(wildcard include/csmreport/*.h) | $(BUILD)/gen/embedded.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fleetgen: src/tools/fleetgen.c $(BUILD)/libcsmreport.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libcsmreport.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
+
+# The README's two commands: each does every set-up step on a fresh machine.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/demo.sh $(BUILD)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
+	$(Q)tests/run.sh $(BUILD)
+
+# Tests only, without the package check (for sanitize/valgrind builds).
+check-tests: all $(UNIT_BIN)
+	$(Q)tests/run.sh $(BUILD)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all OPT='-O2 -g -DNDEBUG'
+	$(Q)tests/bench/run.sh $(BUILD)
+
+sanitize: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-san \
+	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
+	    LDFLAGS='-fsanitize=address,undefined' check-tests
+
+valgrind: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
+	$(Q)tests/valgrind.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/csmreport/templates \
+	    $(DESTDIR)$(PREFIX)/share/csmreport/profiles $(DESTDIR)$(PREFIX)/share/csmreport/fonts
+	install -m 755 $(BUILD)/csmreport $(DESTDIR)$(PREFIX)/bin/csmreport
+	install -m 755 $(BUILD)/fleetgen $(DESTDIR)$(PREFIX)/bin/csmreport-fleetgen
+	install -m 644 $(wildcard templates/*) $(DESTDIR)$(PREFIX)/share/csmreport/templates/
+	install -m 644 $(wildcard samples/profiles/*.xml) $(DESTDIR)$(PREFIX)/share/csmreport/profiles/
+	$(if $(wildcard fonts/*),cp -R fonts/. $(DESTDIR)$(PREFIX)/share/csmreport/fonts/)
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,74 @@
+/* csv.h - strict RFC 4180 pull reader (SPEC sections 3 and 9).
+ *
+ * One record at a time, streaming from a file (bounded memory whatever the file
+ * size) or from memory. Accepts: quoted fields with separators, doubled quotes and
+ * line breaks; CRLF, LF and bare CR line ends (mixed too); a UTF-8 BOM; comma,
+ * semicolon or tab as separator (detected from the header row or given).
+ * Rejects, with the physical line and the 1-based character column of the
+ * offending byte: text after a closing quote (a space too), a quote inside an
+ * unquoted field, an unterminated quote, invalid UTF-8 (overlong forms,
+ * surrogates, stray continuation bytes, truncated sequences), NUL bytes, a UTF-16
+ * or UTF-32 byte-order mark, a field over CR_CSV_FIELD_MAX bytes, a record with
+ * more than CR_CSV_COLUMNS_MAX fields, and a record whose field count differs from
+ * the header's (ragged row; short and long reported apart).
+ * A completely empty line between records is skipped only at end of file; an
+ * empty file is an error ("file is empty").
+ */
+#ifndef CSMREPORT_CSV_H
+#define CSMREPORT_CSV_H
+
+#include <stddef.h>
+
+#include "csmreport/error.h"
+
+#define CR_CSV_FIELD_MAX (1024 * 1024)
+#define CR_CSV_COLUMNS_MAX 4096
+
+typedef struct cr_csv cr_csv;
+
+/* Opens path for reading. sep is ',', ';', '\t', or 0 to detect it from the
+ * header row (the one of the three that occurs most often outside quotes, comma
+ * on a tie). Returns NULL and fills err (EX_NOINPUT for a missing file, EX_IOERR
+ * otherwise). The caller frees with cr_csv_close. */
+cr_csv *cr_csv_open_file(const char *path, char sep, cr_error *err);
+
+/* Same over a buffer the caller keeps alive until cr_csv_close; name is used in
+ * error messages. */
+cr_csv *cr_csv_open_memory(const char *data, size_t len, const char *name, char sep,
+                           cr_error *err);
+
+void cr_csv_close(cr_csv *r);
+
+/* Reads the next record. Returns 1 when a record was read, 0 at end of input,
+ * -1 on error (err filled: EX_DATAERR with file, line and column; EX_IOERR for a
+ * read error). The first record is the header; its field count fixes the count
+ * every later record must have. After an error the reader cannot go on. */
+int cr_csv_next(cr_csv *r, cr_error *err);
+
+/* Fields of the current record: count, and the i-th as a NUL-terminated string
+ * (len without the NUL) valid until the next cr_csv_next. The BOM is never part
+ * of a field. */
+size_t cr_csv_count(const cr_csv *r);
+const char *cr_csv_field(const cr_csv *r, size_t i, size_t *len);
+
+/* Position of the current record (line of its first byte) and of its i-th field
+ * (line and 1-based character column where the field starts, its opening quote
+ * for a quoted field). */
+long cr_csv_record_line(const cr_csv *r);
+long cr_csv_field_line(const cr_csv *r, size_t i);
+long cr_csv_field_column(const cr_csv *r, size_t i);
+
+/* The separator in use (after detection), the byte offset read so far (for
+ * progress). */
+char cr_csv_separator(const cr_csv *r);
+unsigned long long cr_csv_offset(const cr_csv *r);
+
+/* Validates that s[0..len) is well-formed UTF-8 (no overlong forms, surrogates,
+ * values above U+10FFFF, NUL). Returns the offset of the first bad byte, or
+ * (size_t)-1 when all is well. */
+size_t cr_utf8_invalid_at(const char *s, size_t len);
+
+/* Number of code points in s[0..len) of valid UTF-8 (for column numbers). */
+size_t cr_utf8_length(const char *s, size_t len);
+
+#endif

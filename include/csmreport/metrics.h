@@ -1,0 +1,35 @@
+/* metrics.h - every number of SPEC section 5 for one account and one period.
+ *
+ * cr_metrics_compute builds the SPEC 5.8 JSON document; `metrics --format json`
+ * prints it, the text and CSV outputs and the report templates read it. One
+ * place computes each rule, so a number can never differ between outputs.
+ */
+#ifndef CSMREPORT_METRICS_H
+#define CSMREPORT_METRICS_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csmreport/error.h"
+#include "csmreport/json.h"
+#include "csmreport/period.h"
+
+typedef struct cr_metrics_options {
+    /* Escalation thresholds of the aging rule (SPEC 5.5), seconds, P1..P4;
+     * 0 takes the default (24 h, 72 h, 7 d, 14 d). */
+    int64_t escalation_seconds[4];
+} cr_metrics_options;
+
+/* Computes the document into *out (the caller frees it with cr_json_free).
+ * An unknown account is EX_DATAERR ("unknown account 'X'"). opt may be NULL.
+ * Thread-safe for distinct db connections. */
+int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *period,
+                       const cr_metrics_options *opt, cr_json **out, cr_error *err);
+
+/* A readable summary for a terminal. */
+int cr_metrics_write_text(const cr_json *doc, FILE *out);
+/* One row per metric row: section,key,subkey,value (RFC 4180, header row first). */
+int cr_metrics_write_csv(const cr_json *doc, FILE *out);
+
+#endif

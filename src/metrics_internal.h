@@ -1,0 +1,84 @@
+/* metrics_internal.h - what the metric sections share (not a public API).
+ *
+ * metrics.c loads the account and the period once into a cr_metrics_ctx and
+ * calls each section in turn; a section adds its key(s) to the root object.
+ * Sections: adoption (metrics_adoption.c), rma (metrics_rma.c), downtime
+ * (metrics_downtime.c), trueup + trueup_summary + billable (metrics_trueup.c),
+ * tickets (metrics_tickets.c), software (metrics_software.c), coverage
+ * (metrics_coverage.c).
+ */
+#ifndef CSMREPORT_METRICS_INTERNAL_H
+#define CSMREPORT_METRICS_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "csmreport/calendar.h"
+#include "csmreport/datetime.h"
+#include "csmreport/error.h"
+#include "csmreport/json.h"
+#include "csmreport/metrics.h"
+#include "csmreport/period.h"
+#include "csmreport/tz.h"
+
+#define CR_CATEGORY_COUNT 5
+extern const char *const cr_categories[CR_CATEGORY_COUNT]; /* headset video voice infrastructure unknown */
+
+typedef struct cr_account {
+    char *account_id, *account_name, *partner_id, *partner_name, *program;
+    cr_date term_start, term_end;
+    char *country, *region, *timezone, *locale, *currency, *csm_name, *csm_email;
+    int currency_digits;       /* ISO 4217 minor digits: EUR 2, JPY 0 */
+    bool opt_onsite, opt_four_hour, opt_frurad;
+    bool billable;             /* enterprise or partner_enterprise */
+} cr_account;
+
+/* Per category, the true-up walk's result at as-of (filled by the trueup section,
+ * read by the rma section for the installed base). */
+typedef struct cr_trueup_state {
+    bool has_contract;
+    int64_t agreed_now;        /* N after every true-up up to as-of */
+    int64_t rma_threshold_pct_micros;
+} cr_trueup_state;
+
+typedef struct cr_metrics_ctx {
+    sqlite3 *db;
+    cr_account account;
+    const cr_tz *tz;
+    cr_calendar *calendar;
+    cr_period period;
+    int64_t start_day, end_day;     /* day numbers of period.start / period.end */
+    int64_t start_utc, end_utc;     /* 00:00:00 of start .. 23:59:59 of end, local */
+    cr_metrics_options options;     /* defaults filled in */
+    cr_trueup_state trueup[CR_CATEGORY_COUNT];
+} cr_metrics_ctx;
+
+/* Month-m inventory (SPEC section 4): the latest snapshot of the account dated
+ * within year-month and not after as_of; else the latest earlier one (stale);
+ * returns false when there is none (before the first snapshot). date receives
+ * "YYYY-MM-DD". */
+bool cr_metrics_month_snapshot(const cr_metrics_ctx *ctx, int year, int month,
+                               cr_date as_of, char date[11], bool *stale, cr_error *err);
+
+/* Sections. Each returns 0 or a sysexits code with err filled. */
+int cr_metrics_adoption(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+int cr_metrics_rma(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+int cr_metrics_tickets(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+int cr_metrics_software(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+int cr_metrics_coverage(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+
+/* Shared helpers (metrics_util.c). */
+/* Median (mean of the two middle values for an even n) and p90 (nearest rank,
+ * the ceil(0.9 n)-th smallest) of v[0..n), which they sort; NAN when n is 0. */
+double cr_median(double *v, size_t n);
+double cr_p90(double *v, size_t n);
+/* Rounds a/b half away from zero (b > 0), exactly. */
+__extension__ typedef __int128 cr_int128;
+int64_t cr_div_round_half_away(cr_int128 a, cr_int128 b);
+/* A named query from the embedded src/sql/metrics.sql ("-- name: X" blocks). */
+const char *cr_metrics_sql(const char *name);
+
+#endif

@@ -1,0 +1,43 @@
+# lib.sh - shared helpers for the end-to-end tests (sourced, POSIX sh).
+# Each check prints "PASS name" or "FAIL name: why"; tests/run.sh tallies them.
+# $CSMREPORT is the binary, $TOP the checkout, $BUILD the build folder.
+set -u
+: "${CSMREPORT:=build/csmreport}" "${TOP:=.}"
+SHARED="$TOP/../shared"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/csmreport-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+PY=/usr/bin/python3
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+# check_eq NAME GOT WANT
+check_eq() {
+    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# check_contains NAME HAYSTACK NEEDLE
+check_contains() {
+    case "$2" in
+        *"$3"*) pass "$1" ;;
+        *) fail "$1" "'$3' not in: $(printf '%s' "$2" | head -c 600)" ;;
+    esac
+}
+
+# db_digest DB: a digest of the content of every data table (the import log
+# aside), rows in key order, so two databases with the same data compare equal.
+db_digest() {
+    for t in partners accounts contracts catalog firmware holidays devices tickets usage calls; do
+        echo "== $t"
+        sqlite3 -readonly "$1" "SELECT * FROM $t ORDER BY 1,2,3" 2>&1
+    done | md5sum | cut -d' ' -f1
+}
+
+# run_cr ARGS...: runs csmreport, stores stdout, stderr and the exit code in
+# $OUT, $ERR, $RC.
+run_cr() {
+    "$CSMREPORT" "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+}
