@@ -87,7 +87,7 @@ $(BUILD)/fleetgen: src/tools/fleetgen.c $(BUILD)/libcsmreport.a
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libcsmreport.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Isrc -Itests/unit -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
 
 # The README's two commands: each does every set-up step on a fresh machine.
 demo: deps

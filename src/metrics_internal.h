@@ -54,6 +54,13 @@ typedef struct cr_metrics_ctx {
     cr_trueup_state trueup[CR_CATEGORY_COUNT];
 } cr_metrics_ctx;
 
+/* Loads the account (EX_DATAERR "unknown account 'X'"), its time zone and
+ * calendar, and the period bounds into ctx; opt may be NULL (defaults).
+ * cr_metrics_ctx_free releases what init allocated (safe on a zeroed ctx). */
+int cr_metrics_ctx_init(cr_metrics_ctx *ctx, sqlite3 *db, const char *account_id,
+                        const cr_period *period, const cr_metrics_options *opt, cr_error *err);
+void cr_metrics_ctx_free(cr_metrics_ctx *ctx);
+
 /* Month-m inventory (SPEC section 4): the latest snapshot of the account dated
  * within year-month and not after as_of; else the latest earlier one (stale);
  * returns false when there is none (before the first snapshot). date receives
@@ -78,7 +85,9 @@ double cr_p90(double *v, size_t n);
 /* Rounds a/b half away from zero (b > 0), exactly. */
 __extension__ typedef __int128 cr_int128;
 int64_t cr_div_round_half_away(cr_int128 a, cr_int128 b);
-/* A named query from the embedded src/sql/metrics.sql ("-- name: X" blocks). */
+/* A named query: "adoption.active" is the "-- name: active" block of the
+ * embedded src/sql/metrics_adoption.sql (each section keeps its SQL in its own
+ * file). Returns NULL when absent. The text lives as long as the program. */
 const char *cr_metrics_sql(const char *name);
 
 #endif

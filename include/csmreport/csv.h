@@ -11,8 +11,10 @@
  * or UTF-32 byte-order mark, a field over CR_CSV_FIELD_MAX bytes, a record with
  * more than CR_CSV_COLUMNS_MAX fields, and a record whose field count differs from
  * the header's (ragged row; short and long reported apart).
- * A completely empty line between records is skipped only at end of file; an
- * empty file is an error ("file is empty").
+ * Blank lines at the end of the file are ignored; a blank line elsewhere is a
+ * record of one empty field (so a ragged row unless the header has one column).
+ * An empty file (nothing but a BOM or blank lines) is an error ("file is empty").
+ * Memory grows with the longest record, never with the file size.
  */
 #ifndef CSMREPORT_CSV_H
 #define CSMREPORT_CSV_H
@@ -29,11 +31,12 @@ typedef struct cr_csv cr_csv;
 /* Opens path for reading. sep is ',', ';', '\t', or 0 to detect it from the
  * header row (the one of the three that occurs most often outside quotes, comma
  * on a tie). Returns NULL and fills err (EX_NOINPUT for a missing file, EX_IOERR
- * otherwise). The caller frees with cr_csv_close. */
+ * otherwise, EX_USAGE for another sep). The caller frees with cr_csv_close. */
 cr_csv *cr_csv_open_file(const char *path, char sep, cr_error *err);
 
 /* Same over a buffer the caller keeps alive until cr_csv_close; name is used in
- * error messages. */
+ * error messages. The data is read through the reader's own bounded buffer, as
+ * a file is; the caller's buffer is never written. */
 cr_csv *cr_csv_open_memory(const char *data, size_t len, const char *name, char sep,
                            cr_error *err);
 
@@ -42,7 +45,11 @@ void cr_csv_close(cr_csv *r);
 /* Reads the next record. Returns 1 when a record was read, 0 at end of input,
  * -1 on error (err filled: EX_DATAERR with file, line and column; EX_IOERR for a
  * read error). The first record is the header; its field count fixes the count
- * every later record must have. After an error the reader cannot go on. */
+ * every later record must have. A ragged row ("row has 3 fields, header has 5",
+ * at the end of a short row or where the first extra field starts) is the one
+ * error the reader goes on after: its fields stay available until the next call,
+ * which reads the next record. After any other error every later call returns
+ * the same error. */
 int cr_csv_next(cr_csv *r, cr_error *err);
 
 /* Fields of the current record: count, and the i-th as a NUL-terminated string
@@ -64,8 +71,8 @@ char cr_csv_separator(const cr_csv *r);
 unsigned long long cr_csv_offset(const cr_csv *r);
 
 /* Validates that s[0..len) is well-formed UTF-8 (no overlong forms, surrogates,
- * values above U+10FFFF, NUL). Returns the offset of the first bad byte, or
- * (size_t)-1 when all is well. */
+ * values above U+10FFFF, truncated sequences, NUL). Returns the offset where the
+ * first ill-formed sequence (or NUL) starts, or (size_t)-1 when all is well. */
 size_t cr_utf8_invalid_at(const char *s, size_t len);
 
 /* Number of code points in s[0..len) of valid UTF-8 (for column numbers). */

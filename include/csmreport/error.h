@@ -29,7 +29,7 @@ void cr_error_clear(cr_error *err);
 int cr_error_set(cr_error *err, int code, const char *file, long line, long column,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int cr_error_setv(cr_error *err, int code, const char *file, long line, long column,
-                  const char *fmt, va_list ap);
+                  const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* Formats "FILE:LINE:COLUMN: message" (parts that are unknown left out) into buf. */
 void cr_error_format(const cr_error *err, char *buf, unsigned long size);

@@ -10,6 +10,9 @@
  *     <field name="priority" column="priority">
  *       <map from="1 - Critical" to="P1"/> ...         exact match after trimming
  *     </field>
+ *     <field name="status" column="connected" ignore-case="true" strict="true">
+ *       <map from="true" to="online"/> ...             TRUE, True, ... too
+ *     </field>
  *     <field name="account_id" constant="ACME"/>       (or --account)
  *     <keep highest="sys_mod_count"/>                  duplicates: highest wins, then last
  *   </profile>
@@ -34,6 +37,7 @@ typedef struct cr_profile_field {
     cr_profile_map *maps;
     size_t map_count;
     bool map_strict;  /* true: a value matching no map is an error; false: kept as is */
+    bool map_ignore_case; /* ignore-case="true": maps compare ASCII letters caselessly */
 } cr_profile_field;
 
 typedef struct cr_profile {
@@ -53,6 +57,10 @@ typedef struct cr_profile {
  * (unknown kind, a field name that is not a column of that kind, both or
  * neither of column/constant, a bad format directive). Free with cr_profile_free. */
 int cr_profile_load(const char *path, cr_profile **out, cr_error *err);
+/* Same from a buffer (tests, profiles built in memory); name is used in
+ * messages and kept as p->path. */
+int cr_profile_load_memory(const char *data, size_t len, const char *name, cr_profile **out,
+                           cr_error *err);
 void cr_profile_free(cr_profile *p);
 
 /* The field entry for a canonical column, or NULL. */

@@ -1,8 +1,11 @@
 -- csmreport store, schema version 1.
 --
 -- Conventions
--- * Natural keys of SPEC section 3 are PRIMARY KEYs (or UNIQUE), so an import is
---   an upsert and a re-import changes nothing.
+-- * Natural keys of SPEC section 3 are PRIMARY KEYs or UNIQUE, so an import is an
+--   upsert and a re-import changes nothing. Data tables are rowid tables: the
+--   importer gives every row it writes a rowid above the table's largest at the
+--   start of the file, which is how it tells a key repeated within one file from
+--   a key stored earlier, in constant memory (src/ingest.c).
 -- * An empty CSV value is stored as NULL.
 -- * Dates are TEXT 'YYYY-MM-DD'. Timestamps are kept as imported, in canonical
 --   text 'YYYY-MM-DDTHH:MM:SS' with a 'Z' or '+HH:MM' suffix only when the export
@@ -16,7 +19,7 @@
 --   every charge is exact integer arithmetic; views expose plain numbers.
 
 CREATE TABLE partners (
-    partner_id    TEXT PRIMARY KEY NOT NULL,
+    partner_id    TEXT NOT NULL UNIQUE,
     partner_name  TEXT NOT NULL,
     locale        TEXT,
     currency      TEXT,
@@ -24,7 +27,7 @@ CREATE TABLE partners (
 );
 
 CREATE TABLE accounts (
-    account_id    TEXT PRIMARY KEY NOT NULL,
+    account_id    TEXT NOT NULL UNIQUE,
     account_name  TEXT NOT NULL,
     partner_id    TEXT,
     partner_name  TEXT,
@@ -51,22 +54,22 @@ CREATE TABLE contracts (
     annual_unit_price_micros   INTEGER,
     trueup_pct_micros          INTEGER NOT NULL DEFAULT 5000000,
     rma_threshold_pct_micros   INTEGER NOT NULL DEFAULT 5000000,
-    PRIMARY KEY (account_id, category)
-) WITHOUT ROWID;
+    UNIQUE (account_id, category)
+);
 
 CREATE TABLE catalog (
-    model              TEXT PRIMARY KEY NOT NULL,
+    model              TEXT NOT NULL UNIQUE,
     category           TEXT NOT NULL CHECK (category IN ('headset', 'video', 'voice', 'infrastructure')),
     eos_date           TEXT,
     list_price_micros  INTEGER
-) WITHOUT ROWID;
+);
 
 CREATE TABLE firmware (
     model         TEXT NOT NULL,
     version       TEXT NOT NULL,
     release_date  TEXT NOT NULL,
-    PRIMARY KEY (model, version)
-) WITHOUT ROWID;
+    UNIQUE (model, version)
+);
 
 -- region '' = the whole country (the natural key needs a non-NULL value).
 CREATE TABLE holidays (
@@ -74,8 +77,8 @@ CREATE TABLE holidays (
     region   TEXT NOT NULL DEFAULT '',
     date     TEXT NOT NULL,
     name     TEXT,
-    PRIMARY KEY (country, region, date)
-) WITHOUT ROWID;
+    UNIQUE (country, region, date)
+);
 
 CREATE TABLE devices (
     account_id     TEXT NOT NULL,
@@ -88,12 +91,12 @@ CREATE TABLE devices (
     status         TEXT,
     last_seen      TEXT,
     last_seen_utc  INTEGER,
-    PRIMARY KEY (account_id, snapshot_date, serial)
-) WITHOUT ROWID;
+    UNIQUE (account_id, snapshot_date, serial)
+);
 CREATE INDEX devices_serial ON devices (serial, snapshot_date);
 
 CREATE TABLE tickets (
-    ticket_id         TEXT PRIMARY KEY NOT NULL,
+    ticket_id         TEXT NOT NULL UNIQUE,
     account_id        TEXT NOT NULL,
     site_id           TEXT,
     serial            TEXT,
@@ -131,8 +134,8 @@ CREATE TABLE usage (
     calls         INTEGER NOT NULL DEFAULT 0 CHECK (calls >= 0),
     call_minutes  INTEGER NOT NULL DEFAULT 0 CHECK (call_minutes >= 0),
     meetings      INTEGER NOT NULL DEFAULT 0 CHECK (meetings >= 0),
-    PRIMARY KEY (date, serial)
-) WITHOUT ROWID;
+    UNIQUE (date, serial)
+);
 CREATE INDEX usage_account_date ON usage (account_id, date, calls, call_minutes);
 
 -- Per-call records. local_date is the account-local day of start_time (derived,
@@ -148,8 +151,8 @@ CREATE TABLE calls (
     start_utc     INTEGER NOT NULL,
     end_utc       INTEGER NOT NULL,
     local_date    TEXT NOT NULL,
-    PRIMARY KEY (serial, start_time)
-) WITHOUT ROWID;
+    UNIQUE (serial, start_time)
+);
 CREATE INDEX calls_account_date ON calls (account_id, local_date);
 
 CREATE TABLE import_log (
@@ -162,6 +165,7 @@ CREATE TABLE import_log (
     rows_updated   INTEGER NOT NULL,
     rows_unchanged INTEGER NOT NULL,
     rows_rejected  INTEGER NOT NULL,
+    rows_superseded INTEGER NOT NULL DEFAULT 0, -- lost to a profile keep rule
     started_at     TEXT NOT NULL,
     finished_at    TEXT NOT NULL,
     seconds        REAL NOT NULL,

@@ -1,0 +1,30 @@
+/* check.h - the data-quality report of `csmreport check` (SPEC section 2).
+ *
+ * Every check is one named query of src/sql/check.sql returning one text line
+ * per finding (an unknown model, an account id with no account, a month without
+ * a snapshot, ...). A finding is not an error: the metrics still run, but they
+ * skip, default or mark what the finding names.
+ */
+#ifndef CSMREPORT_CHECK_H
+#define CSMREPORT_CHECK_H
+
+#include <sqlite3.h>
+
+#include "csmreport/error.h"
+#include "csmreport/json.h"
+
+/* Findings kept per check in the report; the count covers them all. */
+#define CR_CHECK_EXAMPLES 5
+
+/* Runs every check on db, in one read transaction (a consistent view while an
+ * import may be running), and returns a new document the caller frees with
+ * cr_json_free:
+ *   {"checks": [{"id", "title", "severity": "warning"|"info", "count",
+ *                "examples": [up to CR_CHECK_EXAMPLES strings]}, ...],
+ *    "problems": total count}
+ * Every check is listed, in a fixed order, also with count 0. "warning" means a
+ * metric is wrong or missing without the fix; "info" that a default applies.
+ * Returns NULL and fills err on failure. */
+cr_json *cr_check_run(sqlite3 *db, cr_error *err);
+
+#endif

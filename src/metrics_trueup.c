@@ -1,0 +1,355 @@
+/* metrics_trueup.c - the true-up section (SPEC 5.4): "trueup", "trueup_summary"
+ * and "billable".
+ *
+ * Per contract category, N starts at agreed_count and every month from the month
+ * of term_start through the month of as-of (never past the month of term_end) is
+ * checked against the month's inventory: an increase of trueup_pct or more
+ * triggers a true-up, charged pro rata to the end of the term, and N becomes the
+ * new count. Every comparison and every charge is exact integer arithmetic on
+ * micro-units (money) and micro-percent (percentages). The state at as-of is
+ * left in ctx->trueup for the rma section's installed base.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csmreport/db.h"
+#include "metrics_internal.h"
+
+#define MICRO 1000000
+
+typedef struct contract_line {
+    char category[16];
+    int64_t agreed;
+    bool has_price;
+    int64_t price_micros;      /* annual unit price, currency micro-units */
+    int64_t pct_micros;        /* trueup_pct, micro-percent */
+    int64_t rma_pct_micros;
+} contract_line;
+
+/* One month of the walk: its inventory snapshot, shared by every category. */
+typedef struct walk_month {
+    int year, month;
+    bool has_snapshot, stale;
+    char snapshot[11];
+    char month_end[11];
+} walk_month;
+
+/* One category's running totals. */
+typedef struct walk_total {
+    int64_t n;                 /* agreed count in effect */
+    bool has_actual;
+    int64_t actual;            /* M of the last month walked */
+    int64_t events, added;
+    int64_t charge_minor;
+    bool charge_unknown;       /* a true-up without a price */
+} walk_total;
+
+static int64_t pow10_i64(int n)
+{
+    int64_t p = 1;
+    while (n-- > 0)
+        p *= 10;
+    return p;
+}
+
+static int month_index(int year, int month)
+{
+    return year * 12 + (month - 1);
+}
+
+static int category_index(const char *category)
+{
+    for (int k = 0; k < CR_CATEGORY_COUNT; k++)
+        if (strcmp(cr_categories[k], category) == 0)
+            return k;
+    return -1;
+}
+
+/* Adds v under key; remembers an allocation failure in *ok (v is freed then). */
+static void put(cr_json *obj, const char *key, cr_json *v, bool *ok)
+{
+    if (!cr_json_set(obj, key, v))
+        *ok = false;
+}
+
+static sqlite3_stmt *prepare_named(sqlite3 *db, const char *name, cr_error *err)
+{
+    const char *sql = cr_metrics_sql(name);
+    if (!sql) {
+        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "missing query %s", name);
+        return NULL;
+    }
+    return cr_db_prepare(db, sql, err);
+}
+
+static void bind_text(sqlite3_stmt *st, const char *param, const char *value)
+{
+    int index = sqlite3_bind_parameter_index(st, param);
+    if (index > 0)
+        cr_db_bind_text(st, index, value);
+}
+
+/* Baseline N x (1 + pct/100) in hundredths, half away from zero. */
+static int64_t baseline_hundredths(int64_t n, int64_t pct_micros)
+{
+    return cr_div_round_half_away((cr_int128)n * (100 * (cr_int128)MICRO + pct_micros), MICRO);
+}
+
+/* 100 x (M - N) >= pct x N, pct in micro-percent; with N = 0 any device triggers.
+ * M > N is required too: "an increase" (it only matters for a trueup_pct of 0). */
+static bool is_triggered(int64_t m, int64_t n, int64_t pct_micros)
+{
+    if (m <= n)
+        return false;
+    if (n == 0)
+        return true;
+    return (cr_int128)100 * MICRO * (m - n) >= (cr_int128)pct_micros * n;
+}
+
+/* added x annual price x months / 12, in minor units of the currency. */
+static int64_t charge_minor(int64_t added, int64_t price_micros, int months, int digits)
+{
+    cr_int128 num = (cr_int128)added * price_micros * months * pow10_i64(digits);
+    return cr_div_round_half_away(num, (cr_int128)12 * MICRO);
+}
+
+static int load_contracts(cr_metrics_ctx *ctx, contract_line **out, size_t *count, cr_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    sqlite3_stmt *st = prepare_named(ctx->db, "trueup.contracts", err);
+    if (!st)
+        return err->code ? err->code : EX_SOFTWARE;
+    bind_text(st, ":account", ctx->account.account_id);
+    contract_line *lines = NULL;
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        contract_line *grown = realloc(lines, (n + 1) * sizeof *lines);
+        if (!grown) {
+            free(lines);
+            sqlite3_finalize(st);
+            return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
+        }
+        lines = grown;
+        contract_line *c = &lines[n++];
+        memset(c, 0, sizeof *c);
+        const char *cat = cr_db_column_text(st, 0);
+        snprintf(c->category, sizeof c->category, "%s", cat ? cat : "");
+        c->agreed = sqlite3_column_int64(st, 1);
+        c->has_price = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        c->price_micros = sqlite3_column_int64(st, 2);
+        c->pct_micros = sqlite3_column_int64(st, 3);
+        c->rma_pct_micros = sqlite3_column_int64(st, 4);
+    }
+    if (rc != SQLITE_DONE) {
+        free(lines);
+        int code = cr_db_fail(ctx->db, rc, "cannot read contracts", err);
+        sqlite3_finalize(st);
+        return code;
+    }
+    sqlite3_finalize(st);
+    *out = lines;
+    *count = n;
+    return 0;
+}
+
+/* The months of the walk with their snapshots: month of term_start through
+ * min(month of as-of, month of term_end). */
+static int load_months(cr_metrics_ctx *ctx, walk_month **out, size_t *count, cr_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    cr_date as_of = ctx->period.end;
+    int first = month_index(ctx->account.term_start.year, ctx->account.term_start.month);
+    int last = month_index(as_of.year, as_of.month);
+    int term_last = month_index(ctx->account.term_end.year, ctx->account.term_end.month);
+    if (term_last < last)
+        last = term_last;
+    if (last < first)
+        return 0;
+    walk_month *months = calloc((size_t)(last - first + 1), sizeof *months);
+    if (!months)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
+    size_t n = 0;
+    for (int k = first; k <= last; k++) {
+        walk_month *w = &months[n++];
+        w->year = k / 12;
+        w->month = k % 12 + 1;
+        cr_date end = {w->year, w->month, cr_days_in_month(w->year, w->month)};
+        cr_date_format(end, w->month_end);
+        cr_error e;
+        cr_error_clear(&e);
+        w->has_snapshot = cr_metrics_month_snapshot(ctx, w->year, w->month, as_of,
+                                                    w->snapshot, &w->stale, &e);
+        if (!w->has_snapshot && e.code) {
+            *err = e;
+            free(months);
+            return e.code;
+        }
+    }
+    *out = months;
+    *count = n;
+    return 0;
+}
+
+/* M and the EOS count of one category in one snapshot. */
+static int month_counts(cr_metrics_ctx *ctx, sqlite3_stmt *st, const char *category,
+                        const walk_month *w, int64_t *m, int64_t *eos, cr_error *err)
+{
+    sqlite3_reset(st);
+    bind_text(st, ":account", ctx->account.account_id);
+    bind_text(st, ":snapshot", w->snapshot);
+    bind_text(st, ":category", category);
+    bind_text(st, ":month_end", w->month_end);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        return cr_db_fail(ctx->db, rc, "cannot count devices", err);
+    *m = sqlite3_column_int64(st, 0);
+    *eos = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* Walks one contract line, appending its rows to rows. */
+static int walk_category(cr_metrics_ctx *ctx, const contract_line *c, const walk_month *months,
+                         size_t month_count, sqlite3_stmt *count_st, cr_json *rows,
+                         walk_total *t, bool *ok, cr_error *err)
+{
+    int digits = ctx->account.currency_digits;
+    int term_last = month_index(ctx->account.term_end.year, ctx->account.term_end.month);
+    memset(t, 0, sizeof *t);
+    t->n = c->agreed;
+    for (size_t k = 0; k < month_count; k++) {
+        const walk_month *w = &months[k];
+        if (!w->has_snapshot)
+            continue; /* before the first snapshot: no inventory to check */
+        int64_t m = 0, eos = 0;
+        int rc = month_counts(ctx, count_st, c->category, w, &m, &eos, err);
+        if (rc)
+            return rc;
+        int64_t n = t->n;
+        bool triggered = is_triggered(m, n, c->pct_micros);
+        char label[8]; /* "YYYY-MM" of the month's last day */
+        memcpy(label, w->month_end, 7);
+        label[7] = '\0';
+
+        cr_json *row = cr_json_object();
+        if (!cr_json_append(rows, row)) {
+            *ok = false;
+            return 0;
+        }
+        put(row, "category", cr_json_string(c->category), ok);
+        put(row, "month", cr_json_string(label), ok);
+        put(row, "agreed", cr_json_int(n), ok);
+        put(row, "baseline", cr_json_money(baseline_hundredths(n, c->pct_micros), 2), ok);
+        put(row, "actual", cr_json_int(m), ok);
+        put(row, "eos", cr_json_int(eos), ok);
+        put(row, "increase_pct",
+            n ? cr_json_number(100.0 * (double)(m - n) / (double)n) : cr_json_null(), ok);
+        put(row, "triggered", cr_json_bool(triggered), ok);
+        if (triggered) {
+            int64_t added = m - n;
+            int months_remaining = term_last - month_index(w->year, w->month) + 1;
+            put(row, "added", cr_json_int(added), ok);
+            put(row, "months_remaining", cr_json_int(months_remaining), ok);
+            if (c->has_price) {
+                int64_t charge = charge_minor(added, c->price_micros, months_remaining, digits);
+                put(row, "charge", cr_json_money(charge, digits), ok);
+                t->charge_minor += charge;
+            } else {
+                put(row, "charge", cr_json_null(), ok);
+                t->charge_unknown = true;
+            }
+            t->events++;
+            t->added += added;
+            t->n = m; /* the new baseline is the new total plus trueup_pct */
+        } else {
+            put(row, "added", cr_json_int(0), ok);
+            put(row, "months_remaining", cr_json_null(), ok);
+            put(row, "charge", cr_json_money(0, digits), ok);
+        }
+        put(row, "stale", cr_json_bool(w->stale), ok);
+        t->has_actual = true;
+        t->actual = m;
+    }
+    return 0;
+}
+
+static cr_json *summary_object(const cr_metrics_ctx *ctx, const contract_line *c,
+                               const walk_total *t, bool *ok)
+{
+    cr_json *s = cr_json_object();
+    put(s, "agreed_now", cr_json_int(t->n), ok);
+    put(s, "baseline_now", cr_json_money(baseline_hundredths(t->n, c->pct_micros), 2), ok);
+    put(s, "actual_now", t->has_actual ? cr_json_int(t->actual) : cr_json_null(), ok);
+    if (!t->has_actual)
+        put(s, "actual_now_reason", cr_json_string("no inventory snapshot in the term up to as-of"), ok);
+    put(s, "events", cr_json_int(t->events), ok);
+    put(s, "added_total", cr_json_int(t->added), ok);
+    put(s, "charge_total", t->charge_unknown ? cr_json_null()
+                                             : cr_json_money(t->charge_minor, ctx->account.currency_digits), ok);
+    if (t->charge_unknown)
+        put(s, "charge_total_reason", cr_json_string("no annual_unit_price on the contract line"), ok);
+    return s;
+}
+
+int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
+{
+    contract_line *lines = NULL;
+    walk_month *months = NULL;
+    size_t line_count = 0, month_count = 0;
+    sqlite3_stmt *count_st = NULL;
+    bool ok = true;
+    int rc;
+
+    for (int k = 0; k < CR_CATEGORY_COUNT; k++)
+        memset(&ctx->trueup[k], 0, sizeof ctx->trueup[k]);
+
+    cr_json *rows = cr_json_array();
+    cr_json *summary = cr_json_object();
+    put(root, "trueup", rows, &ok);
+    put(root, "trueup_summary", summary, &ok);
+    put(root, "billable", cr_json_bool(ctx->account.billable), &ok);
+    if (!ok)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
+
+    rc = load_contracts(ctx, &lines, &line_count, err);
+    if (rc)
+        return rc;
+    if (line_count == 0) {
+        put(root, "trueup_reason", cr_json_string("no contract lines"), &ok);
+        put(root, "trueup_summary_reason", cr_json_string("no contract lines"), &ok);
+        goto out;
+    }
+    rc = load_months(ctx, &months, &month_count, err);
+    if (rc)
+        goto out_free;
+    count_st = prepare_named(ctx->db, "trueup.month_count", err);
+    if (!count_st) {
+        rc = err->code ? err->code : EX_SOFTWARE;
+        goto out_free;
+    }
+    for (size_t k = 0; k < line_count && ok; k++) {
+        const contract_line *c = &lines[k];
+        walk_total t;
+        rc = walk_category(ctx, c, months, month_count, count_st, rows, &t, &ok, err);
+        if (rc)
+            goto out_free;
+        put(summary, c->category, summary_object(ctx, c, &t, &ok), &ok);
+        int index = category_index(c->category);
+        if (index >= 0) {
+            ctx->trueup[index].has_contract = true;
+            ctx->trueup[index].agreed_now = t.n;
+            ctx->trueup[index].rma_threshold_pct_micros = c->rma_pct_micros;
+        }
+    }
+out:
+    rc = ok ? 0 : cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
+out_free:
+    sqlite3_finalize(count_st);
+    free(months);
+    free(lines);
+    return rc;
+}

@@ -1,0 +1,298 @@
+-- check.sql - the data-quality checks of `csmreport check` (SPEC section 2).
+-- Each "-- name:" block (looked up as "check.<name>") returns one text column,
+-- one row per finding, in a stable order; the finding count is the row count.
+--
+-- The store may hold millions of usage and device rows, so every check either
+-- walks an index or aggregates a big table once before it joins:
+-- * "distinct account ids of a table" is a loose index scan (a recursive CTE
+--   that seeks to the next account id), one seek per account, not a table scan;
+-- * usage and call records are aggregated per (account, serial) first, and only
+--   those pairs are looked up in the inventory (devices_serial index).
+-- Data of account ids missing from the accounts table is reported once, by the
+-- *_without_account checks, and left out of the per-account checks.
+
+-- name: unknown_models
+-- Models in the inventory or on tickets that the catalog lacks (category
+-- 'unknown': never in a true-up category), most devices first.
+SELECT printf('%s: %d device(s), %d ticket(s)', model, sum(devices), sum(tickets))
+  FROM (SELECT model, count(DISTINCT serial) AS devices, 0 AS tickets
+          FROM devices
+         WHERE model NOT IN (SELECT model FROM catalog)
+         GROUP BY model
+        UNION ALL
+        SELECT model, 0, count(*)
+          FROM tickets
+         WHERE model IS NOT NULL AND model NOT IN (SELECT model FROM catalog)
+         GROUP BY model)
+ GROUP BY model
+ ORDER BY sum(devices) DESC, model;
+
+-- name: devices_without_account
+WITH RECURSIVE ids(account_id) AS (
+    SELECT min(account_id) FROM devices
+    UNION ALL
+    SELECT (SELECT min(d.account_id) FROM devices AS d WHERE d.account_id > ids.account_id)
+      FROM ids WHERE ids.account_id IS NOT NULL),
+missing AS (
+    SELECT account_id FROM ids
+     WHERE account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM accounts))
+SELECT printf('%s: %d device(s) in %d snapshot(s), latest %s', d.account_id,
+              count(DISTINCT d.serial), count(DISTINCT d.snapshot_date), max(d.snapshot_date))
+  FROM missing AS m
+  JOIN devices AS d ON d.account_id = m.account_id
+ GROUP BY d.account_id
+ ORDER BY d.account_id;
+
+-- name: tickets_without_account
+WITH RECURSIVE ids(account_id) AS (
+    SELECT min(account_id) FROM tickets
+    UNION ALL
+    SELECT (SELECT min(t.account_id) FROM tickets AS t WHERE t.account_id > ids.account_id)
+      FROM ids WHERE ids.account_id IS NOT NULL),
+missing AS (
+    SELECT account_id FROM ids
+     WHERE account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM accounts))
+SELECT printf('%s: %d ticket(s), opened %s..%s', t.account_id, count(*),
+              substr(min(t.opened_at), 1, 10), substr(max(t.opened_at), 1, 10))
+  FROM missing AS m
+  JOIN tickets AS t ON t.account_id = m.account_id
+ GROUP BY t.account_id
+ ORDER BY t.account_id;
+
+-- name: usage_without_account
+-- Usage rows and per-call records alike (both count as usage).
+WITH RECURSIVE usage_ids(account_id) AS (
+    SELECT min(account_id) FROM usage
+    UNION ALL
+    SELECT (SELECT min(u.account_id) FROM usage AS u WHERE u.account_id > usage_ids.account_id)
+      FROM usage_ids WHERE usage_ids.account_id IS NOT NULL),
+call_ids(account_id) AS (
+    SELECT min(account_id) FROM calls
+    UNION ALL
+    SELECT (SELECT min(c.account_id) FROM calls AS c WHERE c.account_id > call_ids.account_id)
+      FROM call_ids WHERE call_ids.account_id IS NOT NULL),
+missing AS (
+    SELECT account_id FROM usage_ids WHERE account_id IS NOT NULL
+    UNION
+    SELECT account_id FROM call_ids WHERE account_id IS NOT NULL
+    EXCEPT
+    SELECT account_id FROM accounts),
+counted AS (
+    SELECT m.account_id,
+           (SELECT count(*) FROM usage AS u WHERE u.account_id = m.account_id) AS usage_rows,
+           (SELECT min(u.date) FROM usage AS u WHERE u.account_id = m.account_id) AS usage_first,
+           (SELECT max(u.date) FROM usage AS u WHERE u.account_id = m.account_id) AS usage_last,
+           (SELECT count(*) FROM calls AS c WHERE c.account_id = m.account_id) AS call_rows,
+           (SELECT min(c.local_date) FROM calls AS c WHERE c.account_id = m.account_id) AS call_first,
+           (SELECT max(c.local_date) FROM calls AS c WHERE c.account_id = m.account_id) AS call_last
+      FROM missing AS m)
+SELECT printf('%s: %d usage row(s), %d call record(s), %s..%s', account_id, usage_rows, call_rows,
+              coalesce(min(usage_first, call_first), usage_first, call_first),
+              coalesce(max(usage_last, call_last), usage_last, call_last))
+  FROM counted
+ ORDER BY account_id;
+
+-- name: tickets_without_device
+-- The devices_serial index holds the account id (a key column of devices), so
+-- the lookup never reads the table.
+SELECT printf('%s (%s): serial %s never in the inventory', t.ticket_id, t.account_id, t.serial)
+  FROM tickets AS t
+  JOIN accounts AS a ON a.account_id = t.account_id
+ WHERE t.serial IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM devices AS d
+                    WHERE d.serial = t.serial AND d.account_id = t.account_id)
+ ORDER BY t.account_id, t.ticket_id;
+
+-- name: usage_unknown_serials
+-- Usage of serials never in the account's inventory: listed here, not counted
+-- by the adoption metrics (SPEC 5.1).
+WITH per_serial AS (
+    SELECT account_id, serial, count(*) AS days, sum(call_minutes) AS minutes,
+           0 AS calls, min(date) AS first, max(date) AS last
+      FROM usage
+     GROUP BY account_id, serial
+    UNION ALL
+    SELECT account_id, serial, 0, 0, count(*), min(local_date), max(local_date)
+      FROM calls
+     GROUP BY account_id, serial),
+merged AS (
+    SELECT account_id, serial, sum(days) AS days, sum(minutes) AS minutes,
+           sum(calls) AS calls, min(first) AS first, max(last) AS last
+      FROM per_serial
+     GROUP BY account_id, serial)
+SELECT printf('%s: serial %s, %s%s%s, %s', s.account_id, s.serial,
+              CASE WHEN s.days > 0
+                   THEN printf('%d usage day(s), %d call minute(s)', s.days, s.minutes) ELSE '' END,
+              CASE WHEN s.days > 0 AND s.calls > 0 THEN ', ' ELSE '' END,
+              CASE WHEN s.calls > 0 THEN printf('%d call record(s)', s.calls) ELSE '' END,
+              s.first || CASE WHEN s.last > s.first THEN '..' || s.last ELSE '' END)
+  FROM merged AS s
+ WHERE s.account_id IN (SELECT account_id FROM accounts)
+   AND NOT EXISTS (SELECT 1 FROM devices AS d
+                    WHERE d.serial = s.serial AND d.account_id = s.account_id)
+ ORDER BY s.account_id, s.serial;
+
+-- name: stale_snapshots
+-- Months without a snapshot, per account, from its first snapshot month to the
+-- latest snapshot month of the whole database (capped at the month of the
+-- account's term_end: an ended term expects no more exports). Such months carry
+-- the previous inventory forward (SPEC 4, "stale"). Months are numbered
+-- year * 12 + month - 1 so that gaps are plain differences.
+WITH RECURSIVE ids(account_id) AS (
+    SELECT min(account_id) FROM devices
+    UNION ALL
+    SELECT (SELECT min(d.account_id) FROM devices AS d WHERE d.account_id > ids.account_id)
+      FROM ids WHERE ids.account_id IS NOT NULL),
+-- One index seek per month that has a snapshot: the first snapshot on or after
+-- the first day of the next month.
+have(account_id, month) AS (
+    SELECT i.account_id,
+           (SELECT substr(min(d.snapshot_date), 1, 7) FROM devices AS d
+             WHERE d.account_id = i.account_id)
+      FROM ids AS i
+     WHERE i.account_id IS NOT NULL AND i.account_id IN (SELECT account_id FROM accounts)
+    UNION ALL
+    SELECT h.account_id,
+           (SELECT substr(min(d.snapshot_date), 1, 7) FROM devices AS d
+             WHERE d.account_id = h.account_id
+               AND d.snapshot_date >= date(h.month || '-01', '+1 month'))
+      FROM have AS h WHERE h.month IS NOT NULL),
+numbered AS (
+    SELECT account_id,
+           CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1 AS m
+      FROM have WHERE month IS NOT NULL),
+bounds AS (
+    SELECT a.account_id,
+           min((SELECT max(m) FROM numbered),
+               CAST(substr(a.term_end, 1, 4) AS INTEGER) * 12
+                 + CAST(substr(a.term_end, 6, 2) AS INTEGER) - 1) AS last
+      FROM accounts AS a),
+-- Each month with a snapshot, and the next one (or the month after the bound).
+steps AS (
+    SELECT n.account_id, n.m, b.last,
+           coalesce(lead(n.m) OVER (PARTITION BY n.account_id ORDER BY n.m), b.last + 1) AS next
+      FROM numbered AS n
+      JOIN bounds AS b ON b.account_id = n.account_id),
+gaps AS (
+    SELECT account_id, m + 1 AS gap_from, min(next - 1, last) AS gap_to
+      FROM steps
+     WHERE next > m + 1 AND m + 1 <= last)
+SELECT printf('%s: %d month(s) without a snapshot: %s', account_id, sum(gap_to - gap_from + 1),
+              group_concat(label, ', '))
+  FROM (SELECT account_id, gap_from, gap_to,
+               printf('%04d-%02d', gap_from / 12, gap_from % 12 + 1)
+               || CASE WHEN gap_to > gap_from
+                       THEN printf('..%04d-%02d', gap_to / 12, gap_to % 12 + 1) ELSE '' END AS label
+          FROM gaps
+         ORDER BY account_id, gap_from)
+ GROUP BY account_id
+ ORDER BY account_id;
+
+-- name: enterprise_without_contract
+-- Enterprise terms bill true-ups and carry the RMA threshold; without contract
+-- lines neither can be computed.
+SELECT printf('%s (%s): program %s', a.account_id, a.account_name, a.program)
+  FROM accounts AS a
+ WHERE a.program IN ('enterprise', 'partner_enterprise')
+   AND NOT EXISTS (SELECT 1 FROM contracts AS c WHERE c.account_id = a.account_id)
+ ORDER BY a.account_id;
+
+-- name: contracts_without_account
+SELECT printf('%s: %s', account_id, group_concat(category, ', '))
+  FROM (SELECT account_id, category FROM contracts
+         WHERE account_id NOT IN (SELECT account_id FROM accounts)
+         ORDER BY account_id, category)
+ GROUP BY account_id
+ ORDER BY account_id;
+
+-- name: unknown_partner
+-- Only when a partners file was imported: without one, partner names come from
+-- the accounts by design (SPEC 3).
+SELECT printf('%s: %d account(s), e.g. %s', partner_id, count(*), min(account_id))
+  FROM accounts
+ WHERE partner_id IS NOT NULL
+   AND partner_id NOT IN (SELECT partner_id FROM partners)
+   AND EXISTS (SELECT 1 FROM partners)
+ GROUP BY partner_id
+ ORDER BY partner_id;
+
+-- name: missing_firmware_data
+-- Models of each account's latest inventory with no firmware releases: their
+-- software currency is 'unknown' (SPEC 5.6).
+WITH RECURSIVE ids(account_id) AS (
+    SELECT min(account_id) FROM devices
+    UNION ALL
+    SELECT (SELECT min(d.account_id) FROM devices AS d WHERE d.account_id > ids.account_id)
+      FROM ids WHERE ids.account_id IS NOT NULL),
+latest AS (
+    SELECT i.account_id,
+           (SELECT max(d.snapshot_date) FROM devices AS d WHERE d.account_id = i.account_id)
+             AS snapshot_date
+      FROM ids AS i
+     WHERE i.account_id IS NOT NULL AND i.account_id IN (SELECT account_id FROM accounts))
+SELECT printf('%s: %d device(s) in %d account(s)', d.model, count(*), count(DISTINCT d.account_id))
+  FROM latest AS l
+  JOIN devices AS d ON d.account_id = l.account_id AND d.snapshot_date = l.snapshot_date
+ WHERE NOT EXISTS (SELECT 1 FROM firmware AS f WHERE f.model = d.model)
+ GROUP BY d.model
+ ORDER BY count(*) DESC, d.model;
+
+-- name: missing_holidays
+-- Per country (and the account's region) and year of an account's term with no
+-- holiday that applies: business-day rules (SPEC 4) would count the country's
+-- holidays as business days. An account without a country has no holidays.
+WITH RECURSIVE years(y) AS (
+    SELECT min(CAST(substr(term_start, 1, 4) AS INTEGER)) FROM accounts
+    UNION ALL
+    SELECT y + 1 FROM years
+     WHERE y < (SELECT max(CAST(substr(term_end, 1, 4) AS INTEGER)) FROM accounts)),
+lacking AS (
+    SELECT a.account_id, a.country, coalesce(a.region, '') AS region, y.y
+      FROM accounts AS a
+      JOIN years AS y ON y.y BETWEEN CAST(substr(a.term_start, 1, 4) AS INTEGER)
+                                 AND CAST(substr(a.term_end, 1, 4) AS INTEGER)
+     WHERE a.country IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM holidays AS h
+                        WHERE h.country = a.country
+                          AND h.region IN ('', coalesce(a.region, ''))
+                          AND h.date BETWEEN printf('%04d-01-01', y.y)
+                                         AND printf('%04d-12-31', y.y)))
+SELECT detail FROM (
+    SELECT 0 AS k, country AS c, region AS r, y,
+           printf('%s%s %d: no holidays, %d account(s), e.g. %s', country,
+                  CASE WHEN region <> '' THEN '/' || region ELSE '' END, y, count(*),
+                  min(account_id)) AS detail
+      FROM lacking
+     GROUP BY country, region, y
+    UNION ALL
+    SELECT 1, account_id, '', 0, printf('%s: no country, no holidays apply', account_id)
+      FROM accounts
+     WHERE country IS NULL)
+ ORDER BY k, c, r, y;
+
+-- name: rma_incomplete
+-- RMA tickets whose dates cannot give a downtime or SLA (SPEC 5.3): delivered
+-- before they were opened or approved, or without an approval time (the RMA is
+-- then dated by opened_at).
+SELECT printf('%s (%s, RMA %s): %s', ticket_id, account_id, rma_number, substr(
+           CASE WHEN rma_approved_utc IS NULL THEN '; no rma_approved_at' ELSE '' END
+        || CASE WHEN delivered_utc < opened_utc THEN '; delivered before opened' ELSE '' END
+        || CASE WHEN delivered_utc < rma_approved_utc THEN '; delivered before approved' ELSE '' END,
+           3))
+  FROM tickets
+ WHERE rma_number IS NOT NULL
+   AND (rma_approved_utc IS NULL OR delivered_utc < opened_utc OR delivered_utc < rma_approved_utc)
+ ORDER BY account_id, ticket_id;
+
+-- name: accounts_missing_settings
+-- Settings with a default: a missing time zone means UTC, a missing locale
+-- English; the currency falls back to the partner's, else money has no unit.
+SELECT printf('%s: %s', a.account_id, substr(
+           CASE WHEN a.timezone IS NULL THEN ', no timezone (UTC assumed)' ELSE '' END
+        || CASE WHEN a.currency IS NULL AND p.currency IS NULL THEN ', no currency' ELSE '' END
+        || CASE WHEN a.locale IS NULL THEN ', no locale (en assumed)' ELSE '' END,
+           3))
+  FROM accounts AS a
+  LEFT JOIN partners AS p ON p.partner_id = a.partner_id
+ WHERE a.timezone IS NULL OR a.locale IS NULL OR (a.currency IS NULL AND p.currency IS NULL)
+ ORDER BY a.account_id;

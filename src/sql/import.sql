@@ -1,0 +1,322 @@
+-- Statements of the importer (src/ingest.c), four per kind, "-- name:" blocks.
+-- Parameters are named after the canonical columns; *_utc, local_date and the
+-- micro-unit columns are computed by the importer. Every row the importer writes
+-- gets :rowid, above the table's largest rowid when the file started: a key that
+-- conflicts with a row above that mark was written by this very file (a
+-- duplicate); one below it was stored earlier, and is replaced (moved above the
+-- mark) or only touched (moved, unchanged).
+--   K.insert   INSERT OR IGNORE: one change when the key is new
+--   K.lookup   rowid of the stored row, whether the new values differ, whether
+--              the new row may replace it (tickets: SPEC 3 updated_at rule)
+--   K.replace  new values and rowid
+--   K.touch    new rowid only
+
+-- name: partners.insert
+INSERT OR IGNORE INTO partners (rowid, partner_id, partner_name, locale, currency, recipients)
+VALUES (:rowid, :partner_id, :partner_name, :locale, :currency, :recipients);
+
+-- name: partners.lookup
+SELECT rowid, (partner_name, locale, currency, recipients)
+       IS NOT (:partner_name, :locale, :currency, :recipients),
+       1
+  FROM partners WHERE partner_id = :partner_id;
+
+-- name: partners.replace
+UPDATE partners SET rowid = :rowid,
+    partner_name = :partner_name,
+    locale = :locale,
+    currency = :currency,
+    recipients = :recipients
+WHERE rowid = :old_rowid;
+
+-- name: partners.touch
+UPDATE partners SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: partners.max_rowid
+SELECT coalesce(max(rowid), 0) FROM partners;
+
+-- name: accounts.insert
+INSERT OR IGNORE INTO accounts (rowid, account_id, account_name, partner_id, partner_name, program, term_start, term_end, country, region, timezone, locale, currency, recipients, options, csm_name, csm_email)
+VALUES (:rowid, :account_id, :account_name, :partner_id, :partner_name, :program, :term_start, :term_end, :country, :region, :timezone, :locale, :currency, :recipients, :options, :csm_name, :csm_email);
+
+-- name: accounts.lookup
+SELECT rowid, (account_name, partner_id, partner_name, program, term_start, term_end, country, region, timezone, locale, currency, recipients, options, csm_name, csm_email)
+       IS NOT (:account_name, :partner_id, :partner_name, :program, :term_start, :term_end, :country, :region, :timezone, :locale, :currency, :recipients, :options, :csm_name, :csm_email),
+       1
+  FROM accounts WHERE account_id = :account_id;
+
+-- name: accounts.replace
+UPDATE accounts SET rowid = :rowid,
+    account_name = :account_name,
+    partner_id = :partner_id,
+    partner_name = :partner_name,
+    program = :program,
+    term_start = :term_start,
+    term_end = :term_end,
+    country = :country,
+    region = :region,
+    timezone = :timezone,
+    locale = :locale,
+    currency = :currency,
+    recipients = :recipients,
+    options = :options,
+    csm_name = :csm_name,
+    csm_email = :csm_email
+WHERE rowid = :old_rowid;
+
+-- name: accounts.touch
+UPDATE accounts SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: accounts.max_rowid
+SELECT coalesce(max(rowid), 0) FROM accounts;
+
+-- name: contracts.insert
+INSERT OR IGNORE INTO contracts (rowid, account_id, category, agreed_count, annual_unit_price_micros, trueup_pct_micros, rma_threshold_pct_micros)
+VALUES (:rowid, :account_id, :category, :agreed_count, :annual_unit_price, coalesce(:trueup_pct, 5000000), coalesce(:rma_threshold_pct, 5000000));
+
+-- name: contracts.lookup
+SELECT rowid, (agreed_count, annual_unit_price_micros, trueup_pct_micros, rma_threshold_pct_micros)
+       IS NOT (:agreed_count, :annual_unit_price, coalesce(:trueup_pct, 5000000), coalesce(:rma_threshold_pct, 5000000)),
+       1
+  FROM contracts WHERE account_id = :account_id AND category = :category;
+
+-- name: contracts.replace
+UPDATE contracts SET rowid = :rowid,
+    agreed_count = :agreed_count,
+    annual_unit_price_micros = :annual_unit_price,
+    trueup_pct_micros = coalesce(:trueup_pct, 5000000),
+    rma_threshold_pct_micros = coalesce(:rma_threshold_pct, 5000000)
+WHERE rowid = :old_rowid;
+
+-- name: contracts.touch
+UPDATE contracts SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: contracts.max_rowid
+SELECT coalesce(max(rowid), 0) FROM contracts;
+
+-- name: catalog.insert
+INSERT OR IGNORE INTO catalog (rowid, model, category, eos_date, list_price_micros)
+VALUES (:rowid, :model, :category, :eos_date, :list_price);
+
+-- name: catalog.lookup
+SELECT rowid, (category, eos_date, list_price_micros)
+       IS NOT (:category, :eos_date, :list_price),
+       1
+  FROM catalog WHERE model = :model;
+
+-- name: catalog.replace
+UPDATE catalog SET rowid = :rowid,
+    category = :category,
+    eos_date = :eos_date,
+    list_price_micros = :list_price
+WHERE rowid = :old_rowid;
+
+-- name: catalog.touch
+UPDATE catalog SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: catalog.max_rowid
+SELECT coalesce(max(rowid), 0) FROM catalog;
+
+-- name: firmware.insert
+INSERT OR IGNORE INTO firmware (rowid, model, version, release_date)
+VALUES (:rowid, :model, :version, :release_date);
+
+-- name: firmware.lookup
+SELECT rowid, (release_date)
+       IS NOT (:release_date),
+       1
+  FROM firmware WHERE model = :model AND version = :version;
+
+-- name: firmware.replace
+UPDATE firmware SET rowid = :rowid,
+    release_date = :release_date
+WHERE rowid = :old_rowid;
+
+-- name: firmware.touch
+UPDATE firmware SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: firmware.max_rowid
+SELECT coalesce(max(rowid), 0) FROM firmware;
+
+-- name: holidays.insert
+INSERT OR IGNORE INTO holidays (rowid, country, region, date, name)
+VALUES (:rowid, :country, coalesce(:region, ''), :date, :name);
+
+-- name: holidays.lookup
+SELECT rowid, (name)
+       IS NOT (:name),
+       1
+  FROM holidays WHERE country = :country AND region = coalesce(:region, '') AND date = :date;
+
+-- name: holidays.replace
+UPDATE holidays SET rowid = :rowid,
+    name = :name
+WHERE rowid = :old_rowid;
+
+-- name: holidays.touch
+UPDATE holidays SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: holidays.max_rowid
+SELECT coalesce(max(rowid), 0) FROM holidays;
+
+-- name: devices.insert
+INSERT OR IGNORE INTO devices (rowid, account_id, snapshot_date, serial, model, firmware, site, room, status, last_seen, last_seen_utc)
+VALUES (:rowid, :account_id, :snapshot_date, :serial, :model, :firmware, :site, :room, :status, :last_seen, :last_seen_utc);
+
+-- name: devices.lookup
+SELECT rowid, (model, firmware, site, room, status, last_seen, last_seen_utc)
+       IS NOT (:model, :firmware, :site, :room, :status, :last_seen, :last_seen_utc),
+       1
+  FROM devices WHERE account_id = :account_id AND snapshot_date = :snapshot_date AND serial = :serial;
+
+-- name: devices.replace
+UPDATE devices SET rowid = :rowid,
+    model = :model,
+    firmware = :firmware,
+    site = :site,
+    room = :room,
+    status = :status,
+    last_seen = :last_seen,
+    last_seen_utc = :last_seen_utc
+WHERE rowid = :old_rowid;
+
+-- name: devices.touch
+UPDATE devices SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: devices.max_rowid
+SELECT coalesce(max(rowid), 0) FROM devices;
+
+-- name: tickets.insert
+INSERT OR IGNORE INTO tickets (rowid, ticket_id, account_id, site_id, serial, model, priority, status, opened_at, closed_at, cloud_partner, rma_number, rma_approved_at, shipped_at, delivered_at, root_cause, updated_at, opened_utc, closed_utc, rma_approved_utc, shipped_utc, delivered_utc, updated_utc)
+VALUES (:rowid, :ticket_id, :account_id, :site_id, :serial, :model, :priority, :status, :opened_at, :closed_at, :cloud_partner, :rma_number, :rma_approved_at, :shipped_at, :delivered_at, :root_cause, :updated_at, :opened_utc, :closed_utc, :rma_approved_utc, :shipped_utc, :delivered_utc, :updated_utc);
+
+-- name: tickets.lookup
+SELECT rowid, (account_id, site_id, serial, model, priority, status, opened_at, closed_at, cloud_partner, rma_number, rma_approved_at, shipped_at, delivered_at, root_cause, updated_at, opened_utc, closed_utc, rma_approved_utc, shipped_utc, delivered_utc, updated_utc)
+       IS NOT (:account_id, :site_id, :serial, :model, :priority, :status, :opened_at, :closed_at, :cloud_partner, :rma_number, :rma_approved_at, :shipped_at, :delivered_at, :root_cause, :updated_at, :opened_utc, :closed_utc, :rma_approved_utc, :shipped_utc, :delivered_utc, :updated_utc),
+       (:updated_utc > updated_utc OR (:updated_utc IS NOT NULL AND updated_utc IS NULL)
+        OR (:updated_utc IS NULL AND updated_utc IS NULL))
+  FROM tickets WHERE ticket_id = :ticket_id;
+
+-- name: tickets.replace
+UPDATE tickets SET rowid = :rowid,
+    account_id = :account_id,
+    site_id = :site_id,
+    serial = :serial,
+    model = :model,
+    priority = :priority,
+    status = :status,
+    opened_at = :opened_at,
+    closed_at = :closed_at,
+    cloud_partner = :cloud_partner,
+    rma_number = :rma_number,
+    rma_approved_at = :rma_approved_at,
+    shipped_at = :shipped_at,
+    delivered_at = :delivered_at,
+    root_cause = :root_cause,
+    updated_at = :updated_at,
+    opened_utc = :opened_utc,
+    closed_utc = :closed_utc,
+    rma_approved_utc = :rma_approved_utc,
+    shipped_utc = :shipped_utc,
+    delivered_utc = :delivered_utc,
+    updated_utc = :updated_utc
+WHERE rowid = :old_rowid;
+
+-- name: tickets.touch
+UPDATE tickets SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: tickets.max_rowid
+SELECT coalesce(max(rowid), 0) FROM tickets;
+
+-- name: usage.insert
+INSERT OR IGNORE INTO usage (rowid, date, serial, account_id, calls, call_minutes, meetings)
+VALUES (:rowid, :date, :serial, :account_id, coalesce(:calls, 0), coalesce(:call_minutes, 0), coalesce(:meetings, 0));
+
+-- name: usage.lookup
+SELECT rowid, (account_id, calls, call_minutes, meetings)
+       IS NOT (:account_id, coalesce(:calls, 0), coalesce(:call_minutes, 0), coalesce(:meetings, 0)),
+       1
+  FROM usage WHERE date = :date AND serial = :serial;
+
+-- name: usage.replace
+UPDATE usage SET rowid = :rowid,
+    account_id = :account_id,
+    calls = coalesce(:calls, 0),
+    call_minutes = coalesce(:call_minutes, 0),
+    meetings = coalesce(:meetings, 0)
+WHERE rowid = :old_rowid;
+
+-- name: usage.touch
+UPDATE usage SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: usage.max_rowid
+SELECT coalesce(max(rowid), 0) FROM usage;
+
+-- name: calls.insert
+INSERT OR IGNORE INTO calls (rowid, serial, start_time, account_id, end_time, direction, protocol, remote_party, start_utc, end_utc, local_date)
+VALUES (:rowid, :serial, :start_time, :account_id, :end_time, :direction, :protocol, :remote_party, :start_utc, :end_utc, :local_date);
+
+-- name: calls.lookup
+SELECT rowid, (account_id, end_time, direction, protocol, remote_party, start_utc, end_utc, local_date)
+       IS NOT (:account_id, :end_time, :direction, :protocol, :remote_party, :start_utc, :end_utc, :local_date),
+       1
+  FROM calls WHERE serial = :serial AND start_time = :start_time;
+
+-- name: calls.replace
+UPDATE calls SET rowid = :rowid,
+    account_id = :account_id,
+    end_time = :end_time,
+    direction = :direction,
+    protocol = :protocol,
+    remote_party = :remote_party,
+    start_utc = :start_utc,
+    end_utc = :end_utc,
+    local_date = :local_date
+WHERE rowid = :old_rowid;
+
+-- name: calls.touch
+UPDATE calls SET rowid = :rowid WHERE rowid = :old_rowid;
+
+-- name: calls.max_rowid
+SELECT coalesce(max(rowid), 0) FROM calls;
+
+-- A devices file replaces each (account, snapshot) it contains, whole.
+-- name: devices.delete_snapshot
+DELETE FROM devices WHERE account_id = :account_id AND snapshot_date = :snapshot_date;
+
+-- name: accounts.old_timezone
+SELECT coalesce(timezone, '') FROM accounts WHERE account_id = :account_id;
+
+-- Naive timestamps of an account whose time zone changed are read again in the
+-- new zone (an import in any order gives the same data).
+-- name: accounts.retime_tickets
+UPDATE tickets SET
+    opened_utc = cr_local_to_utc(opened_at, :tz),
+    closed_utc = cr_local_to_utc(closed_at, :tz),
+    rma_approved_utc = cr_local_to_utc(rma_approved_at, :tz),
+    shipped_utc = cr_local_to_utc(shipped_at, :tz),
+    delivered_utc = cr_local_to_utc(delivered_at, :tz),
+    updated_utc = cr_local_to_utc(updated_at, :tz)
+WHERE account_id = :account_id;
+
+-- name: accounts.retime_calls
+UPDATE calls SET
+    start_utc = cr_local_to_utc(start_time, :tz),
+    end_utc = cr_local_to_utc(end_time, :tz),
+    local_date = cr_local_date(cr_local_to_utc(start_time, :tz), :tz)
+WHERE account_id = :account_id;
+
+-- name: accounts.retime_devices
+UPDATE devices SET last_seen_utc = cr_local_to_utc(last_seen, :tz)
+WHERE account_id = :account_id AND last_seen IS NOT NULL;
+
+-- name: account.timezone
+SELECT coalesce(timezone, '') FROM accounts WHERE account_id = :account_id;
+
+-- name: log.insert
+INSERT INTO import_log (file, kind, size_bytes, rows_read, rows_inserted, rows_updated,
+                        rows_unchanged, rows_rejected, rows_superseded, started_at,
+                        finished_at, seconds, profile, program_version)
+VALUES (:file, :kind, :size_bytes, :rows_read, :rows_inserted, :rows_updated, :rows_unchanged,
+        :rows_rejected, :rows_superseded, :started_at, :finished_at, :seconds, :profile,
+        :program_version);

@@ -1,0 +1,30 @@
+-- metrics_core.sql - what every metric section needs: the account, the month
+-- inventory rule of SPEC section 4 and the freshness of the data.
+-- Each "-- name:" block is one statement, looked up as "core.<name>".
+
+-- name: account
+-- The account; the currency falls back to its partner's.
+SELECT a.account_id, a.account_name, a.partner_id,
+       coalesce(a.partner_name, p.partner_name), a.program,
+       a.term_start, a.term_end, a.country, a.region, a.timezone, a.locale,
+       coalesce(a.currency, p.currency), a.options, a.csm_name, a.csm_email
+  FROM accounts AS a
+  LEFT JOIN partners AS p ON p.partner_id = a.partner_id
+ WHERE a.account_id = ?1;
+
+-- name: snapshot_in_month
+-- ?2 = first day of the month, ?3 = its last day or as-of when earlier.
+SELECT max(snapshot_date) FROM devices
+ WHERE account_id = ?1 AND snapshot_date >= ?2 AND snapshot_date <= ?3;
+
+-- name: snapshot_before
+-- The latest snapshot before the month (?2) and not after as-of (?3).
+SELECT max(snapshot_date) FROM devices
+ WHERE account_id = ?1 AND snapshot_date < ?2 AND snapshot_date <= ?3;
+
+-- name: latest_snapshot
+SELECT max(snapshot_date) FROM devices
+ WHERE account_id = ?1 AND snapshot_date <= ?2;
+
+-- name: latest_import
+SELECT max(substr(finished_at, 1, 10)) FROM import_log;

@@ -1,0 +1,327 @@
+/* values.c - the checks behind "bad row" errors, one per value type. */
+#include "csmreport/values.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "csmreport/tz.h"
+
+#define MICROS 1000000
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* Quotes at most 40 bytes of the value for a message. */
+static const char *shown(const char *s, size_t len, char *buf, size_t size)
+{
+    size_t n = len < 40 ? len : 40;
+    snprintf(buf, size, "%.*s%s", (int)n, s, len > 40 ? "..." : "");
+    return buf;
+}
+
+static bool parse_count(const char *s, size_t len, int64_t *out, char *why, size_t why_size)
+{
+    char v[64];
+    int64_t n = 0;
+    if (s[0] == '-') {
+        snprintf(why, why_size, "negative count '%s'", shown(s, len, v, sizeof v));
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            const char *hint = memchr(s, ',', len) ? " (a decimal comma?)"
+                             : memchr(s, '.', len) ? " (a fraction?)" : "";
+            snprintf(why, why_size, "'%s' is not a whole number%s", shown(s, len, v, sizeof v), hint);
+            return false;
+        }
+        if (n > (INT64_C(1) << 53) / 10) {
+            snprintf(why, why_size, "number '%s' is too large", shown(s, len, v, sizeof v));
+            return false;
+        }
+        n = n * 10 + (s[i] - '0');
+    }
+    *out = n;
+    return true;
+}
+
+/* A non-negative decimal with up to 6 decimals, as micro-units. */
+static bool parse_decimal(const char *s, size_t len, int64_t *out, char *why, size_t why_size)
+{
+    char v[64];
+    int64_t whole = 0, frac = 0;
+    int frac_digits = 0;
+    bool dot = false, digits = false;
+    if (s[0] == '-') {
+        snprintf(why, why_size, "negative amount '%s'", shown(s, len, v, sizeof v));
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '.' && !dot) {
+            dot = true;
+        } else if (c >= '0' && c <= '9') {
+            digits = true;
+            if (!dot) {
+                if (whole > INT64_C(9000000000000) / 10) {
+                    snprintf(why, why_size, "number '%s' is too large", shown(s, len, v, sizeof v));
+                    return false;
+                }
+                whole = whole * 10 + (c - '0');
+            } else if (frac_digits < 6) {
+                frac = frac * 10 + (c - '0');
+                frac_digits++;
+            } else if (c != '0') {
+                snprintf(why, why_size, "'%s' has more than 6 decimals", shown(s, len, v, sizeof v));
+                return false;
+            }
+        } else {
+            const char *hint = c == ',' ? " (a decimal comma? use a point)" : "";
+            snprintf(why, why_size, "'%s' is not a number%s", shown(s, len, v, sizeof v), hint);
+            return false;
+        }
+    }
+    if (!digits) {
+        snprintf(why, why_size, "'%s' is not a number", shown(s, len, v, sizeof v));
+        return false;
+    }
+    while (frac_digits < 6) {
+        frac *= 10;
+        frac_digits++;
+    }
+    *out = whole * MICROS + frac;
+    return true;
+}
+
+static bool is_enum_value(const cr_column *col, const char *s, size_t len)
+{
+    for (const char *const *e = col->enum_values; *e; e++)
+        if (strlen(*e) == len && memcmp(*e, s, len) == 0)
+            return true;
+    return false;
+}
+
+static bool bad_enum(const cr_column *col, const char *s, size_t len, char *why, size_t why_size)
+{
+    char v[64], allowed[256] = "";
+    size_t used = 0;
+    for (const char *const *e = col->enum_values; *e && used < sizeof allowed - 32; e++)
+        used += (size_t)snprintf(allowed + used, sizeof allowed - used, "%s%s",
+                                 used ? ", " : "", *e);
+    snprintf(why, why_size, "unknown %s '%s' (expected one of: %s)", col->name,
+             shown(s, len, v, sizeof v), allowed);
+    return false;
+}
+
+static bool valid_email(const char *s, size_t len)
+{
+    const char *at = memchr(s, '@', len);
+    if (!at || at == s || at == s + len - 1 || memchr(at + 1, '@', (size_t)(s + len - at - 1)))
+        return false;
+    const char *domain = at + 1;
+    if (!memchr(domain, '.', (size_t)(s + len - domain)))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/* Checks each ';'-separated item with ok(); empty items are allowed (a trailing ';'). */
+static bool check_list(const char *s, size_t len, bool (*ok)(const char *, size_t), size_t *bad_at,
+                       size_t *bad_len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || s[i] == ';') {
+            const char *item = s + start;
+            size_t n = i - start;
+            trim(&item, &n);
+            if (n && !ok(item, n)) {
+                *bad_at = (size_t)(item - s);
+                *bad_len = n;
+                return false;
+            }
+            start = i + 1;
+        }
+    }
+    return true;
+}
+
+static bool valid_option(const char *s, size_t len)
+{
+    static const char *const options[] = {"onsite", "four_hour", "frurad"};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (strlen(options[i]) == len && memcmp(options[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+static bool valid_locale(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] >= 'a' && s[i] <= 'z')
+        i++;
+    if (i < 2 || i > 3)
+        return false;
+    while (i < len) {
+        if (s[i] != '-' && s[i] != '_')
+            return false;
+        size_t start = ++i;
+        while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                           (s[i] >= '0' && s[i] <= '9')))
+            i++;
+        if (i == start)
+            return false;
+    }
+    return true;
+}
+
+static bool valid_id(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return false;
+    return true;
+}
+
+bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const char *format,
+                      cr_value *out, char *why, size_t why_size)
+{
+    char v[64];
+    out->null = false;
+    out->has_number = false;
+    out->has_timestamp = false;
+    if (col->type != CR_V_TEXT)
+        trim(&raw, &len);
+    out->text = raw;
+    out->len = len;
+    if (len == 0) {
+        out->null = true;
+        return true;
+    }
+    switch (col->type) {
+    case CR_V_TEXT:
+        return true;
+    case CR_V_ID:
+        if (!valid_id(raw, len)) {
+            snprintf(why, why_size, "%s contains a control character", col->name);
+            return false;
+        }
+        return true;
+    case CR_V_DATE:
+        if (format) {
+            if (!cr_timestamp_parse_format(raw, len, format, &out->ts)) {
+                snprintf(why, why_size, "'%s' is not a date in the format '%s'",
+                         shown(raw, len, v, sizeof v), format);
+                return false;
+            }
+        } else {
+            out->ts = (cr_timestamp){0};
+            if (!cr_date_parse(raw, len, &out->ts.date)) {
+                snprintf(why, why_size, "'%s' is not a valid date (YYYY-MM-DD)",
+                         shown(raw, len, v, sizeof v));
+                return false;
+            }
+        }
+        cr_date_format(out->ts.date, out->buf);
+        out->text = out->buf;
+        out->len = 10;
+        out->has_timestamp = true;
+        return true;
+    case CR_V_TIMESTAMP: {
+        bool ok = format ? cr_timestamp_parse_format(raw, len, format, &out->ts)
+                         : cr_timestamp_parse_iso(raw, len, &out->ts);
+        if (!ok) {
+            if (format)
+                snprintf(why, why_size, "'%s' is not a time in the format '%s'",
+                         shown(raw, len, v, sizeof v), format);
+            else
+                snprintf(why, why_size, "'%s' is not a valid time (YYYY-MM-DD HH:MM[:SS][Z|+HH:MM])",
+                         shown(raw, len, v, sizeof v));
+            return false;
+        }
+        cr_timestamp_format(&out->ts, out->buf);
+        out->text = out->buf;
+        out->len = strlen(out->buf);
+        out->has_timestamp = true;
+        return true;
+    }
+    case CR_V_COUNT:
+        out->has_number = parse_count(raw, len, &out->number, why, why_size);
+        return out->has_number;
+    case CR_V_MONEY:
+    case CR_V_PERCENT:
+        out->has_number = parse_decimal(raw, len, &out->number, why, why_size);
+        return out->has_number;
+    case CR_V_ENUM:
+        return is_enum_value(col, raw, len) || bad_enum(col, raw, len, why, why_size);
+    case CR_V_PRIORITY:
+        if (len == 2 && (raw[0] == 'P' || raw[0] == 'p') && raw[1] >= '1' && raw[1] <= '4') {
+            out->buf[0] = 'P';
+            out->buf[1] = raw[1];
+            out->buf[2] = '\0';
+            out->text = out->buf;
+            return true;
+        }
+        snprintf(why, why_size, "unknown priority '%s' (expected P1, P2, P3 or P4; a profile can map others)",
+                 shown(raw, len, v, sizeof v));
+        return false;
+    case CR_V_TIMEZONE: {
+        char name[128];
+        if (len >= sizeof name) {
+            snprintf(why, why_size, "unknown time zone '%s'", shown(raw, len, v, sizeof v));
+            return false;
+        }
+        memcpy(name, raw, len);
+        name[len] = '\0';
+        if (!cr_tz_valid(name)) {
+            snprintf(why, why_size, "unknown time zone '%s' (expected an IANA name such as Europe/Oslo)",
+                     shown(raw, len, v, sizeof v));
+            return false;
+        }
+        return true;
+    }
+    case CR_V_LOCALE:
+        if (!valid_locale(raw, len)) {
+            snprintf(why, why_size, "'%s' is not a locale (expected e.g. en, fr, nb, ja, en-GB)",
+                     shown(raw, len, v, sizeof v));
+            return false;
+        }
+        return true;
+    case CR_V_CURRENCY:
+        if (len != 3 || raw[0] < 'A' || raw[0] > 'Z' || raw[1] < 'A' || raw[1] > 'Z' ||
+            raw[2] < 'A' || raw[2] > 'Z') {
+            snprintf(why, why_size, "'%s' is not an ISO 4217 currency code (e.g. EUR)",
+                     shown(raw, len, v, sizeof v));
+            return false;
+        }
+        return true;
+    case CR_V_EMAILS: {
+        size_t at, n;
+        if (!check_list(raw, len, valid_email, &at, &n)) {
+            snprintf(why, why_size, "'%s' is not an e-mail address", shown(raw + at, n, v, sizeof v));
+            return false;
+        }
+        return true;
+    }
+    case CR_V_OPTIONS: {
+        size_t at, n;
+        if (!check_list(raw, len, valid_option, &at, &n)) {
+            snprintf(why, why_size, "unknown option '%s' (expected onsite, four_hour, frurad)",
+                     shown(raw + at, n, v, sizeof v));
+            return false;
+        }
+        return true;
+    }
+    }
+    return true;
+}

@@ -1,0 +1,39 @@
+# samples_metrics.sh - imports samples/ and checks every account's metrics for
+# 2026-Q3 (and a few for 2026-10) against the values derived by hand in
+# samples/EXPECTED.md (table: tests/e2e/samples_expected.py).
+. "$(dirname "$0")/lib.sh"
+
+S="$TOP/samples"
+DB="$WORK/s.db"
+
+# Reference data first, then the exports that refer to it (any order must give
+# the same data; this is just the natural one).
+run_cr import --db "$DB" "$S/partners.csv" "$S/accounts.csv" "$S/contracts.csv" \
+    "$S/catalog.csv" "$S/firmware.csv" "$S/holidays.csv" "$S/devices.csv" \
+    "$S/tickets.csv" "$S/usage.csv" "$S/calls.csv"
+if [ "$RC" -ne 0 ]; then
+    fail "samples import" "exit $RC: $(printf '%s' "$ERR" | head -c 600)"
+    exit 1
+fi
+pass "samples import"
+
+mkdir -p "$WORK/json"
+for period in 2026-Q3 2026-10; do
+    for acct in NO-NORDLYS FR-ECLAIR FR-TILLEULS JP-SAKURA US-HARBOR GB-GLEN; do
+        run_cr metrics --db "$DB" --account "$acct" --period "$period" --format json
+        if [ "$RC" -ne 0 ]; then
+            fail "samples metrics $acct $period" "exit $RC: $(printf '%s' "$ERR" | head -c 600)"
+            continue
+        fi
+        printf '%s\n' "$OUT" >"$WORK/json/${acct}_${period}.json"
+        if "$PY" -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' \
+            "$WORK/json/${acct}_${period}.json" 2>/dev/null; then
+            pass "samples metrics $acct $period is JSON"
+        else
+            fail "samples metrics $acct $period is JSON" "$(printf '%s' "$OUT" | head -c 300)"
+        fi
+    done
+done
+
+"$PY" "$TOP/tests/e2e/samples_expected.py" "$WORK/json"
+exit 0

@@ -1,0 +1,32 @@
+#!/bin/sh
+# make valgrind: every unit test and a sample import + metrics under memcheck.
+set -u
+BUILD=${1:-build}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+failed=0 passed=0
+for t in "$BUILD"/tests/test_*; do
+    if $VG "$t" >/dev/null 2>"$BUILD/vg.log"; then
+        passed=$((passed + 1)); echo "PASS valgrind $(basename "$t")"
+    else
+        failed=$((failed + 1)); echo "FAIL valgrind $(basename "$t")"; head -30 "$BUILD/vg.log"
+    fi
+done
+DB=$(mktemp -d)/vg.db
+for f in partners accounts contracts catalog firmware holidays devices tickets usage calls; do
+    [ -f "$TOP/samples/$f.csv" ] || continue
+    if $VG "$BUILD/csmreport" import --db "$DB" "$TOP/samples/$f.csv" 2>"$BUILD/vg.log"; then
+        passed=$((passed + 1)); echo "PASS valgrind import $f"
+    else
+        failed=$((failed + 1)); echo "FAIL valgrind import $f"; head -30 "$BUILD/vg.log"
+    fi
+done
+for a in $(sqlite3 "$DB" "SELECT account_id FROM accounts"); do
+    if $VG "$BUILD/csmreport" metrics --db "$DB" --account "$a" --period 2026-Q3 --format json >/dev/null 2>"$BUILD/vg.log"; then
+        passed=$((passed + 1)); echo "PASS valgrind metrics $a"
+    else
+        failed=$((failed + 1)); echo "FAIL valgrind metrics $a"; head -30 "$BUILD/vg.log"
+    fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
