@@ -76,29 +76,29 @@ int cr_cmd_import(int argc, char **argv, cr_error *err)
         cr_error ferr;
         cr_error_clear(&ferr);
         int frc = cr_import_file(db, argv[i], &opt, &res, &ferr);
-        for (int e = 0; e < res.error_count; e++)
-            print_error(&res.errors[e]);
-        if (res.error_total > res.error_count)
-            fprintf(stderr, "csmreport: %s: %lld more bad rows not shown\n", argv[i],
-                    res.error_total - res.error_count);
         if (frc) {
+            for (int e = 0; e < res.error_count; e++)
+                print_error(&res.errors[e]);
+            if (res.error_total > res.error_count)
+                fprintf(stderr, "csmreport: %s: %lld more bad rows not shown\n", argv[i],
+                        res.error_total - res.error_count);
             if (ferr.message[0])
                 print_error(&ferr);
             if (res.error_total)
-                fprintf(stderr, "csmreport: %s: %lld bad rows; nothing imported from this file\n",
-                        argv[i], res.error_total);
+                fprintf(stderr, "csmreport: %s: %lld bad row%s; nothing imported from this file\n",
+                        argv[i], res.error_total, res.error_total == 1 ? "" : "s");
             if (!rc)
                 rc = frc;
             continue;
         }
         if (res.rejected)
-            fprintf(stderr, "csmreport: warning: %s: %lld rows rejected, written to %s\n", argv[i],
-                    res.rejected, res.rejects_path);
+            fprintf(stderr, "csmreport: warning: %s: %lld row%s rejected, written to %s\n", argv[i],
+                    res.rejected, res.rejected == 1 ? "" : "s", res.rejects_path);
         if (verbose)
             printf("%s: %s, %lld rows read, %lld inserted, %lld updated, %lld unchanged, "
-                   "%lld rejected, %lld superseded, %.3f s (%.0f rows/s, %.1f MB/s)\n",
+                   "%lld rejected, %lld superseded, %lld deleted, %.3f s (%.0f rows/s, %.1f MB/s)\n",
                    argv[i], res.kind, res.rows_read, res.inserted, res.updated, res.unchanged,
-                   res.rejected, res.superseded, res.seconds,
+                   res.rejected, res.superseded, res.deleted, res.seconds,
                    res.seconds > 0 ? (double)res.rows_read / res.seconds : 0.0,
                    res.seconds > 0 ? (double)res.bytes / 1e6 / res.seconds : 0.0);
     }

@@ -425,7 +425,7 @@ static int parse_record(cr_csv *r, cr_error *err)
         if (!eof)
             return ST_MORE;
         if (!r->have_header)
-            return fail(r, err, EX_DATAERR, 0, 0, "file is empty");
+            return fail(r, err, EX_DATAERR, 1, 1, "file is empty");
         r->pending = 0; /* blank lines at the end are ignored */
         return ST_END;
     }
@@ -718,4 +718,9 @@ size_t cr_utf8_length(const char *s, size_t len)
     for (; i < len; i++)
         n += (u[i] & 0xC0) != 0x80;
     return n;
+}
+
+bool cr_csv_failed(const cr_csv *r)
+{
+    return r->failed != 0;
 }

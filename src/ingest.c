@@ -78,7 +78,7 @@ typedef struct importer {
     sqlite3_stmt *seen_insert, *seen_lookup, *seen_update;
     sqlite3_stmt *tz_lookup;
     /* devices: snapshots replaced by this file */
-    sqlite3_stmt *snap_seen, *snap_delete;
+    sqlite3_stmt *snap_seen;
     char last_snap[160];
     /* accounts: whose time zone changed */
     sqlite3_stmt *old_tz;
@@ -363,8 +363,6 @@ static int prepare_statements(importer *im, cr_error *err)
         im->snap_seen = cr_db_prepare(im->db, "INSERT OR IGNORE INTO temp.cr_snapshots VALUES (?1, ?2)", err);
         if (!im->snap_seen)
             return err->code;
-        if ((rc = prepare_named(im, "import.devices.delete_snapshot", &im->snap_delete, err)))
-            return rc;
     }
     if (strcmp(k, "accounts") == 0 &&
         (rc = prepare_named(im, "import.accounts.old_timezone", &im->old_tz, err)))
@@ -389,7 +387,7 @@ static void finalize_all(importer *im)
 {
     sqlite3_stmt **all[] = {&im->insert.st, &im->lookup.st, &im->replace.st, &im->touch.st,
                             &im->seen_insert, &im->seen_lookup, &im->seen_update,
-                            &im->tz_lookup, &im->snap_seen, &im->snap_delete,
+                            &im->tz_lookup, &im->snap_seen,
                             &im->old_tz};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
@@ -481,41 +479,35 @@ static int value_index(const importer *im, const char *name)
     return cr_kind_column_index(im->kind, name);
 }
 
-/* Cross-field checks of one record. */
+/* Cross-field checks of one record, on its converted and derived values. */
 static bool check_record(importer *im, char *why, size_t why_size, long *bad_line, long *bad_col)
 {
     const char *k = im->kind->name;
-    int a = -1, b = -1;
+    const derived_values *d = &im->derived;
+    int at = -1;
     if (strcmp(k, "accounts") == 0) {
-        a = value_index(im, "term_start");
-        b = value_index(im, "term_end");
-        if (cr_date_compare(im->values[b].ts.date, im->values[a].ts.date) < 0) {
+        at = value_index(im, "term_end");
+        if (cr_date_compare(im->values[at].ts.date, im->values[value_index(im, "term_start")].ts.date) < 0) {
             snprintf(why, why_size, "term_end is before term_start");
             goto bad;
         }
     } else if (strcmp(k, "calls") == 0) {
-        a = value_index(im, "start_time");
-        b = value_index(im, "end_time");
-        if (cr_timestamp_local_seconds(&im->values[b].ts) - (im->values[b].ts.has_offset ? im->values[b].ts.offset_seconds : 0) <
-            cr_timestamp_local_seconds(&im->values[a].ts) - (im->values[a].ts.has_offset ? im->values[a].ts.offset_seconds : 0)) {
+        at = value_index(im, "end_time");
+        if (d->end_utc < d->start_utc) {
             snprintf(why, why_size, "end_time is before start_time");
             goto bad;
         }
     } else if (strcmp(k, "tickets") == 0) {
-        a = value_index(im, "opened_at");
-        b = value_index(im, "closed_at");
-        const cr_value *o = &im->values[a], *cl = &im->values[b];
-        if (!cl->null && o->ts.has_offset == cl->ts.has_offset &&
-            cr_timestamp_local_seconds(&cl->ts) - cl->ts.offset_seconds <
-                cr_timestamp_local_seconds(&o->ts) - o->ts.offset_seconds) {
+        at = value_index(im, "closed_at");
+        if (!d->utc_null[1] && d->utc[1] < d->utc[0]) {
             snprintf(why, why_size, "closed_at is before opened_at");
             goto bad;
         }
     }
     return true;
 bad:
-    *bad_line = column_line(im, (size_t)b);
-    *bad_col = column_col(im, (size_t)b);
+    *bad_line = column_line(im, (size_t)at);
+    *bad_col = column_col(im, (size_t)at);
     return false;
 }
 
@@ -616,21 +608,28 @@ static void bind_row(importer *im, const bound_stmt *b)
 
 /* ---------- natural keys ---------- */
 
-static void key_hashes(importer *im, uint64_t *h1, uint64_t *h2)
+/* The natural key of the current record as one string (values joined by 0x1f). */
+static size_t key_text(const importer *im, char *key, size_t size)
 {
-    char key[4096];
     size_t used = 0;
     for (size_t c = 0; c < im->kind->column_count; c++) {
         if (!im->kind->columns[c].key)
             continue;
         const cr_value *v = &im->values[c];
         size_t n = v->null ? 0 : v->len;
-        if (used + n + 1 > sizeof key)
-            n = sizeof key - used - 1;
+        if (used + n + 1 > size)
+            n = size - used - 1;
         memcpy(key + used, v->text, n);
         used += n;
         key[used++] = '\x1f';
     }
+    return used;
+}
+
+static void key_hashes(importer *im, uint64_t *h1, uint64_t *h2)
+{
+    char key[4096];
+    size_t used = key_text(im, key, sizeof key);
     *h1 = hash64(key, used, 0);
     *h2 = hash64(key, used, 0x9e3779b97f4a7c15ULL);
 }
@@ -744,7 +743,9 @@ static void drop_rejects(importer *im)
 
 /* ---------- writing ---------- */
 
-static int replace_snapshot_once(importer *im, cr_error *err)
+/* Notes the (account, snapshot) of the current device row; at the end of the file
+ * the rows of those snapshots that the file did not write are removed. */
+static int remember_snapshot(importer *im, cr_error *err)
 {
     const cr_value *acc = &im->values[value_index(im, "account_id")];
     const cr_value *snap = &im->values[value_index(im, "snapshot_date")];
@@ -757,16 +758,23 @@ static int replace_snapshot_once(importer *im, cr_error *err)
     sqlite3_bind_text(im->snap_seen, 2, snap->text, (int)snap->len, SQLITE_TRANSIENT);
     int rc = sqlite3_step(im->snap_seen);
     sqlite3_reset(im->snap_seen);
+    return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "snapshot bookkeeping", err);
+}
+
+/* A devices file replaces each snapshot it contains, whole: a device missing
+ * from a corrected re-export is removed. */
+static int remove_unlisted_devices(importer *im, cr_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare_named(im, "import.devices.delete_unlisted", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, param(st, ":mark"), im->rowid_mark);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return cr_db_fail(im->db, rc, "snapshot bookkeeping", err);
-    if (sqlite3_changes(im->db) == 0)
-        return 0; /* already replaced earlier in this file */
-    sqlite3_bind_text(im->snap_delete, 1, acc->text, (int)acc->len, SQLITE_TRANSIENT);
-    sqlite3_bind_text(im->snap_delete, 2, snap->text, (int)snap->len, SQLITE_TRANSIENT);
-    rc = sqlite3_step(im->snap_delete);
-    sqlite3_reset(im->snap_delete);
-    if (rc != SQLITE_DONE)
-        return cr_db_fail(im->db, rc, "cannot replace the snapshot", err);
+        return cr_db_fail(im->db, rc, "cannot replace the snapshots", err);
+    im->res->deleted = sqlite3_changes(im->db);
     return 0;
 }
 
@@ -848,11 +856,10 @@ static int write_record(importer *im, bool *duplicate, cr_error *err)
 {
     int rc;
     *duplicate = false;
-    if (im->snap_seen && (rc = replace_snapshot_once(im, err)))
+    if (im->snap_seen && (rc = remember_snapshot(im, err)))
         return rc;
     if (im->old_tz && (rc = remember_timezone_change(im, err)))
         return rc;
-    compute_derived(im);
     sqlite3_int64 rowid = im->next_rowid + 1;
     if ((rc = step_done(im, &im->insert, rowid, 0, err)))
         return rc;
@@ -925,14 +932,34 @@ static int open_csv(importer *im, cr_error *err)
     return im->csv ? 0 : err->code;
 }
 
+/* Reads the next record. Returns 1 with a record, 0 at the end, -1 on an error
+ * that stops the file (err filled), 2 for a ragged row: a row error in why. */
+static int next_record(importer *im, char *why, size_t why_size, long *bad_line, long *bad_col,
+                       cr_error *err)
+{
+    cr_error row;
+    cr_error_clear(&row);
+    int rc = cr_csv_next(im->csv, &row);
+    if (rc >= 0)
+        return rc;
+    if (cr_csv_failed(im->csv)) {
+        *err = row;
+        return -1;
+    }
+    snprintf(why, why_size, "%.400s", row.message);
+    *bad_line = row.line;
+    *bad_col = row.column;
+    return 2;
+}
+
 /* First pass of a keep rule: the winning line of every key. */
 static int find_winners(importer *im, cr_error *err)
 {
     char why[512];
     long bad_line, bad_col;
     int rc;
-    while ((rc = cr_csv_next(im->csv, err)) > 0) {
-        if (!convert_record(im, true, why, sizeof why, &bad_line, &bad_col))
+    while ((rc = next_record(im, why, sizeof why, &bad_line, &bad_col, err)) > 0) {
+        if (rc == 2 || !convert_record(im, true, why, sizeof why, &bad_line, &bad_col))
             continue; /* reported by the second pass */
         uint64_t h1, h2;
         key_hashes(im, &h1, &h2);
@@ -946,19 +973,53 @@ static int find_winners(importer *im, cr_error *err)
     return open_csv(im, err) || (rc = cr_csv_next(im->csv, err)) < 0 ? err->code : 0;
 }
 
+/* The line of the first record of the file with the current record's key (for
+ * the message of a duplicate; rare, so a second read of the file is fine). The
+ * key columns of im->values are overwritten. Returns 0 when not found. */
+static long earlier_line_of_key(importer *im, long line)
+{
+    char key[4096], other[4096], why[256];
+    long bad_line, bad_col, found = 0;
+    size_t len = key_text(im, key, sizeof key);
+    cr_error ignored;
+    cr_csv *saved = im->csv;
+    im->csv = cr_csv_open_file(im->path, cr_csv_separator(saved), &ignored);
+    if (!im->csv) {
+        im->csv = saved;
+        return 0;
+    }
+    int rc = cr_csv_next(im->csv, &ignored); /* header */
+    while (rc > 0 && (rc = cr_csv_next(im->csv, &ignored)) != 0 && cr_csv_record_line(im->csv) < line) {
+        if (rc < 0 && cr_csv_failed(im->csv))
+            break;
+        if (rc > 0 && convert_record(im, true, why, sizeof why, &bad_line, &bad_col) &&
+            key_text(im, other, sizeof other) == len && memcmp(key, other, len) == 0) {
+            found = cr_csv_record_line(im->csv);
+            break;
+        }
+        rc = 1;
+    }
+    cr_csv_close(im->csv);
+    im->csv = saved;
+    return found;
+}
+
 static int import_records(importer *im, cr_error *err)
 {
     char why[512];
     long bad_line = 0, bad_col = 0;
     int rc;
     bool keep_rule = im->keep_field >= 0;
-    while ((rc = cr_csv_next(im->csv, err)) > 0) {
+    while ((rc = next_record(im, why, sizeof why, &bad_line, &bad_col, err)) > 0) {
         im->res->rows_read++;
         if ((im->res->rows_read & 4095) == 0)
             show_progress(im, false);
         long line = cr_csv_record_line(im->csv);
-        bool ok = convert_record(im, false, why, sizeof why, &bad_line, &bad_col) &&
-                  check_record(im, why, sizeof why, &bad_line, &bad_col);
+        bool ok = rc == 1 && convert_record(im, false, why, sizeof why, &bad_line, &bad_col);
+        if (ok) {
+            compute_derived(im);
+            ok = check_record(im, why, sizeof why, &bad_line, &bad_col);
+        }
         if (ok && keep_rule) {
             uint64_t h1, h2;
             key_hashes(im, &h1, &h2);
@@ -975,8 +1036,12 @@ static int import_records(importer *im, cr_error *err)
             if (duplicate) {
                 char keys[160];
                 key_names(im, keys, sizeof keys);
-                snprintf(why, sizeof why, "duplicate key: an earlier row of this file has the same %s",
-                         keys);
+                long earlier = im->res->error_count < CR_IMPORT_ERRORS_MAX ? earlier_line_of_key(im, line) : 0;
+                if (earlier)
+                    snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, earlier);
+                else
+                    snprintf(why, sizeof why, "duplicate key: an earlier row of this file has the same %s",
+                             keys);
                 bad_line = line;
                 bad_col = 1;
                 ok = false;
@@ -989,9 +1054,7 @@ static int import_records(importer *im, cr_error *err)
         }
     }
     show_progress(im, true);
-    if (rc < 0)
-        return err->code;
-    return 0;
+    return rc < 0 ? err->code : 0;
 }
 
 static void utc_now(char *buf, size_t size)
@@ -1021,6 +1084,7 @@ static int log_import(importer *im, const char *started, cr_error *err)
     sqlite3_bind_int64(st, param(st, ":rows_unchanged"), r->unchanged);
     sqlite3_bind_int64(st, param(st, ":rows_rejected"), r->rejected);
     sqlite3_bind_int64(st, param(st, ":rows_superseded"), r->superseded);
+    sqlite3_bind_int64(st, param(st, ":rows_deleted"), r->deleted);
     sqlite3_bind_text(st, param(st, ":started_at"), started, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, param(st, ":finished_at"), finished, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, param(st, ":seconds"), r->seconds);
@@ -1144,7 +1208,8 @@ static int run_import(importer *im, cr_error *err)
         rc = EX_DATAERR;
         goto out_rollback;
     }
-    if ((im->retime_count && (rc = retime_accounts(im, err))) || (rc = rebuild_indexes(im, err)))
+    if ((im->snap_seen && (rc = remove_unlisted_devices(im, err))) ||
+        (im->retime_count && (rc = retime_accounts(im, err))) || (rc = rebuild_indexes(im, err)))
         goto out_rollback;
     return 0;
 out_rollback:

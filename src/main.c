@@ -42,6 +42,17 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0)
         return cr_cmd_version(1, argv + 1, &err);
+    /* "csmreport --db FILE COMMAND ..." is read as "csmreport COMMAND --db FILE ...". */
+    char *moved[argc + 1];
+    if (argc >= 4 && strcmp(argv[1], "--db") == 0) {
+        moved[0] = argv[0];
+        moved[1] = argv[3];
+        moved[2] = argv[1];
+        moved[3] = argv[2];
+        for (int i = 4; i <= argc; i++)
+            moved[i] = argv[i];
+        argv = moved;
+    }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) != 0)
             continue;

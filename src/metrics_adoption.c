@@ -176,8 +176,9 @@ int cr_metrics_adoption(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     cr_json_set(a, "snapshot_date", cr_json_string(snapshot));
     cr_json_set(a, "stale", cr_json_bool(stale));
     cr_json_set(a, "call_minutes", cr_json_int(s.all.minutes));
+    /* A ratio, unrounded like the rates (SPEC 4 rounds only hours and display). */
     cr_json_set(a, "minutes_per_active_device",
-                s.all.active ? cr_json_fixed((double)s.all.minutes / (double)s.all.active, 2)
+                s.all.active ? cr_json_number((double)s.all.minutes / (double)s.all.active)
                              : cr_json_null());
 
     cr_json *by_month = cr_json_set(a, "by_month", cr_json_array());

@@ -19,6 +19,7 @@
 #ifndef CSMREPORT_CSV_H
 #define CSMREPORT_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "csmreport/error.h"
@@ -51,6 +52,9 @@ void cr_csv_close(cr_csv *r);
  * which reads the next record. After any other error every later call returns
  * the same error. */
 int cr_csv_next(cr_csv *r, cr_error *err);
+
+/* True after an error the reader cannot go on from (anything but a ragged row). */
+bool cr_csv_failed(const cr_csv *r);
 
 /* Fields of the current record: count, and the i-th as a NUL-terminated string
  * (len without the NUL) valid until the next cr_csv_next. The BOM is never part

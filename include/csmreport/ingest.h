@@ -31,7 +31,7 @@ typedef struct cr_import_options {
 
 typedef struct cr_import_result {
     char kind[16];
-    long long rows_read, inserted, updated, unchanged, rejected, superseded;
+    long long rows_read, inserted, updated, unchanged, rejected, superseded, deleted;
     double seconds;
     unsigned long long bytes;
     int error_count;           /* errors kept in errors[] */

@@ -280,9 +280,13 @@ UPDATE calls SET rowid = :rowid WHERE rowid = :old_rowid;
 -- name: calls.max_rowid
 SELECT coalesce(max(rowid), 0) FROM calls;
 
--- A devices file replaces each (account, snapshot) it contains, whole.
--- name: devices.delete_snapshot
-DELETE FROM devices WHERE account_id = :account_id AND snapshot_date = :snapshot_date;
+-- A devices file replaces each (account, snapshot) it contains, whole: the rows
+-- of those snapshots that the file did not write (rowid at or below the mark)
+-- are removed. temp.cr_snapshots lists the file's snapshots.
+-- name: devices.delete_unlisted
+DELETE FROM devices
+ WHERE rowid <= :mark
+   AND (account_id, snapshot_date) IN (SELECT account_id, snapshot_date FROM temp.cr_snapshots);
 
 -- name: accounts.old_timezone
 SELECT coalesce(timezone, '') FROM accounts WHERE account_id = :account_id;
@@ -315,8 +319,8 @@ SELECT coalesce(timezone, '') FROM accounts WHERE account_id = :account_id;
 
 -- name: log.insert
 INSERT INTO import_log (file, kind, size_bytes, rows_read, rows_inserted, rows_updated,
-                        rows_unchanged, rows_rejected, rows_superseded, started_at,
+                        rows_unchanged, rows_rejected, rows_superseded, rows_deleted, started_at,
                         finished_at, seconds, profile, program_version)
 VALUES (:file, :kind, :size_bytes, :rows_read, :rows_inserted, :rows_updated, :rows_unchanged,
-        :rows_rejected, :rows_superseded, :started_at, :finished_at, :seconds, :profile,
+        :rows_rejected, :rows_superseded, :rows_deleted, :started_at, :finished_at, :seconds, :profile,
         :program_version);

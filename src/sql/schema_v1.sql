@@ -166,6 +166,7 @@ CREATE TABLE import_log (
     rows_unchanged INTEGER NOT NULL,
     rows_rejected  INTEGER NOT NULL,
     rows_superseded INTEGER NOT NULL DEFAULT 0, -- lost to a profile keep rule
+    rows_deleted   INTEGER NOT NULL DEFAULT 0, -- devices dropped from a replaced snapshot
     started_at     TEXT NOT NULL,
     finished_at    TEXT NOT NULL,
     seconds        REAL NOT NULL,

@@ -1673,7 +1673,9 @@ static void write_calls(void)
         int64_t slot = (to - from) / c;
         int64_t prev = -1;
         for (long long i = 0; i < c; i++) {
-            int64_t t0 = from + slot * i + (slot > 2 ? (int64_t)rng_below(&cr, (uint64_t)(slot / 2)) : 0);
+            int64_t t0 = from + slot * i;
+            if (slot > 2)
+                t0 += (int64_t)rng_below(&cr, (uint64_t)(slot / 2));
             if (t0 <= prev)
                 t0 = prev + 1;
             prev = t0;
@@ -1684,12 +1686,15 @@ static void write_calls(void)
             row_ts(&r, t0 + dur, TS_UTC, 0);
             row_str(&r, dirs[rng_below(&cr, 2)]);
             row_str(&r, protos[rng_below(&cr, 4)]);
-            if (rng_chance(&cr, 0.5))
-                row_fmt(&r, "+47 %02d %02d %02d %02d", (int)rng_below(&cr, 90) + 10,
-                        (int)rng_below(&cr, 100), (int)rng_below(&cr, 100),
-                        (int)rng_below(&cr, 100));
-            else
+            if (rng_chance(&cr, 0.5)) {
+                /* one draw per statement: argument order is unspecified in C */
+                int n[4];
+                for (int q = 0; q < 4; q++)
+                    n[q] = (int)rng_below(&cr, q == 0 ? 90 : 100) + (q == 0 ? 10 : 0);
+                row_fmt(&r, "+47 %02d %02d %02d %02d", n[0], n[1], n[2], n[3]);
+            } else {
                 row_fmt(&r, "sip:user%04d@customer.example", (int)rng_below(&cr, 10000));
+            }
             row_end(&r, &s);
         }
     }

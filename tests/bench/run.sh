@@ -32,6 +32,7 @@ timed() {
     "$TIME" -f '%e %M' -o "$B/.time" "$@" >"$log" 2>&1
     RC=$?
     # GNU time puts "Command exited with non-zero status N" first on failure
+    # shellcheck disable=SC2046 # split into seconds and KB on purpose
     set -- $(tail -n 1 "$B/.time")
     SECS=${1:--} RSS_KB=${2:--}
 }
@@ -252,6 +253,7 @@ END {
         ratio(cs, secs["sorted" SUBSEP "floor" SUBSEP "usage"]), ratio(ch, secs["shuffled" SUBSEP "floor" SUBSEP "usage"]))
     md = md sprintf("| ratio csmreport / sqlite3 | %s | | | %s | | |\n",
         ratio(cs, secs["sorted" SUBSEP "sqlite3" SUBSEP "usage"]), ratio(ch, secs["shuffled" SUBSEP "sqlite3" SUBSEP "usage"]))
+    md = md "\n(`load_floor` maps the file, so its RSS includes the file pages it read.)\n"
     m1 = "mem" SUBSEP "csmreport" SUBSEP "1m"; mf = "mem" SUBSEP "csmreport" SUBSEP "full"
     if ((m1 in rows) || (mf in rows)) {
         md = md "\nMemory (usage import into a new database):\n\n"
