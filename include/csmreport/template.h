@@ -1,0 +1,52 @@
+/* template.h - report templates (SPEC section 6): an XML file, validated against
+ * the embedded templates/report.xsd, read once into an immutable model, then
+ * resolved per account (or partner) and period into a cr_report (report.h) that
+ * the deck and workbook renderers draw.
+ *
+ * A loaded template is shared read-only by every rendering thread; resolving
+ * runs the template's datasets on the caller's own read-only, sandboxed
+ * connection (SPEC section 9).
+ */
+#ifndef CSMREPORT_TEMPLATE_H
+#define CSMREPORT_TEMPLATE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "csmreport/error.h"
+#include "csmreport/period.h"
+#include "csmreport/report.h"
+
+typedef struct cr_template cr_template;
+
+typedef enum cr_template_scope {
+    CR_SCOPE_ACCOUNT,  /* one report per account: OUT/<account>/<account>_<stem>_<period>.* */
+    CR_SCOPE_PARTNER   /* one per partner: OUT/partners/<partner>/<partner>_<stem>_<period>.* */
+} cr_template_scope;
+
+/* Loads and validates path. EX_NOINPUT for a missing file, EX_CONFIG with file,
+ * line and a plain reason for an invalid template (schema, unsafe XML, a dataset
+ * that is not one read-only SELECT, an unknown format or metric name).
+ * Free with cr_template_free. */
+int cr_template_load(const char *path, cr_template **out, cr_error *err);
+void cr_template_free(cr_template *t);
+
+cr_template_scope cr_template_get_scope(const cr_template *t);
+/* The output name part: "qbr", "inventory", "example". */
+const char *cr_template_output_stem(const cr_template *t);
+
+typedef struct cr_render_request {
+    sqlite3 *db;               /* the calling thread's connection (read-only) */
+    const char *subject_id;    /* account_id, or partner_id for a partner template */
+    const cr_period *period;
+    const char *locale;        /* NULL: the account's (partner's) locale, else en */
+    int64_t created;           /* document creation time (Unix seconds) */
+} cr_render_request;
+
+/* Resolves t for one subject into *out (free with cr_report_free). EX_DATAERR
+ * for an unknown account/partner, EX_CONFIG for a dataset failing at run time
+ * (naming the template line), EX_SOFTWARE otherwise. */
+int cr_template_resolve(const cr_template *t, const cr_render_request *req, cr_report **out,
+                        cr_error *err);
+
+#endif
