@@ -231,6 +231,8 @@ bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const c
                          shown(raw, len, v, sizeof v));
                 return false;
             }
+            out->has_timestamp = true; /* strict YYYY-MM-DD is already canonical */
+            return true;
         }
         cr_date_format(out->ts.date, out->buf);
         out->text = out->buf;

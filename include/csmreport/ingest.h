@@ -33,6 +33,7 @@ typedef struct cr_import_result {
     char kind[16];
     long long rows_read, inserted, updated, unchanged, rejected, superseded, deleted;
     double seconds;
+    double seconds_rows, seconds_indexes; /* phases of seconds: the rows, index rebuilds */
     unsigned long long bytes;
     int error_count;           /* errors kept in errors[] */
     long long error_total;     /* all bad rows found */
