@@ -83,7 +83,8 @@ typedef struct importer {
     int keep_field;                  /* header index of the keep rule column, or -1 */
     cr_value values[MAX_COLUMNS];
 
-    bound_stmt insert, lookup, replace, touch;
+    bound_stmt insert, lookup, replace;
+    sqlite3_stmt *touched;           /* notes a stored row this file wrote or matched */
     /* Fresh rows are inserted BATCH_ROWS at a time (one statement execution
      * instead of 32: about half of SQLite's per-row cost); conflicts fall back
      * to the row-by-row path. Not used with skip_bad_rows, whose rejects need
@@ -420,7 +421,6 @@ static int prepare_statements(importer *im, cr_error *err)
     if ((rc = prepare_bound(im, "insert", &im->insert, err)) ||
         (rc = prepare_bound(im, "lookup", &im->lookup, err)) ||
         (rc = prepare_bound(im, "replace", &im->replace, err)) ||
-        (rc = prepare_bound(im, "touch", &im->touch, err)) ||
         (!im->opt->skip_bad_rows && (rc = prepare_batch(im, err))))
         return rc;
     char name[64];
@@ -433,6 +433,11 @@ static int prepare_statements(importer *im, cr_error *err)
     sqlite3_finalize(max);
     if (rc != SQLITE_ROW)
         return cr_db_fail(im->db, rc, "cannot read the table", err);
+    if ((rc = cr_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS cr_touched (id INTEGER PRIMARY KEY); "
+                                 "DELETE FROM temp.cr_touched", err)))
+        return rc;
+    if (!(im->touched = cr_db_prepare(im->db, "INSERT INTO temp.cr_touched (id) VALUES (?1)", err)))
+        return err->code;
     if ((rc = prepare_named(im, "import.account.timezone", &im->tz_lookup, err)))
         return rc;
     if (strcmp(k, "devices") == 0) {
@@ -466,7 +471,7 @@ static int prepare_statements(importer *im, cr_error *err)
 
 static void finalize_all(importer *im)
 {
-    sqlite3_stmt **all[] = {&im->insert.st, &im->lookup.st, &im->replace.st, &im->touch.st,
+    sqlite3_stmt **all[] = {&im->insert.st, &im->lookup.st, &im->replace.st, &im->touched,
                             &im->batch[0].st,
                             &im->seen_insert, &im->seen_lookup, &im->seen_update,
                             &im->tz_lookup, &im->snap_seen,
@@ -963,16 +968,24 @@ static int store_row(importer *im, long line, bool *duplicate, cr_error *err)
         *duplicate = true;
         return 0;
     }
-    /* Moved above the mark either way, so that a repeat of the key in this file
-     * is seen as a duplicate. */
-    bool replace = changed && may_replace;
-    if ((rc = step_done(im, replace ? &im->replace : &im->touch, rowid, stored, err)))
-        return rc;
-    im->next_rowid = rowid;
-    if (replace)
-        im->res->updated++;
-    else
+    /* A stored row: noted once, so that a repeat of the key in this file is
+     * seen as a duplicate; the row itself is rewritten only when it changed. */
+    sqlite3_bind_int64(im->touched, 1, stored);
+    rc = sqlite3_step(im->touched);
+    sqlite3_reset(im->touched);
+    if (rc == SQLITE_CONSTRAINT) {
+        *duplicate = true;
+        return 0;
+    }
+    if (rc != SQLITE_DONE)
+        return cr_db_fail(im->db, rc, "cannot note the row", err);
+    if (!(changed && may_replace)) {
         im->res->unchanged++;
+        return 0;
+    }
+    if ((rc = step_done(im, &im->replace, 0, stored, err)))
+        return rc;
+    im->res->updated++;
     return 0;
 }
 

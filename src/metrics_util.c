@@ -3,12 +3,12 @@
  * src/sql/metrics_<section>.sql files.
  */
 #include <math.h>
-#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "embedded.h"
 #include "metrics_internal.h"
+#include "csmreport/sqlnamed.h"
 
 static int compare_double(const void *a, const void *b)
 {
@@ -47,86 +47,11 @@ int64_t cr_div_round_half_away(cr_int128 a, cr_int128 b)
     return (int64_t)q;
 }
 
-/* ---- named queries ----
- * Every "-- name: X" line starts a block that runs to the next such line. The
- * blocks are copied once into static storage (NUL-terminated), so the texts live
- * as long as the program without a heap allocation to leak. */
-
-#define SQL_ARENA_SIZE (256 * 1024)
-#define SQL_MAX_QUERIES 256
-
-static char sql_arena[SQL_ARENA_SIZE];
-static struct named_sql {
-    const char *name; /* "adoption.active" */
-    const char *text;
-} sql_queries[SQL_MAX_QUERIES];
-static size_t sql_count;
-static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
-
-/* Copies n bytes and a NUL into the arena; NULL when it is full. */
-static const char *arena_put(size_t *used, const char *s, size_t n)
-{
-    if (*used + n + 1 > SQL_ARENA_SIZE)
-        return NULL;
-    char *p = sql_arena + *used;
-    memcpy(p, s, n);
-    p[n] = '\0';
-    *used += n + 1;
-    return p;
-}
-
-static void parse_file(size_t *used, const char *section, size_t section_len, const char *data)
-{
-    static const char marker[] = "-- name:";
-    const char *p = strstr(data, marker);
-    while (p && sql_count < SQL_MAX_QUERIES) {
-        const char *name = p + sizeof marker - 1;
-        while (*name == ' ' || *name == '\t')
-            name++;
-        const char *name_end = name;
-        while (*name_end && *name_end != '\n' && *name_end != '\r' && *name_end != ' ' &&
-               *name_end != '\t')
-            name_end++;
-        const char *body = strchr(name_end, '\n');
-        body = body ? body + 1 : name_end + strlen(name_end);
-        const char *next = strstr(body, marker);
-        const char *body_end = next ? next : body + strlen(body);
-
-        char full[128];
-        size_t name_len = (size_t)(name_end - name);
-        if (section_len + 1 + name_len < sizeof full) {
-            memcpy(full, section, section_len);
-            full[section_len] = '.';
-            memcpy(full + section_len + 1, name, name_len);
-            const char *n = arena_put(used, full, section_len + 1 + name_len);
-            const char *t = n ? arena_put(used, body, (size_t)(body_end - body)) : NULL;
-            if (t) {
-                sql_queries[sql_count].name = n;
-                sql_queries[sql_count].text = t;
-                sql_count++;
-            }
-        }
-        p = next;
-    }
-}
-
-static void load_queries(void)
-{
-    size_t used = 0;
-    for (const cr_embedded_file *f = cr_embedded; f->name; f++) {
-        size_t len = strlen(f->name);
-        if (strncmp(f->name, "metrics_", 8) != 0 || len < 12 ||
-            strcmp(f->name + len - 4, ".sql") != 0)
-            continue;
-        parse_file(&used, f->name + 8, len - 12, f->data);
-    }
-}
+/* ---- named queries: the blocks of the embedded metrics_<section>.sql files ---- */
 
 const char *cr_metrics_sql(const char *name)
 {
-    pthread_once(&sql_once, load_queries);
-    for (size_t k = 0; k < sql_count; k++)
-        if (strcmp(sql_queries[k].name, name) == 0)
-            return sql_queries[k].text;
-    return NULL;
+    char full[128];
+    snprintf(full, sizeof full, "metrics_%s", name);
+    return cr_sql(full);
 }

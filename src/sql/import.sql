@@ -1,15 +1,14 @@
--- Statements of the importer (src/ingest.c), four per kind, "-- name:" blocks.
+-- Statements of the importer (src/ingest.c), "-- name:" blocks, per kind K.
 -- Parameters are named after the canonical columns; *_utc, local_date and the
--- micro-unit columns are computed by the importer. Every row the importer writes
--- gets :rowid, above the table's largest rowid when the file started: a key that
--- conflicts with a row above that mark was written by this very file (a
--- duplicate); one below it was stored earlier, and is replaced (moved above the
--- mark) or only touched (moved, unchanged).
+-- micro-unit columns are computed by the importer. Every row the importer inserts
+-- gets :rowid, above the table's largest rowid when the file started (the mark);
+-- a stored row the file rewrites or finds unchanged has its rowid noted in
+-- temp.cr_touched. So a key that conflicts with a row above the mark, or with a
+-- noted one, was already written by this very file: a duplicate.
 --   K.insert   INSERT OR IGNORE: one change when the key is new
 --   K.lookup   rowid of the stored row, whether the new values differ, whether
 --              the new row may replace it (tickets: SPEC 3 updated_at rule)
---   K.replace  new values and rowid
---   K.touch    new rowid only
+--   K.replace  the new values, in place
 
 -- name: partners.insert
 INSERT OR IGNORE INTO partners (rowid, partner_id, partner_name, locale, currency, recipients)
@@ -22,15 +21,12 @@ SELECT rowid, (partner_name, locale, currency, recipients)
   FROM partners WHERE partner_id = :partner_id;
 
 -- name: partners.replace
-UPDATE partners SET rowid = :rowid,
+UPDATE partners SET
     partner_name = :partner_name,
     locale = :locale,
     currency = :currency,
     recipients = :recipients
 WHERE rowid = :old_rowid;
-
--- name: partners.touch
-UPDATE partners SET rowid = :rowid WHERE rowid = :old_rowid;
 
 -- name: partners.max_rowid
 SELECT coalesce(max(rowid), 0) FROM partners;
@@ -46,7 +42,7 @@ SELECT rowid, (account_name, partner_id, partner_name, program, term_start, term
   FROM accounts WHERE account_id = :account_id;
 
 -- name: accounts.replace
-UPDATE accounts SET rowid = :rowid,
+UPDATE accounts SET
     account_name = :account_name,
     partner_id = :partner_id,
     partner_name = :partner_name,
@@ -64,9 +60,6 @@ UPDATE accounts SET rowid = :rowid,
     csm_email = :csm_email
 WHERE rowid = :old_rowid;
 
--- name: accounts.touch
-UPDATE accounts SET rowid = :rowid WHERE rowid = :old_rowid;
-
 -- name: accounts.max_rowid
 SELECT coalesce(max(rowid), 0) FROM accounts;
 
@@ -81,15 +74,12 @@ SELECT rowid, (agreed_count, annual_unit_price_micros, trueup_pct_micros, rma_th
   FROM contracts WHERE account_id = :account_id AND category = :category;
 
 -- name: contracts.replace
-UPDATE contracts SET rowid = :rowid,
+UPDATE contracts SET
     agreed_count = :agreed_count,
     annual_unit_price_micros = :annual_unit_price,
     trueup_pct_micros = coalesce(:trueup_pct, 5000000),
     rma_threshold_pct_micros = coalesce(:rma_threshold_pct, 5000000)
 WHERE rowid = :old_rowid;
-
--- name: contracts.touch
-UPDATE contracts SET rowid = :rowid WHERE rowid = :old_rowid;
 
 -- name: contracts.max_rowid
 SELECT coalesce(max(rowid), 0) FROM contracts;
@@ -105,14 +95,11 @@ SELECT rowid, (category, eos_date, list_price_micros)
   FROM catalog WHERE model = :model;
 
 -- name: catalog.replace
-UPDATE catalog SET rowid = :rowid,
+UPDATE catalog SET
     category = :category,
     eos_date = :eos_date,
     list_price_micros = :list_price
 WHERE rowid = :old_rowid;
-
--- name: catalog.touch
-UPDATE catalog SET rowid = :rowid WHERE rowid = :old_rowid;
 
 -- name: catalog.max_rowid
 SELECT coalesce(max(rowid), 0) FROM catalog;
@@ -128,12 +115,9 @@ SELECT rowid, (release_date)
   FROM firmware WHERE model = :model AND version = :version;
 
 -- name: firmware.replace
-UPDATE firmware SET rowid = :rowid,
+UPDATE firmware SET
     release_date = :release_date
 WHERE rowid = :old_rowid;
-
--- name: firmware.touch
-UPDATE firmware SET rowid = :rowid WHERE rowid = :old_rowid;
 
 -- name: firmware.max_rowid
 SELECT coalesce(max(rowid), 0) FROM firmware;
@@ -149,12 +133,9 @@ SELECT rowid, (name)
   FROM holidays WHERE country = :country AND region = coalesce(:region, '') AND date = :date;
 
 -- name: holidays.replace
-UPDATE holidays SET rowid = :rowid,
+UPDATE holidays SET
     name = :name
 WHERE rowid = :old_rowid;
-
--- name: holidays.touch
-UPDATE holidays SET rowid = :rowid WHERE rowid = :old_rowid;
 
 -- name: holidays.max_rowid
 SELECT coalesce(max(rowid), 0) FROM holidays;
@@ -170,7 +151,7 @@ SELECT rowid, (model, firmware, site, room, status, last_seen, last_seen_utc)
   FROM devices WHERE account_id = :account_id AND snapshot_date = :snapshot_date AND serial = :serial;
 
 -- name: devices.replace
-UPDATE devices SET rowid = :rowid,
+UPDATE devices SET
     model = :model,
     firmware = :firmware,
     site = :site,
@@ -179,9 +160,6 @@ UPDATE devices SET rowid = :rowid,
     last_seen = :last_seen,
     last_seen_utc = :last_seen_utc
 WHERE rowid = :old_rowid;
-
--- name: devices.touch
-UPDATE devices SET rowid = :rowid WHERE rowid = :old_rowid;
 
 -- name: devices.max_rowid
 SELECT coalesce(max(rowid), 0) FROM devices;
@@ -198,7 +176,7 @@ SELECT rowid, (account_id, site_id, serial, model, priority, status, opened_at, 
   FROM tickets WHERE ticket_id = :ticket_id;
 
 -- name: tickets.replace
-UPDATE tickets SET rowid = :rowid,
+UPDATE tickets SET
     account_id = :account_id,
     site_id = :site_id,
     serial = :serial,
@@ -222,9 +200,6 @@ UPDATE tickets SET rowid = :rowid,
     updated_utc = :updated_utc
 WHERE rowid = :old_rowid;
 
--- name: tickets.touch
-UPDATE tickets SET rowid = :rowid WHERE rowid = :old_rowid;
-
 -- name: tickets.max_rowid
 SELECT coalesce(max(rowid), 0) FROM tickets;
 
@@ -239,15 +214,12 @@ SELECT rowid, (account_id, calls, call_minutes, meetings)
   FROM usage WHERE date = :date AND serial = :serial;
 
 -- name: usage.replace
-UPDATE usage SET rowid = :rowid,
+UPDATE usage SET
     account_id = :account_id,
     calls = coalesce(:calls, 0),
     call_minutes = coalesce(:call_minutes, 0),
     meetings = coalesce(:meetings, 0)
 WHERE rowid = :old_rowid;
-
--- name: usage.touch
-UPDATE usage SET rowid = :rowid WHERE rowid = :old_rowid;
 
 -- name: usage.max_rowid
 SELECT coalesce(max(rowid), 0) FROM usage;
@@ -263,7 +235,7 @@ SELECT rowid, (account_id, end_time, direction, protocol, remote_party, start_ut
   FROM calls WHERE serial = :serial AND start_time = :start_time;
 
 -- name: calls.replace
-UPDATE calls SET rowid = :rowid,
+UPDATE calls SET
     account_id = :account_id,
     end_time = :end_time,
     direction = :direction,
@@ -274,18 +246,16 @@ UPDATE calls SET rowid = :rowid,
     local_date = :local_date
 WHERE rowid = :old_rowid;
 
--- name: calls.touch
-UPDATE calls SET rowid = :rowid WHERE rowid = :old_rowid;
-
 -- name: calls.max_rowid
 SELECT coalesce(max(rowid), 0) FROM calls;
 
 -- A devices file replaces each (account, snapshot) it contains, whole: the rows
--- of those snapshots that the file did not write (rowid at or below the mark)
--- are removed. temp.cr_snapshots lists the file's snapshots.
+-- of those snapshots that the file did not write (at or below the mark and not
+-- noted) are removed. temp.cr_snapshots lists the file's snapshots.
 -- name: devices.delete_unlisted
 DELETE FROM devices
  WHERE rowid <= :mark
+   AND rowid NOT IN (SELECT id FROM temp.cr_touched)
    AND (account_id, snapshot_date) IN (SELECT account_id, snapshot_date FROM temp.cr_snapshots);
 
 -- name: accounts.old_timezone

@@ -1,0 +1,233 @@
+/* sandbox.c - the template SQL sandbox (SPEC section 9): connection settings,
+ * an authorizer that allows reading only, one statement per dataset, and a
+ * time limit through the progress handler.
+ *
+ * Three independent locks, so that one mistake is not enough: the connection
+ * is read-only (no write reaches the file), the authorizer refuses anything but
+ * reading when template SQL is compiled (VACUUM INTO and ATTACH would write
+ * elsewhere even on a read-only connection), and cr_sandbox_prepare refuses a
+ * statement that is not a read returning rows before it ever runs.
+ */
+#include "csmreport/sandbox.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "csmreport/db.h"
+
+/* Per thread: each rendering thread has its own connection. */
+static _Thread_local bool strict;               /* compiling template SQL */
+static _Thread_local int denied_action = -1;    /* what the authorizer refused */
+static _Thread_local char denied_arg[64];
+static _Thread_local struct timespec deadline;  /* tv_sec 0 = none */
+static _Thread_local bool deadline_hit;
+
+/* Functions with effects outside the statement (files, extensions, tokenizer
+ * pointers). Most are not even registered on our connections; refused by name
+ * all the same. */
+static const char *const denied_functions[] = {
+    "load_extension", "fts3_tokenizer", "readfile", "writefile", "edit", "shell_exec",
+};
+
+static const char *action_name(int action)
+{
+    switch (action) {
+    case SQLITE_INSERT: return "INSERT";
+    case SQLITE_UPDATE: return "UPDATE";
+    case SQLITE_DELETE: return "DELETE";
+    case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_VIEW: case SQLITE_CREATE_VTABLE:
+        return "CREATE";
+    case SQLITE_CREATE_TEMP_INDEX: case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_TRIGGER: case SQLITE_CREATE_TEMP_VIEW:
+        return "CREATE TEMP";
+    case SQLITE_DROP_INDEX: case SQLITE_DROP_TABLE: case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_VIEW: case SQLITE_DROP_VTABLE: case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_DROP_TEMP_TABLE: case SQLITE_DROP_TEMP_TRIGGER: case SQLITE_DROP_TEMP_VIEW:
+        return "DROP";
+    case SQLITE_ALTER_TABLE: return "ALTER TABLE";
+    case SQLITE_ATTACH: return "ATTACH (or VACUUM INTO)";
+    case SQLITE_DETACH: return "DETACH";
+    case SQLITE_PRAGMA: return "PRAGMA";
+    case SQLITE_TRANSACTION: return "BEGIN/COMMIT";
+    case SQLITE_SAVEPOINT: return "SAVEPOINT";
+    case SQLITE_REINDEX: return "REINDEX";
+    case SQLITE_ANALYZE: return "ANALYZE";
+    case SQLITE_FUNCTION: return "function";
+    default: return "statement";
+    }
+}
+
+static int authorize(void *data, int action, const char *a1, const char *a2, const char *db,
+                     const char *trigger)
+{
+    (void)data;
+    (void)db;
+    (void)trigger;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+    case SQLITE_FUNCTION:
+        for (size_t i = 0; i < sizeof denied_functions / sizeof denied_functions[0]; i++)
+            if (a2 && strcasecmp(a2, denied_functions[i]) == 0)
+                goto deny;
+        return SQLITE_OK;
+    case SQLITE_TRANSACTION:
+    case SQLITE_PRAGMA:
+        /* The program's own SQL reads in a transaction (metrics) and reads
+         * pragmas; template SQL does neither. */
+        if (!strict)
+            return SQLITE_OK;
+        goto deny;
+    default:
+        goto deny;
+    }
+deny:
+    if (denied_action < 0) {
+        denied_action = action;
+        snprintf(denied_arg, sizeof denied_arg, "%s",
+                 action == SQLITE_FUNCTION && a2 ? a2 : (action == SQLITE_PRAGMA && a1 ? a1 : ""));
+    }
+    return SQLITE_DENY;
+}
+
+static int progress(void *data)
+{
+    (void)data;
+    if (deadline.tv_sec == 0)
+        return 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > deadline.tv_sec ||
+        (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)) {
+        deadline_hit = true;
+        return 1;
+    }
+    return 0;
+}
+
+void cr_sandbox_deadline_start(long ms)
+{
+    if (ms <= 0)
+        ms = CR_SANDBOX_TIME_MS;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += ms / 1000;
+    deadline.tv_nsec += (ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    deadline_hit = false;
+}
+
+void cr_sandbox_deadline_end(void)
+{
+    deadline.tv_sec = 0;
+    deadline.tv_nsec = 0;
+}
+
+bool cr_sandbox_deadline_passed(void)
+{
+    return deadline_hit;
+}
+
+int cr_sandbox_apply(sqlite3 *db, cr_error *err)
+{
+    int on = 1, off = 0;
+    int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, on, (int *)NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, off, (int *)NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, off, (int *)NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_enable_load_extension(db, 0);
+    if (rc != SQLITE_OK)
+        return cr_db_fail(db, rc, "cannot set up the template SQL sandbox", err);
+    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_set_authorizer(db, authorize, NULL);
+    /* Every 1000 virtual machine steps: cheap, and fine-grained enough that a
+     * runaway query stops within milliseconds of its deadline. */
+    sqlite3_progress_handler(db, 1000, progress, NULL);
+    return 0;
+}
+
+sqlite3 *cr_sandbox_open(const char *path, cr_error *err)
+{
+    sqlite3 *db = cr_db_open(path, CR_DB_READONLY, err);
+    if (!db)
+        return NULL;
+    if (cr_sandbox_apply(db, err)) {
+        cr_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* Skips whitespace and SQL comments; returns the first other character. */
+static const char *skip_space(const char *p)
+{
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v' ||
+               *p == ';')
+            p++;
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            if (!end)
+                return p + strlen(p);
+            p = end + 2;
+        } else {
+            return p;
+        }
+    }
+}
+
+int cr_sandbox_prepare(sqlite3 *db, const char *sql, const char *file, long line,
+                       sqlite3_stmt **out, cr_error *err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    strict = true;
+    denied_action = -1;
+    denied_arg[0] = '\0';
+    int rc = sqlite3_prepare_v3(db, sql, -1, 0, &st, &tail);
+    strict = false;
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        if (denied_action >= 0) {
+            if (denied_action == SQLITE_FUNCTION || denied_action == SQLITE_PRAGMA)
+                return cr_error_set(err, EX_CONFIG, file, line, 0,
+                                    "template SQL may only read: %s %s is not allowed",
+                                    action_name(denied_action), denied_arg);
+            return cr_error_set(err, EX_CONFIG, file, line, 0,
+                                "template SQL may only read: %s is not allowed",
+                                action_name(denied_action));
+        }
+        return cr_error_set(err, EX_CONFIG, file, line, 0, "dataset SQL: %s",
+                            sqlite3_errmsg(db));
+    }
+    if (!st)
+        return cr_error_set(err, EX_CONFIG, file, line, 0, "dataset SQL is empty");
+    if (tail && *skip_space(tail)) {
+        sqlite3_finalize(st);
+        return cr_error_set(err, EX_CONFIG, file, line, 0,
+                            "a dataset is one SELECT: remove what follows the first statement");
+    }
+    /* VACUUM, PRAGMA and the like return no rows or are not read-only;
+     * EXPLAIN would bypass nothing but is no dataset either. */
+    if (!sqlite3_stmt_readonly(st) || sqlite3_column_count(st) == 0 ||
+        sqlite3_stmt_isexplain(st)) {
+        sqlite3_finalize(st);
+        return cr_error_set(err, EX_CONFIG, file, line, 0,
+                            "a dataset must be a SELECT that returns rows");
+    }
+    *out = st;
+    return 0;
+}

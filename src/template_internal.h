@@ -1,0 +1,178 @@
+/* template_internal.h - the immutable template model shared by template.c
+ * (loading), placeholder.c (placeholders, formats, conditions) and
+ * template_resolve.c (building a cr_report). Not a public API.
+ *
+ * Everything here is written once by cr_template_load and only read after,
+ * so one loaded template serves every rendering thread.
+ */
+#ifndef CSMREPORT_TEMPLATE_INTERNAL_H
+#define CSMREPORT_TEMPLATE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csmreport/error.h"
+#include "csmreport/numfmt.h"
+#include "csmreport/report.h"
+#include "csmreport/template.h"
+
+typedef enum tpl_param_type { TP_TEXT, TP_INTEGER, TP_NUMBER, TP_DATE, TP_BOOL } tpl_param_type;
+
+typedef struct tpl_param {
+    char *name;
+    tpl_param_type type;
+    char *def;                 /* default value as written */
+    long line;
+} tpl_param;
+
+typedef struct tpl_string {
+    char *key;
+    char *text[CR_LOCALE_COUNT];   /* NULL = falls back to en */
+    long line;
+} tpl_string;
+
+typedef struct tpl_dataset {
+    char *name;
+    char *sql;                 /* one SELECT; NULL for a metrics dataset */
+    char *metrics;             /* metrics path; NULL for SQL */
+    char *key;                 /* column name of an object's keys ("key") */
+    long line;
+    char **columns;            /* SQL: result columns, known at load; metrics: NULL */
+    size_t column_count;
+} tpl_dataset;
+
+typedef struct tpl_series {
+    char *column, *label;
+    uint32_t color;
+} tpl_series;
+
+typedef struct tpl_chart {
+    char *id;
+    cr_chart_type type;
+    size_t dataset;            /* index into datasets */
+    char *category;
+    cr_format category_format, value_format;
+    char *title, *x_title, *y_title;
+    bool value_labels;
+    int bins;
+    char *threshold, *threshold_label;       /* threshold: number or name */
+    char *marker_column, *marker_label;
+    char *bullet_actual, *bullet_baseline, *bullet_agreed;
+    tpl_series *series;
+    size_t series_count;
+    long line;
+} tpl_chart;
+
+/* Deck and workbook content, as a tree of elements with their attributes. */
+typedef enum tpl_kind {
+    TK_ROOT, TK_PAGE, TK_TEXT, TK_P, TK_BULLETS, TK_ITEM, TK_KPI, TK_CHART, TK_TABLE,
+    TK_COLUMN, TK_ROW, TK_IF, TK_SHEET, TK_CONDITIONAL, TK_SHEET_CHART
+} tpl_kind;
+
+typedef struct tpl_cond tpl_cond;
+
+typedef struct tpl_attr {
+    char *name, *value;
+} tpl_attr;
+
+typedef struct tpl_node {
+    tpl_kind kind;
+    long line;
+    char *text;                /* TEXT (without <p>), P, ITEM: whitespace-collapsed */
+    tpl_attr *attrs;
+    size_t attr_count;
+    tpl_cond *cond;            /* TK_IF */
+    struct tpl_node *children;
+    size_t child_count;
+} tpl_node;
+
+enum { TPL_PROP_TITLE, TPL_PROP_SUBJECT, TPL_PROP_AUTHOR, TPL_PROP_COMPANY, TPL_PROP_KEYWORDS,
+       TPL_PROP_COUNT };
+
+struct cr_template {
+    char *path;
+    char *name, *output;
+    cr_template_scope scope;
+    tpl_param *params;
+    size_t param_count;
+    char *props[TPL_PROP_COUNT];
+    long props_line;
+    tpl_string *strings;
+    size_t string_count;
+    tpl_dataset *datasets;
+    size_t dataset_count;
+    tpl_chart *charts;
+    size_t chart_count;
+    tpl_node deck, workbook;   /* TK_ROOT; children: pages / sheets / ifs */
+};
+
+/* Attribute of a node, or NULL. */
+const char *tpl_attr_get(const tpl_node *n, const char *name);
+
+const tpl_param *tpl_find_param(const cr_template *t, const char *name);
+const tpl_string *tpl_find_string(const cr_template *t, const char *key);
+const tpl_dataset *tpl_find_dataset(const cr_template *t, const char *name, size_t *index);
+const tpl_chart *tpl_find_chart(const cr_template *t, const char *id);
+
+/* ---------- placeholder.c ---------- */
+
+/* The built-in parameters every template has, in a fixed order. */
+extern const char *const tpl_builtin_names[];
+extern const size_t tpl_builtin_count;
+/* Index in tpl_builtin_names, or -1. */
+int tpl_builtin_index(const char *name);
+
+/* A value looked up by name while resolving. text is borrowed. */
+typedef enum tpl_value_type { TV_NULL, TV_NUMBER, TV_TEXT, TV_BOOL } tpl_value_type;
+typedef struct tpl_value {
+    tpl_value_type type;
+    double number;
+    const char *text;
+    bool boolean;
+} tpl_value;
+
+/* Looks name up (a parameter, data.SET..., a metric path); returns 0, or a
+ * sysexits code with err filled (a dataset failing to run). An unknown name
+ * gives TV_NULL. */
+typedef int (*tpl_lookup_fn)(void *ctx, const char *name, tpl_value *out, cr_error *err);
+
+typedef struct tpl_env {
+    const cr_template *t;
+    cr_locale locale;
+    const char *currency;      /* the subject's currency, for "money" */
+    tpl_lookup_fn lookup;
+    void *ctx;
+} tpl_env;
+
+/* Parses a format ("percent:1", "money", "money:JPY"); false when invalid. */
+bool tpl_parse_format(const char *s, cr_format *out);
+
+/* True when s is a known metric path of the SPEC 5.8 document (array indexes
+ * as numbers; category and priority keys as in the document). */
+bool tpl_metric_path_known(const char *path);
+
+/* Load-time checks of a name (parameter, data.SET[.N].COLUMN / data.SET.rows,
+ * metric path) and of a text with ${...} and #{...}; EX_CONFIG with the file
+ * and line on an unknown name, format or string key. */
+int tpl_check_name(const cr_template *t, const char *name, long line, cr_error *err);
+int tpl_check_text(const cr_template *t, const char *text, long line, cr_error *err);
+
+/* Expands #{key} strings and ${name|format} placeholders of text into a new
+ * string (*out, caller frees). */
+int tpl_expand(const tpl_env *env, const char *text, char **out, cr_error *err);
+
+/* Formats a value (NULL format: by its type) into a new string. */
+char *tpl_format_value(const tpl_env *env, const tpl_value *v, const cr_format *f);
+
+/* Conditions of <if test="...">: parsed (and checked) at load, evaluated per
+ * subject. */
+int tpl_cond_parse(const cr_template *t, const char *text, long line, tpl_cond **out,
+                   cr_error *err);
+int tpl_cond_eval(const tpl_cond *c, const tpl_env *env, bool *result, cr_error *err);
+void tpl_cond_free(tpl_cond *c);
+
+/* The number in a value (a number, or a text that is one); false otherwise. */
+bool tpl_value_number(const tpl_value *v, double *out);
+
+#endif
