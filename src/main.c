@@ -17,6 +17,7 @@ static const command commands[] = {
     {"import", cr_cmd_import, "load CSV exports into the database"},
     {"check", cr_cmd_check, "data-quality report"},
     {"metrics", cr_cmd_metrics, "compute every metric for an account and a period"},
+    {"render", cr_cmd_render, "render reports from a template (PDF deck and XLSX workbook)"},
     {"version", cr_cmd_version, "versions of csmreport and of its libraries"},
 };
 

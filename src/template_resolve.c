@@ -1150,19 +1150,6 @@ static int compute_metrics(rctx *c)
     return 0;
 }
 
-/* "Delivered by X" in the report's language, unless the template has its own
- * string "delivered_by". */
-static int delivered_text(rctx *c, char **out)
-{
-    static const char *const text[CR_LOCALE_COUNT] = {
-        "Delivered by ${partner_name}", "Service fourni par ${partner_name}",
-        "Levert av ${partner_name}", "\xe6\x8f\x90\xe4\xbe\x9b: ${partner_name}" /* 提供 */,
-    };
-    const char *src = tpl_find_string(c->t, "delivered_by") ? "#{delivered_by}"
-                                                             : text[c->env.locale];
-    return expand(c, src, out);
-}
-
 static int fill_report(rctx *c)
 {
     cr_report *r = c->r;
@@ -1192,8 +1179,6 @@ static int fill_report(rctx *c)
     size_t n = strlen(who ? who : "") + strlen(c->req->period->label) + 8;
     if ((r->footer_left = malloc(n)))
         snprintf(r->footer_left, n, "%s" MIDDOT "%s", who ? who : "", c->req->period->label);
-    if (r->delivered_by && (rc = delivered_text(c, &r->footer_right)))
-        goto out;
     if (!r->title || !r->footer_left)
         rc = oom(c);
     r->created = c->req->created;

@@ -3,7 +3,7 @@
 set -u
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$TOP/tests/valgrind-deck.supp"
 failed=0 passed=0
 for t in "$BUILD"/tests/test_*; do
     if $VG "$t" >/dev/null 2>"$BUILD/vg.log"; then

@@ -186,9 +186,12 @@ typedef struct cr_sheet {
 typedef struct cr_report {
     char *locale;                /* "en", "fr", "nb", "ja" */
     char *title, *subject, *author, *company, *keywords;  /* document properties */
-    /* footer: "ACCOUNT · PERIOD · page N" and "delivered by PARTNER" */
+    /* footer: footer_left ("ACCOUNT · PERIOD"), footer_right (free text before
+     * the page number; may be NULL) */
     char *footer_left, *footer_right;
-    char *delivered_by;          /* NULL unless a partner program */
+    /* The partner's name for partner programs, else NULL; the deck writes
+     * "delivered by NAME" in the report's language. */
+    char *delivered_by;
     int64_t created;             /* creation time (Unix seconds): SOURCE_DATE_EPOCH when set */
     cr_table **tables;           /* every table the pages, sheets and charts use */
     size_t table_count;

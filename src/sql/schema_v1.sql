@@ -135,9 +135,11 @@ CREATE TABLE usage (
     account_id    TEXT NOT NULL,
     calls         INTEGER NOT NULL DEFAULT 0 CHECK (calls >= 0),
     call_minutes  INTEGER NOT NULL DEFAULT 0 CHECK (call_minutes >= 0),
-    meetings      INTEGER NOT NULL DEFAULT 0 CHECK (meetings >= 0),
-    UNIQUE (date, serial)
+    meetings      INTEGER NOT NULL DEFAULT 0 CHECK (meetings >= 0)
 );
+-- The natural key as a named index (not a table constraint): a first bulk load
+-- into the empty table drops it and builds it once after the rows (ingest.c).
+CREATE UNIQUE INDEX usage_key ON usage (date, serial);
 CREATE INDEX usage_account_serial ON usage (account_id, serial, date, calls, call_minutes);
 
 -- Per-call records. local_date is the account-local day of start_time (derived,
@@ -152,9 +154,9 @@ CREATE TABLE calls (
     remote_party  TEXT,
     start_utc     INTEGER NOT NULL,
     end_utc       INTEGER NOT NULL,
-    local_date    TEXT NOT NULL,
-    UNIQUE (serial, start_time)
+    local_date    TEXT NOT NULL
 );
+CREATE UNIQUE INDEX calls_key ON calls (serial, start_time);
 CREATE INDEX calls_account_date ON calls (account_id, local_date);
 
 CREATE TABLE import_log (

@@ -15,7 +15,7 @@ done
 BEFORE=$(db_digest "$DB")
 
 if "$CSMREPORT" render --help >/dev/null 2>&1; then
-    render() { run_cr render --db "$DB" --template "$1" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/out"; }
+    render() { run_cr render --db "$DB" --template "$1" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/render-out"; }
 else
     echo "# csmreport render not available: resolving through $BUILD/tests/test_template"
     render() {

@@ -14,7 +14,7 @@ if "$CSMREPORT" render --help >/dev/null 2>&1; then
     for k in partners accounts contracts catalog firmware holidays devices tickets usage calls; do
         [ -f "$TOP/samples/$k.csv" ] && "$CSMREPORT" import --db "$DB" "$TOP/samples/$k.csv" >/dev/null 2>&1
     done
-    load() { run_cr render --db "$DB" --template "$1" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/out"; }
+    load() { run_cr render --db "$DB" --template "$1" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/render-out"; }
 else
     echo "# csmreport render not available: loading through $BUILD/tests/test_template"
     load() {
