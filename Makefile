@@ -44,7 +44,7 @@ EMBED_C  := $(BUILD)/gen/embedded.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test check-tests bench sanitize valgrind install clean fuzz
+.PHONY: all deps demo test check-tests bench sanitize valgrind install clean
 
 all: $(BUILD)/csmreport $(BUILD)/fleetgen
 

@@ -253,8 +253,6 @@ sqlite3 *cr_db_open(const char *path, cr_db_mode mode, cr_error *err)
         cr_db_exec(db, "PRAGMA journal_mode = WAL", err) ||
         cr_db_exec(db, "PRAGMA synchronous = NORMAL", err) ||
         cr_db_exec(db, "PRAGMA cache_size = -65536", err) ||
-        /* Worker threads for the sorter: index builds after a bulk load. */
-        cr_db_exec(db, "PRAGMA threads = 2", err) ||
         register_functions(db, err) || migrate(db, path, err))
         goto out_close;
     if (mode == CR_DB_READWRITE)

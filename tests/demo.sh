@@ -1,6 +1,8 @@
 #!/bin/sh
 # make demo: import the shipped samples into a fresh database and run the main
-# job on them (data-quality check, then every account's metrics for 2026-Q3).
+# job on them: the data-quality check, every account's metrics for 2026-Q3, and
+# the example report (templates/example.xml) as a PDF deck and an XLSX workbook
+# for every account.
 set -eu
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,4 +28,9 @@ for account in $(sqlite3 "$DB" "SELECT account_id FROM accounts ORDER BY account
         >"$OUT/${account}_metrics_2026-Q3.json"
     echo
 done
+echo "== render templates/example.xml for every account, 2026-Q3"
+"$CR" render --db "$DB" --template "$TOP/templates/example.xml" --all --period 2026-Q3 \
+    --out "$OUT/reports" -j 2
+find "$OUT/reports" -type f | sort
+echo
 echo "demo output in $OUT"

@@ -268,3 +268,10 @@ say ""
 cat "$B/report.md"
 say ""
 say "(written to $B/report.md; raw numbers in $RESULTS)"
+
+# ---- the other benchmarks: metrics (issue 3), workbook (issue 4), deck (issue 5)
+sh "$TOP/tests/bench/metrics.sh" "$BUILD"
+sh "$TOP/tests/bench/xlsx.sh" "$BUILD"
+sh "$TOP/tests/bench/deck.sh" "$BUILD"
+say ""
+say "reports: $B/report.md $B/metrics.md $B/xlsx.md $B/deck/report.md"
