@@ -1,0 +1,160 @@
+/* ingest_internal.h - what the parts of the cr_importer share (not a public API).
+ *
+ *   ingest.c         the passes over the file, rejects, the import log, the entry point
+ *   ingest_header.c  the header: kind detection, where each canonical column comes from
+ *   ingest_values.c  one record: values converted and checked, derived values, the key
+ *   ingest_store.c   the statements (src/sql/import.sql), batched and row-by-row writes
+ *   ingest_bulk.c    index drop and rebuild around a bulk load
+ */
+#ifndef CSMREPORT_INGEST_INTERNAL_H
+#define CSMREPORT_INGEST_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csmreport/csv.h"
+#include "csmreport/error.h"
+#include "csmreport/ingest.h"
+#include "csmreport/kinds.h"
+#include "csmreport/tz.h"
+#include "csmreport/values.h"
+
+#define MAX_COLUMNS 16
+#define NO_SOURCE (-1)
+
+typedef struct column_source {
+    int field;             /* header index, or NO_SOURCE */
+    const char *constant;  /* used when field is NO_SOURCE; NULL = absent */
+    const char *format;    /* profile date/time format */
+    const cr_profile_field *profile_field;
+} column_source;
+
+/* Values computed from a record: UTC instants of its timestamps (tickets,
+ * devices, calls) and the local day of a call. */
+typedef struct derived_values {
+    bool utc_null[6];
+    int64_t utc[6];          /* tickets: opened, closed, rma_approved, shipped, delivered, updated */
+    bool last_seen_null;
+    int64_t last_seen_utc, start_utc, end_utc;
+    char local_date[11];
+} derived_values;
+
+/* A statement with the bind index of every parameter it may take (0 = absent). */
+typedef struct bound_stmt {
+    sqlite3_stmt *st;
+    int column[MAX_COLUMNS];
+    int utc[6];
+    int last_seen_utc, start_utc, end_utc, local_date, rowid, old_rowid;
+} bound_stmt;
+
+/* Rows waiting for the batch INSERT: their values, copied out of the CSV
+ * reader's buffer. */
+#define BATCH_ROWS 32
+
+typedef struct batch_slot {
+    cr_value values[MAX_COLUMNS];
+    derived_values derived;
+    long line;
+    char *text;          /* the values' text, one after the other */
+    size_t text_cap;
+} batch_slot;
+
+typedef struct cr_importer {
+    sqlite3 *db;
+    const char *path;
+    const cr_import_options *opt;
+    const cr_kind *kind;
+    cr_import_result *res;
+    cr_csv *csv;
+    size_t header_count;
+    char **header;                   /* copies of the header names */
+    column_source src[MAX_COLUMNS];
+    int keep_field;                  /* header index of the keep rule column, or -1 */
+    cr_value values[MAX_COLUMNS];
+
+    bound_stmt insert, lookup, replace;
+    sqlite3_stmt *touched;           /* notes a stored row this file wrote or matched */
+    /* Fresh rows are inserted BATCH_ROWS at a time (one statement execution
+     * instead of 32: about half of SQLite's per-row cost); conflicts fall back
+     * to the row-by-row path. Not used with skip_bad_rows, whose rejects need
+     * the raw row. */
+    bool batching;
+    bound_stmt batch[BATCH_ROWS];    /* one statement; the bind indexes of row i */
+    batch_slot slots[BATCH_ROWS];
+    size_t batched;
+    sqlite3_int64 rowid_mark;        /* largest rowid before this file */
+    sqlite3_int64 next_rowid;
+    derived_values derived;
+    sqlite3_stmt *seen_insert, *seen_lookup, *seen_update;
+    sqlite3_stmt *tz_lookup;
+    /* devices: snapshots replaced by this file */
+    sqlite3_stmt *snap_seen;
+    char last_snap[160];
+    /* accounts: whose time zone changed */
+    sqlite3_stmt *old_tz;
+    char **retime_ids, **retime_zones;
+    size_t retime_count;
+    /* time zone of the last account looked up */
+    char tz_account[128];
+    const cr_tz *tz;
+
+    char **dropped_indexes;          /* CREATE INDEX statements to run again */
+    size_t dropped_count;
+    bool bulk_empty;                 /* the natural-key index is among them */
+
+    FILE *rejects;
+    char rejects_tmp[4096];
+    unsigned long long file_size;
+    time_t last_progress;
+} cr_importer;
+
+/* ingest.c */
+/* 64-bit hash of s[0..len) (FNV-1a with a final mix); two seeds make a 128-bit key. */
+uint64_t cr_ingest_hash64(const char *s, size_t len, uint64_t seed);
+char *cr_ingest_dup_string(const char *s);
+/* Counts a bad row and keeps its message among the first CR_IMPORT_ERRORS_MAX. */
+void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why);
+/* Field of the current record as read ("" past the end of a short row). */
+const char *cr_ingest_raw_field(cr_importer *im, int field, size_t *len);
+/* The message of a duplicate key at line, naming the earlier line when found. */
+void cr_ingest_report_duplicate(cr_importer *im, long line, char *why, size_t why_size);
+
+/* ingest_header.c */
+int cr_ingest_read_header(cr_importer *im, cr_error *err);
+int cr_ingest_map_columns(cr_importer *im, cr_error *err);
+int cr_ingest_resolve_kind(cr_importer *im, cr_error *err);
+int cr_ingest_check_options(cr_importer *im, cr_error *err);
+
+/* ingest_values.c */
+/* Converts the current record into im->values (only the key columns with
+ * only_keys); false with a reason and position for a bad value. */
+bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t why_size,
+                              long *bad_line, long *bad_col);
+int cr_ingest_value_index(const cr_importer *im, const char *name);
+bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col);
+/* UTC instants and local dates of the converted record, in its account's zone. */
+void cr_ingest_compute_derived(cr_importer *im);
+size_t cr_ingest_key_text(const cr_importer *im, char *key, size_t size);
+void cr_ingest_key_hashes(cr_importer *im, uint64_t *h1, uint64_t *h2);
+double cr_ingest_keep_rank(cr_importer *im);
+void cr_ingest_key_names(const cr_importer *im, char *buf, size_t size);
+
+/* ingest_store.c */
+int cr_ingest_prepare_named(cr_importer *im, const char *name, sqlite3_stmt **st, cr_error *err);
+int cr_ingest_param(sqlite3_stmt *st, const char *name);
+int cr_ingest_prepare_statements(cr_importer *im, cr_error *err);
+void cr_ingest_finalize_all(cr_importer *im);
+int cr_ingest_remove_unlisted_devices(cr_importer *im, cr_error *err);
+int cr_ingest_retime_accounts(cr_importer *im, cr_error *err);
+int cr_ingest_batch_flush(cr_importer *im, cr_error *err);
+/* Writes the converted record (now, or with its batch); *duplicate when this
+ * file already wrote its key. cr_ingest_batch_flush writes what is waiting. */
+int cr_ingest_write_record(cr_importer *im, long line, bool *duplicate, cr_error *err);
+
+/* ingest_bulk.c */
+int cr_ingest_drop_indexes_for_bulk(cr_importer *im, cr_error *err);
+int cr_ingest_rebuild_indexes(cr_importer *im, cr_error *err);
+
+#endif
