@@ -29,6 +29,16 @@ static void print_error(const cr_error *e)
     fprintf(stderr, "csmreport: %s\n", line);
 }
 
+/* The progress line of a long import on a terminal. */
+static void show_progress(void *ctx, const char *path, unsigned long long bytes_done,
+                          unsigned long long bytes_total, long long rows, bool done)
+{
+    (void)ctx;
+    fprintf(stderr, "\rcsmreport: importing %s: %3d%% (%lld rows)%s", path,
+            bytes_total ? (int)(100.0 * (double)bytes_done / (double)bytes_total) : 100, rows,
+            done ? "\n" : "");
+}
+
 int cr_cmd_import(int argc, char **argv, cr_error *err)
 {
     static const struct option longopts[] = {
@@ -60,7 +70,8 @@ int cr_cmd_import(int argc, char **argv, cr_error *err)
         import_usage(stderr);
         return EX_USAGE;
     }
-    opt.progress = !quiet && isatty(STDERR_FILENO);
+    if (!quiet && isatty(STDERR_FILENO))
+        opt.progress = show_progress;
     cr_profile *profile = NULL;
     int rc = 0;
     if (profile_path && (rc = cr_profile_load(profile_path, &profile, err)))

@@ -178,10 +178,8 @@ static void show_progress(cr_importer *im, bool done)
     if (!done && now == im->last_progress)
         return;
     im->last_progress = now;
-    unsigned long long at = cr_csv_offset(im->csv);
-    fprintf(stderr, "\rcsmreport: importing %s: %3d%% (%lld rows)%s", im->path,
-            im->file_size ? (int)(100.0 * (double)at / (double)im->file_size) : 100,
-            im->res->rows_read, done ? "\n" : "");
+    im->opt->progress(im->opt->progress_ctx, im->path, cr_csv_offset(im->csv), im->file_size,
+                      im->res->rows_read, done);
 }
 
 static int open_csv(cr_importer *im, cr_error *err)

@@ -26,7 +26,11 @@ typedef struct cr_import_options {
     const char *account;       /* account_id for exports without that column */
     const char *snapshot_date; /* snapshot_date for device exports without it */
     bool skip_bad_rows;
-    bool progress;             /* a progress line on stderr (a terminal) */
+    /* Called about once a second while a file is read, and once at its end
+     * (done): bytes read of the file's size and rows so far. NULL: quiet. */
+    void (*progress)(void *ctx, const char *path, unsigned long long bytes_done,
+                     unsigned long long bytes_total, long long rows, bool done);
+    void *progress_ctx;
 } cr_import_options;
 
 typedef struct cr_import_result {
