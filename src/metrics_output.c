@@ -69,12 +69,23 @@ static void write_scalar(const cr_json *v, const char *key, FILE *out)
     default:
         break;
     }
-    if (is_rate_key(key)) {
-        cr_json *pct = cr_json_fixed(cr_json_get_number(v) * 100, 1);
-        cr_json_write(pct, out, 0);
-        cr_json_free(pct);
+    if (is_rate_key(key) || (key && strcmp(key, "increase_pct") == 0)) {
+        double pct = cr_json_get_number(v) * (is_rate_key(key) ? 100 : 1);
+        cr_json *shown = cr_json_fixed(pct, 1);
+        cr_json_write(shown, out, 0);
+        cr_json_free(shown);
         putc('%', out);
         return;
+    }
+    /* Ratios and projections have many digits in the JSON; two are enough here. */
+    if (cr_json_type_of(v) == CR_JSON_NUMBER) {
+        double d = cr_json_get_number(v);
+        if (d != (double)(long long)d) {
+            cr_json *shown = cr_json_fixed(d, 2);
+            cr_json_write(shown, out, 0);
+            cr_json_free(shown);
+            return;
+        }
     }
     cr_json_write(v, out, 0);
 }
