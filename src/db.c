@@ -6,8 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csmreport/datetime.h"
-#include "csmreport/tz.h"
+#include "csmreport/sqlfunc.h"
 #include "embedded.h"
 
 /* Migration i (0-based) takes the schema from version i to i + 1. A database made
@@ -109,62 +108,6 @@ const char *cr_db_column_text(sqlite3_stmt *st, int col)
     return (const char *)sqlite3_column_text(st, col);
 }
 
-/* cr_local_to_utc(timestamp_text, tz_name): the UTC epoch second of a stored
- * canonical timestamp; a naive one is read in tz_name (NULL/'' = UTC). NULL for
- * NULL input. Used to recompute *_utc columns when an account's zone changes. */
-static void sql_local_to_utc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    const char *text = (const char *)sqlite3_value_text(argv[0]);
-    const char *zone = (const char *)sqlite3_value_text(argv[1]);
-    cr_timestamp ts;
-    if (!text) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    if (!cr_timestamp_parse_canonical(text, &ts)) {
-        sqlite3_result_error(ctx, "cr_local_to_utc: not a canonical timestamp", -1);
-        return;
-    }
-    int64_t local = cr_timestamp_local_seconds(&ts);
-    if (ts.has_offset) {
-        sqlite3_result_int64(ctx, local - ts.offset_seconds);
-        return;
-    }
-    const cr_tz *tz = cr_tz_get(zone, NULL);
-    if (!tz)
-        tz = cr_tz_get(NULL, NULL);
-    sqlite3_result_int64(ctx, cr_tz_local_to_utc(tz, local));
-}
-
-/* cr_local_date(utc, tz_name): 'YYYY-MM-DD' of the UTC instant in tz_name. */
-static void sql_local_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    const char *zone = (const char *)sqlite3_value_text(argv[1]);
-    const cr_tz *tz = cr_tz_get(zone, NULL);
-    if (!tz)
-        tz = cr_tz_get(NULL, NULL);
-    int64_t local = cr_tz_utc_to_local(tz, sqlite3_value_int64(argv[0]));
-    int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-    char buf[11];
-    cr_date_format(cr_civil_from_days(day), buf);
-    sqlite3_result_text(ctx, buf, 10, SQLITE_TRANSIENT);
-}
-
-static int register_functions(sqlite3 *db, cr_error *err)
-{
-    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    int rc = sqlite3_create_function(db, "cr_local_to_utc", 2, flags, NULL, sql_local_to_utc, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_create_function(db, "cr_local_date", 2, flags, NULL, sql_local_date, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return cr_db_fail(db, rc, "cannot register SQL functions", err);
-    return 0;
-}
-
 static int user_version(sqlite3 *db, int *version, cr_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -253,7 +196,7 @@ sqlite3 *cr_db_open(const char *path, cr_db_mode mode, cr_error *err)
         cr_db_exec(db, "PRAGMA journal_mode = WAL", err) ||
         cr_db_exec(db, "PRAGMA synchronous = NORMAL", err) ||
         cr_db_exec(db, "PRAGMA cache_size = -65536", err) ||
-        register_functions(db, err) || migrate(db, path, err))
+        cr_sqlfunc_register(db, err) || migrate(db, path, err))
         goto out_close;
     if (mode == CR_DB_READWRITE)
         return db;
@@ -261,7 +204,7 @@ sqlite3 *cr_db_open(const char *path, cr_db_mode mode, cr_error *err)
     db = open_connection(path, SQLITE_OPEN_READONLY, err);
     if (!db)
         return NULL;
-    if (cr_db_exec(db, "PRAGMA cache_size = -65536", err) || register_functions(db, err))
+    if (cr_db_exec(db, "PRAGMA cache_size = -65536", err) || cr_sqlfunc_register(db, err))
         goto out_close;
     return db;
 out_close:

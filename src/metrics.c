@@ -125,6 +125,50 @@ out:
     return status;
 }
 
+static void free_snapshots(cr_metrics_ctx *ctx)
+{
+    for (size_t k = 0; k < ctx->snapshot_count; k++)
+        free(ctx->snapshots[k]);
+    free(ctx->snapshots);
+    ctx->snapshots = NULL;
+    ctx->snapshot_count = 0;
+}
+
+/* Reads the account's snapshot dates into ctx->snapshots. */
+static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
+{
+    const char *sql = cr_metrics_sql("core.snapshots");
+    if (!sql)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query core.snapshots is missing");
+    sqlite3_stmt *st = cr_db_prepare(ctx->db, sql, err);
+    if (!st)
+        return err ? err->code : EX_SOFTWARE;
+    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    int rc, status = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (ctx->snapshot_count == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **grown = realloc(ctx->snapshots, cap * sizeof *grown);
+            if (!grown) {
+                status = cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+                break;
+            }
+            ctx->snapshots = grown;
+        }
+        char *date = column_dup(st, 0);
+        if (!date) {
+            status = cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+            break;
+        }
+        ctx->snapshots[ctx->snapshot_count++] = date;
+    }
+    if (!status && rc != SQLITE_DONE)
+        status = cr_db_fail(ctx->db, rc, "cannot read snapshot dates", err);
+    sqlite3_finalize(st);
+    return status;
+}
+
 int cr_metrics_ctx_init(cr_metrics_ctx *ctx, sqlite3 *db, const char *account_id,
                         const cr_period *period, const cr_metrics_options *opt, cr_error *err)
 {
@@ -132,6 +176,9 @@ int cr_metrics_ctx_init(cr_metrics_ctx *ctx, sqlite3 *db, const char *account_id
     ctx->db = db;
     ctx->period = *period;
     int rc = load_account(ctx, account_id, err);
+    if (rc)
+        return rc;
+    rc = load_snapshots(ctx, err);
     if (rc)
         return rc;
     ctx->tz = cr_tz_get(ctx->account.timezone, err);
@@ -165,6 +212,7 @@ void cr_metrics_ctx_free(cr_metrics_ctx *ctx)
     }
     cr_calendar_free(ctx->calendar);
     ctx->calendar = NULL;
+    free_snapshots(ctx);
 }
 
 /* Runs a one-value date query (account, date1, date2) into date; false when NULL. */
@@ -201,6 +249,22 @@ static bool query_date(const cr_metrics_ctx *ctx, const char *name, const char *
     return found;
 }
 
+/* The latest of ctx->snapshots with low <= date <= high, or with date < low
+ * and date <= high when below is set (text order, as SQL compares them); NULL
+ * when none is. */
+static const char *latest_snapshot(const cr_metrics_ctx *ctx, const char *low, const char *high,
+                                   bool below)
+{
+    for (size_t k = ctx->snapshot_count; k-- > 0;) {
+        const char *d = ctx->snapshots[k];
+        if (strcmp(d, high) <= 0 && (strcmp(d, low) < 0) == below)
+            return d;
+        if (below ? false : strcmp(d, low) < 0)
+            return NULL; /* ascending: every earlier one is below low too */
+    }
+    return NULL;
+}
+
 bool cr_metrics_month_snapshot(const cr_metrics_ctx *ctx, int year, int month,
                                cr_date as_of, char date[11], bool *stale, cr_error *err)
 {
@@ -211,13 +275,17 @@ bool cr_metrics_month_snapshot(const cr_metrics_ctx *ctx, int year, int month,
         last_day = as_of;
     cr_date_format(last_day, last);
     cr_date_format(as_of, asof);
-    bool ok;
+    /* The latest snapshot dated within the month up to as-of; else the latest
+     * one before the month and not after as-of, and the month is stale. */
+    const char *found = latest_snapshot(ctx, first, last, false);
     *stale = false;
-    if (query_date(ctx, "core.snapshot_in_month", first, last, date, &ok, err))
+    if (found && strlen(found) == 10) {
+        memcpy(date, found, 11);
         return true;
-    if (!ok)
-        return false;
-    if (query_date(ctx, "core.snapshot_before", first, asof, date, &ok, err)) {
+    }
+    found = latest_snapshot(ctx, first, asof, true);
+    if (found && strlen(found) == 10) {
+        memcpy(date, found, 11);
         *stale = true;
         return true;
     }

@@ -2,6 +2,7 @@
  * last month's inventory, by month (each month with its own inventory, stale as
  * in SPEC 4), by category, by site, and the call minutes of deployed devices.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,33 +72,247 @@ static int add_site(adoption_sums *s, const char *site, bool active, int64_t min
     return 0;
 }
 
-/* Sums the snapshot's devices with their usage from `from` to `to` (dates). */
-static int sum_inventory(cr_metrics_ctx *ctx, const char *snapshot, const char *from,
-                         const char *to, bool with_sites, adoption_sums *s, cr_error *err)
+/* One inventory device's usage over the period: its minutes and, per month of
+ * the period, whether it was active. */
+typedef struct device_usage {
+    char *serial;
+    int64_t minutes;
+    char *flags; /* month_count characters '0'/'1' */
+} device_usage;
+
+/* The usage of every device of the months' inventories, sorted by serial. */
+typedef struct usage_table {
+    device_usage *rows;
+    size_t count;
+    int first_month; /* year * 12 + month - 1 of the period's first month */
+    int month_count;
+} usage_table;
+
+static void usage_free(usage_table *u)
 {
-    const char *sql = cr_metrics_sql("adoption.devices");
-    if (!sql)
-        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query adoption.devices is missing");
-    sqlite3_stmt *st = cr_db_prepare(ctx->db, sql, err);
+    for (size_t k = 0; k < u->count; k++) {
+        free(u->rows[k].serial);
+        free(u->rows[k].flags);
+    }
+    free(u->rows);
+    memset(u, 0, sizeof *u);
+}
+
+static int compare_serial(const void *a, const void *b)
+{
+    return strcmp(((const device_usage *)a)->serial, ((const device_usage *)b)->serial);
+}
+
+/* The device with this serial, or NULL (usage of serials outside the
+ * inventory is never counted). Serials compare as SQL compares text. */
+static device_usage *find_device(const usage_table *u, const char *serial)
+{
+    if (!serial || !u->count)
+        return NULL;
+    device_usage key = {(char *)serial, 0, NULL};
+    return bsearch(&key, u->rows, u->count, sizeof *u->rows, compare_serial);
+}
+
+static char *copy_text(const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *c = malloc(len);
+    if (c)
+        memcpy(c, s, len);
+    return c;
+}
+
+static sqlite3_stmt *prepare_named(cr_metrics_ctx *ctx, const char *name, cr_error *err)
+{
+    const char *sql = cr_metrics_sql(name);
+    if (!sql) {
+        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query %s is missing", name);
+        return NULL;
+    }
+    return cr_db_prepare(ctx->db, sql, err);
+}
+
+/* Adds "MINUTES FLAGS" (cr_month_activity) to a device; false when malformed. */
+static bool add_activity(device_usage *d, const char *text, int month_count)
+{
+    char *end;
+    long long minutes = strtoll(text, &end, 10);
+    if (end == text || *end != ' ' || strlen(end + 1) != (size_t)month_count)
+        return false;
+    d->minutes += minutes;
+    for (int k = 0; k < month_count; k++)
+        if (end[1 + k] == '1')
+            d->flags[k] = '1';
+    return true;
+}
+
+/* Reads the usage of the devices of snapshots lo..hi over the period, then the
+ * days of per-call records without a usage row. */
+static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage_table *u,
+                      cr_error *err)
+{
+    const cr_period *p = &ctx->period;
+    char from[11], to[11];
+    cr_date_format(p->start, from);
+    cr_date_format(p->end, to);
+    u->first_month = p->start.year * 12 + p->start.month - 1;
+    u->month_count = cr_period_months(p);
+    sqlite3_stmt *st = prepare_named(ctx, "adoption.usage", err);
     if (!st)
-        return err ? err->code : EX_SOFTWARE;
+        return err && err->code ? err->code : EX_SOFTWARE;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, snapshot, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, to, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, to, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, u->first_month);
+    sqlite3_bind_int(st, 7, u->month_count);
+    size_t cap = 0;
     int rc, status = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (u->count == cap) {
+            cap = cap ? cap * 2 : 256;
+            device_usage *grown = realloc(u->rows, cap * sizeof *grown);
+            if (!grown) {
+                status = cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+                break;
+            }
+            u->rows = grown;
+        }
+        const char *serial = (const char *)sqlite3_column_text(st, 0);
+        const char *activity = (const char *)sqlite3_column_text(st, 1);
+        device_usage *d = &u->rows[u->count];
+        d->serial = copy_text(serial ? serial : "");
+        d->minutes = 0;
+        d->flags = malloc((size_t)u->month_count + 1);
+        if (!d->serial || !d->flags) {
+            free(d->serial);
+            free(d->flags);
+            status = cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+            break;
+        }
+        memset(d->flags, '0', (size_t)u->month_count);
+        d->flags[u->month_count] = '\0';
+        u->count++;
+        if (activity && !add_activity(d, activity, u->month_count)) {
+            status = cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "bad usage summary '%s'", activity);
+            break;
+        }
+    }
+    if (!status && rc != SQLITE_DONE)
+        status = cr_db_fail(ctx->db, rc, "cannot compute adoption", err);
+    sqlite3_finalize(st);
+    if (status)
+        return status;
+    qsort(u->rows, u->count, sizeof *u->rows, compare_serial);
+
+    st = prepare_named(ctx, "adoption.call_days", err);
+    if (!st)
+        return err && err->code ? err->code : EX_SOFTWARE;
+    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        device_usage *d = find_device(u, (const char *)sqlite3_column_text(st, 0));
+        if (!d)
+            continue;
+        d->minutes += sqlite3_column_int64(st, 3);
+        const char *date = (const char *)sqlite3_column_text(st, 1);
+        cr_date day;
+        if (sqlite3_column_int(st, 2) && date && cr_date_parse(date, strlen(date), &day)) {
+            int k = day.year * 12 + day.month - 1 - u->first_month;
+            if (k >= 0 && k < u->month_count)
+                d->flags[k] = '1';
+        }
+    }
+    if (rc != SQLITE_DONE)
+        status = cr_db_fail(ctx->db, rc, "cannot compute adoption", err);
+    sqlite3_finalize(st);
+    return status;
+}
+
+static bool active_in_period(const device_usage *d)
+{
+    return d && strchr(d->flags, '1') != NULL;
+}
+
+/* Sums the devices of the snapshot (the period end's inventory) with their
+ * usage over the period, by category and by site. */
+static int sum_inventory(cr_metrics_ctx *ctx, const char *snapshot, const usage_table *u,
+                         adoption_sums *s, cr_error *err)
+{
+    sqlite3_stmt *st = prepare_named(ctx, "adoption.inventory", err);
+    if (!st)
+        return err && err->code ? err->code : EX_SOFTWARE;
+    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, snapshot, -1, SQLITE_STATIC);
+    int rc, status = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const device_usage *d = find_device(u, (const char *)sqlite3_column_text(st, 0));
         const char *category = (const char *)sqlite3_column_text(st, 1);
         const char *site = (const char *)sqlite3_column_text(st, 2);
-        bool active = sqlite3_column_int(st, 3) != 0;
-        int64_t minutes = sqlite3_column_int64(st, 4);
+        bool active = active_in_period(d);
+        int64_t minutes = d ? d->minutes : 0;
         add(&s->all, active, minutes);
         add(&s->category[category_index(category)], active, minutes);
-        if (with_sites && (status = add_site(s, site ? site : "", active, minutes, err)) != 0)
+        if ((status = add_site(s, site ? site : "", active, minutes, err)) != 0)
             break;
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot compute adoption", err);
+    sqlite3_finalize(st);
+    return status;
+}
+
+/* Month k of the period: its inventory snapshot and what it adds up to. */
+typedef struct month_sums {
+    bool has_snapshot, stale;
+    char snapshot[11];
+    int64_t deployed, active;
+} month_sums;
+
+/* Counts each month's inventory devices and those active in that month; the
+ * months' snapshots lie within lo..hi. */
+static int sum_months(cr_metrics_ctx *ctx, const char *lo, const char *hi, const usage_table *u,
+                      month_sums *months, cr_error *err)
+{
+    sqlite3_stmt *st = prepare_named(ctx, "adoption.month_devices", err);
+    if (!st)
+        return err && err->code ? err->code : EX_SOFTWARE;
+    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+    int *of_snapshot = malloc((size_t)u->month_count * sizeof *of_snapshot);
+    if (!of_snapshot) {
+        sqlite3_finalize(st);
+        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    }
+    char current[11] = ""; /* the snapshot of the rows being read */
+    int n = 0;             /* the months whose inventory it is: of_snapshot[0..n) */
+    int rc, status = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *date = (const char *)sqlite3_column_text(st, 0);
+        if (!date || strlen(date) != 10)
+            continue; /* never a month's inventory */
+        if (strcmp(date, current) != 0) {
+            memcpy(current, date, 11);
+            n = 0;
+            for (int k = 0; k < u->month_count; k++)
+                if (months[k].has_snapshot && strcmp(months[k].snapshot, current) == 0)
+                    of_snapshot[n++] = k;
+        }
+        if (!n)
+            continue;
+        const device_usage *d = find_device(u, (const char *)sqlite3_column_text(st, 1));
+        for (int j = 0; j < n; j++) {
+            month_sums *m = &months[of_snapshot[j]];
+            m->deployed++;
+            m->active += d && d->flags[of_snapshot[j]] == '1';
+        }
+    }
+    if (rc != SQLITE_DONE)
+        status = cr_db_fail(ctx->db, rc, "cannot compute adoption", err);
+    free(of_snapshot);
     sqlite3_finalize(st);
     return status;
 }
@@ -114,45 +329,31 @@ static void set_counts(cr_json *o, const tally *t)
     cr_json_set(o, "rate", rate(t->active, t->deployed));
 }
 
-/* One by_month row: month m of P with its own inventory and its usage in P. */
-static int month_row(cr_metrics_ctx *ctx, int y, int m, cr_json *by_month, cr_error *err)
+/* One by_month row: month y-m of P with its own inventory and its usage in P. */
+static void month_row(int y, int m, const month_sums *sums, cr_json *by_month)
 {
     cr_json *row = cr_json_append(by_month, cr_json_object());
-    char month[16], snapshot[11], from[11], to[11];
+    char month[16];
     snprintf(month, sizeof month, "%04d-%02d", y, m);
     cr_json_set(row, "month", cr_json_string(month));
-    bool stale = false;
-    cr_error_clear(err);
-    if (!cr_metrics_month_snapshot(ctx, y, m, ctx->period.end, snapshot, &stale, err)) {
-        if (err && err->code)
-            return err->code;
+    if (!sums->has_snapshot) {
         cr_json_set(row, "deployed", cr_json_null());
         cr_json_set(row, "deployed_reason", cr_json_string("no inventory yet"));
         cr_json_set(row, "active", cr_json_null());
         cr_json_set(row, "rate", cr_json_null());
         cr_json_set(row, "stale", cr_json_bool(false));
-        return 0;
+        return;
     }
-    cr_date first = {y, m, 1}, last = {y, m, cr_days_in_month(y, m)};
-    if (cr_date_compare(first, ctx->period.start) < 0)
-        first = ctx->period.start;
-    if (cr_date_compare(last, ctx->period.end) > 0)
-        last = ctx->period.end;
-    cr_date_format(first, from);
-    cr_date_format(last, to);
-    adoption_sums s = {0};
-    int rc = sum_inventory(ctx, snapshot, from, to, false, &s, err);
-    set_counts(row, &s.all);
-    cr_json_set(row, "stale", cr_json_bool(stale));
-    cr_json_set(row, "snapshot_date", cr_json_string(snapshot));
-    sums_free(&s);
-    return rc;
+    tally t = {sums->deployed, sums->active, 0};
+    set_counts(row, &t);
+    cr_json_set(row, "stale", cr_json_bool(sums->stale));
+    cr_json_set(row, "snapshot_date", cr_json_string(sums->snapshot));
 }
 
 int cr_metrics_adoption(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
 {
     const cr_period *p = &ctx->period;
-    char snapshot[11], from[11], to[11];
+    char snapshot[11];
     bool stale = false;
     cr_error_clear(err);
     if (!cr_metrics_month_snapshot(ctx, p->end.year, p->end.month, p->end, snapshot, &stale, err)) {
@@ -163,12 +364,39 @@ int cr_metrics_adoption(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         cr_json_set(root, "adoption_reason", cr_json_string("no inventory on or before as-of"));
         return 0;
     }
-    cr_date_format(p->start, from);
-    cr_date_format(p->end, to);
+    /* Each month's inventory (SPEC 4); they span lo..hi, the last one the
+     * period end's. */
+    int month_count = cr_period_months(p);
+    month_sums *months = calloc((size_t)month_count, sizeof *months);
+    if (!months)
+        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    char lo[11], hi[11];
+    memcpy(lo, snapshot, 11);
+    memcpy(hi, snapshot, 11);
+    int y = p->start.year, m = p->start.month;
+    for (int k = 0; k < month_count; k++) {
+        month_sums *ms = &months[k];
+        ms->has_snapshot = cr_metrics_month_snapshot(ctx, y, m, p->end, ms->snapshot, &ms->stale, err);
+        if (ms->has_snapshot && strcmp(ms->snapshot, lo) < 0)
+            memcpy(lo, ms->snapshot, 11);
+        if (ms->has_snapshot && strcmp(ms->snapshot, hi) > 0)
+            memcpy(hi, ms->snapshot, 11);
+        if (++m > 12) {
+            m = 1;
+            y++;
+        }
+    }
+    usage_table u = {0};
     adoption_sums s = {0};
-    int rc = sum_inventory(ctx, snapshot, from, to, true, &s, err);
+    int rc = load_usage(ctx, lo, hi, &u, err);
+    if (!rc)
+        rc = sum_inventory(ctx, snapshot, &u, &s, err);
+    if (!rc)
+        rc = sum_months(ctx, lo, hi, &u, months, err);
+    usage_free(&u);
     if (rc) {
         sums_free(&s);
+        free(months);
         return rc;
     }
     cr_json *a = cr_json_set(root, "adoption", cr_json_object());
@@ -182,14 +410,16 @@ int cr_metrics_adoption(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
                              : cr_json_null());
 
     cr_json *by_month = cr_json_set(a, "by_month", cr_json_array());
-    int y = p->start.year, m = p->start.month;
-    for (int k = 0; !rc && k < cr_period_months(p); k++) {
-        rc = month_row(ctx, y, m, by_month, err);
+    y = p->start.year;
+    m = p->start.month;
+    for (int k = 0; k < month_count; k++) {
+        month_row(y, m, &months[k], by_month);
         if (++m > 12) {
             m = 1;
             y++;
         }
     }
+    free(months);
 
     cr_json *by_category = cr_json_set(a, "by_category", cr_json_object());
     for (int k = 0; k < CR_CATEGORY_COUNT; k++)
@@ -203,5 +433,5 @@ int cr_metrics_adoption(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         cr_json_set(row, "call_minutes", cr_json_int(s.sites[k].t.minutes));
     }
     sums_free(&s);
-    return rc;
+    return 0;
 }

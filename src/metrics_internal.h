@@ -52,6 +52,10 @@ typedef struct cr_metrics_ctx {
     int64_t start_utc, end_utc;     /* 00:00:00 of start .. 23:59:59 of end, local */
     cr_metrics_options options;     /* defaults filled in */
     cr_trueup_state trueup[CR_CATEGORY_COUNT];
+    /* Every inventory snapshot date of the account, ascending: what the month
+     * inventory rule chooses from (loaded once by cr_metrics_ctx_init). */
+    char **snapshots;
+    size_t snapshot_count;
 } cr_metrics_ctx;
 
 /* Loads the account (EX_DATAERR "unknown account 'X'"), its time zone and
@@ -64,7 +68,7 @@ void cr_metrics_ctx_free(cr_metrics_ctx *ctx);
 /* Month-m inventory (SPEC section 4): the latest snapshot of the account dated
  * within year-month and not after as_of; else the latest earlier one (stale);
  * returns false when there is none (before the first snapshot). date receives
- * "YYYY-MM-DD". */
+ * "YYYY-MM-DD". Chooses from ctx->snapshots (no query); err is left clear. */
 bool cr_metrics_month_snapshot(const cr_metrics_ctx *ctx, int year, int month,
                                cr_date as_of, char date[11], bool *stale, cr_error *err);
 

@@ -194,27 +194,112 @@ static int load_months(cr_metrics_ctx *ctx, walk_month **out, size_t *count, cr_
     return 0;
 }
 
-/* M and the EOS count of one category in one snapshot. */
-static int month_counts(cr_metrics_ctx *ctx, sqlite3_stmt *st, const char *category,
-                        const walk_month *w, int64_t *m, int64_t *eos, cr_error *err)
+/* Devices of one snapshot, category and end-of-service date. */
+typedef struct snapshot_count {
+    char *snapshot, *category, *eos_date; /* eos_date NULL: no EOS date */
+    int64_t count;
+} snapshot_count;
+
+typedef struct snapshot_counts {
+    snapshot_count *rows;
+    size_t count;
+} snapshot_counts;
+
+static void counts_free(snapshot_counts *c)
 {
-    sqlite3_reset(st);
+    for (size_t k = 0; k < c->count; k++) {
+        free(c->rows[k].snapshot);
+        free(c->rows[k].category);
+        free(c->rows[k].eos_date);
+    }
+    free(c->rows);
+    memset(c, 0, sizeof *c);
+}
+
+static char *column_copy(sqlite3_stmt *st, int col)
+{
+    const char *s = cr_db_column_text(st, col);
+    if (!s)
+        return NULL;
+    size_t len = strlen(s) + 1;
+    char *c = malloc(len);
+    if (c)
+        memcpy(c, s, len);
+    return c;
+}
+
+/* Reads the device counts of every snapshot the walk's months use. */
+static int load_counts(cr_metrics_ctx *ctx, const walk_month *months, size_t month_count,
+                       snapshot_counts *out, cr_error *err)
+{
+    const char *first = NULL, *last = NULL;
+    for (size_t k = 0; k < month_count; k++) {
+        if (!months[k].has_snapshot)
+            continue;
+        if (!first || strcmp(months[k].snapshot, first) < 0)
+            first = months[k].snapshot;
+        if (!last || strcmp(months[k].snapshot, last) > 0)
+            last = months[k].snapshot;
+    }
+    if (!first)
+        return 0;
+    sqlite3_stmt *st = prepare_named(ctx->db, "trueup.snapshot_counts", err);
+    if (!st)
+        return err->code ? err->code : EX_SOFTWARE;
     bind_text(st, ":account", ctx->account.account_id);
-    bind_text(st, ":snapshot", w->snapshot);
-    bind_text(st, ":category", category);
-    bind_text(st, ":month_end", w->month_end);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW)
-        return cr_db_fail(ctx->db, rc, "cannot count devices", err);
-    *m = sqlite3_column_int64(st, 0);
-    *eos = sqlite3_column_int64(st, 1);
-    sqlite3_reset(st);
-    return 0;
+    bind_text(st, ":first", first);
+    bind_text(st, ":last", last);
+    size_t cap = 0;
+    int rc, status = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->count == cap) {
+            cap = cap ? cap * 2 : 64;
+            snapshot_count *grown = realloc(out->rows, cap * sizeof *grown);
+            if (!grown) {
+                status = cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
+                break;
+            }
+            out->rows = grown;
+        }
+        snapshot_count *c = &out->rows[out->count++];
+        c->snapshot = column_copy(st, 0);
+        c->category = column_copy(st, 1);
+        c->eos_date = column_copy(st, 2);
+        c->count = sqlite3_column_int64(st, 3);
+        if (!c->snapshot || !c->category ||
+            (!c->eos_date && sqlite3_column_type(st, 2) != SQLITE_NULL)) {
+            status = cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
+            break;
+        }
+    }
+    if (!status && rc != SQLITE_DONE)
+        status = cr_db_fail(ctx->db, rc, "cannot count devices", err);
+    sqlite3_finalize(st);
+    return status;
+}
+
+/* M and the EOS count of one category in one snapshot: its devices still in
+ * service at the end of the month (no EOS date or one after month_end), and
+ * the end-of-service ones (dates compared as text, as SQL does). */
+static void month_counts(const snapshot_counts *counts, const char *category, const walk_month *w,
+                         int64_t *m, int64_t *eos)
+{
+    *m = 0;
+    *eos = 0;
+    for (size_t k = 0; k < counts->count; k++) {
+        const snapshot_count *c = &counts->rows[k];
+        if (strcmp(c->snapshot, w->snapshot) != 0 || strcmp(c->category, category) != 0)
+            continue;
+        if (!c->eos_date || strcmp(c->eos_date, w->month_end) > 0)
+            *m += c->count;
+        else
+            *eos += c->count;
+    }
 }
 
 /* Walks one contract line, appending its rows to rows. */
 static int walk_category(cr_metrics_ctx *ctx, const contract_line *c, const walk_month *months,
-                         size_t month_count, sqlite3_stmt *count_st, cr_json *rows,
+                         size_t month_count, const snapshot_counts *counts, cr_json *rows,
                          walk_total *t, bool *ok, cr_error *err)
 {
     int digits = ctx->account.currency_digits;
@@ -226,9 +311,7 @@ static int walk_category(cr_metrics_ctx *ctx, const contract_line *c, const walk
         if (!w->has_snapshot)
             continue; /* before the first snapshot: no inventory to check */
         int64_t m = 0, eos = 0;
-        int rc = month_counts(ctx, count_st, c->category, w, &m, &eos, err);
-        if (rc)
-            return rc;
+        month_counts(counts, c->category, w, &m, &eos);
         int64_t n = t->n;
         bool triggered = is_triggered(m, n, c->pct_micros);
         char label[8]; /* "YYYY-MM" of the month's last day */
@@ -300,7 +383,7 @@ int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     contract_line *lines = NULL;
     walk_month *months = NULL;
     size_t line_count = 0, month_count = 0;
-    sqlite3_stmt *count_st = NULL;
+    snapshot_counts counts = {0};
     bool ok = true;
     int rc;
 
@@ -326,15 +409,13 @@ int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     rc = load_months(ctx, &months, &month_count, err);
     if (rc)
         goto out_free;
-    count_st = prepare_named(ctx->db, "trueup.month_count", err);
-    if (!count_st) {
-        rc = err->code ? err->code : EX_SOFTWARE;
+    rc = load_counts(ctx, months, month_count, &counts, err);
+    if (rc)
         goto out_free;
-    }
     for (size_t k = 0; k < line_count && ok; k++) {
         const contract_line *c = &lines[k];
         walk_total t;
-        rc = walk_category(ctx, c, months, month_count, count_st, rows, &t, &ok, err);
+        rc = walk_category(ctx, c, months, month_count, &counts, rows, &t, &ok, err);
         if (rc)
             goto out_free;
         put(summary, c->category, summary_object(ctx, c, &t, &ok), &ok);
@@ -348,7 +429,7 @@ int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
 out:
     rc = ok ? 0 : cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
 out_free:
-    sqlite3_finalize(count_st);
+    counts_free(&counts);
     free(months);
     free(lines);
     return rc;

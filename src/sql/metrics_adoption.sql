@@ -1,32 +1,44 @@
 -- metrics_adoption.sql - adoption (SPEC 5.1). Looked up as "adoption.<name>".
+-- A device is active in a span of days when a usage row of those days has calls
+-- or call minutes. The usage is read once per device for the whole period and
+-- split into months in C (metrics_adoption.c), which merges it with the
+-- inventory of the period's end and with each month's inventory.
 
--- name: devices
--- One row per device of one inventory snapshot (?2) with its usage from ?3 to
--- ?4 (local dates): active when a usage row has calls or call minutes. Usage of
--- serials outside the inventory never joins, so it is not counted.
--- The usage of usage_effective is read in its two parts: the usage rows driven
--- by the inventory (CROSS JOIN keeps devices outside: one range of index
--- usage_account_serial per device, in serial order, no sort), and the days of
--- per-call records without a usage row, usage_effective's second part, whose
--- first part the constant source = 'calls' switches off.
-WITH used AS (
-    SELECT d.serial, max(u.calls > 0 OR u.call_minutes > 0) AS active,
-           sum(u.call_minutes) AS minutes
-      FROM devices AS d
-     CROSS JOIN usage AS u
-     WHERE d.account_id = ?1 AND d.snapshot_date = ?2
-       AND u.account_id = ?1 AND u.serial = d.serial AND u.date >= ?3 AND u.date <= ?4
-     GROUP BY d.serial
-    UNION ALL
-    SELECT serial, max(calls > 0 OR call_minutes > 0), sum(call_minutes)
-      FROM usage_effective
-     WHERE source = 'calls' AND account_id = ?1 AND date >= ?3 AND date <= ?4
-     GROUP BY serial
-)
-SELECT inv.serial, inv.category, coalesce(inv.site, '') AS site,
-       coalesce(max(used.active), 0), coalesce(sum(used.minutes), 0)
-  FROM devices_v AS inv
-  LEFT JOIN used ON used.serial = inv.serial
- WHERE inv.account_id = ?1 AND inv.snapshot_date = ?2
- GROUP BY inv.serial
- ORDER BY site, inv.serial;
+-- name: usage
+-- Every device of the snapshots ?2..?3 (the months' inventories) with its
+-- usage from ?4 to ?5 (the period, local dates) as "MINUTES FLAGS" of
+-- cr_month_activity (src/db.c): FLAGS one '0'/'1' per month of the period
+-- (?6 = year * 12 + month - 1 of its first month, ?7 months); NULL without
+-- active usage. Only the active rows (calls or call minutes) are summed: the
+-- others add no minutes and mark no month. One range of index
+-- usage_account_serial per device, no sort of the rows; usage of serials
+-- outside the inventory is never read.
+SELECT inv.serial,
+       (SELECT cr_month_activity(u.date, u.call_minutes, ?6, ?7)
+          FROM usage AS u
+         WHERE u.account_id = ?1 AND u.serial = inv.serial AND u.date >= ?4 AND u.date <= ?5
+           AND (u.calls > 0 OR u.call_minutes > 0))
+  FROM (SELECT DISTINCT serial FROM devices
+         WHERE account_id = ?1 AND snapshot_date >= ?2 AND snapshot_date <= ?3) AS inv;
+
+-- name: call_days
+-- The days of per-call records without a usage row (usage_effective's second
+-- part, whose first part the constant source = 'calls' switches off), ?2 to ?3.
+SELECT serial, date, calls > 0 OR call_minutes > 0, call_minutes
+  FROM usage_effective
+ WHERE source = 'calls' AND account_id = ?1 AND date >= ?2 AND date <= ?3;
+
+-- name: inventory
+-- The devices of one snapshot (?2) with their category and site, in the order
+-- of the by-site rows.
+SELECT serial, category, coalesce(site, '') AS site
+  FROM devices_v
+ WHERE account_id = ?1 AND snapshot_date = ?2
+ ORDER BY site, serial;
+
+-- name: month_devices
+-- The serials of the snapshots ?2..?3, snapshot by snapshot.
+SELECT snapshot_date, serial
+  FROM devices
+ WHERE account_id = ?1 AND snapshot_date >= ?2 AND snapshot_date <= ?3
+ ORDER BY snapshot_date;

@@ -12,15 +12,19 @@ SELECT a.account_id, a.account_name, a.partner_id,
   LEFT JOIN partners AS p ON p.partner_id = a.partner_id
  WHERE a.account_id = ?1;
 
--- name: snapshot_in_month
--- ?2 = first day of the month, ?3 = its last day or as-of when earlier.
-SELECT max(snapshot_date) FROM devices
- WHERE account_id = ?1 AND snapshot_date >= ?2 AND snapshot_date <= ?3;
-
--- name: snapshot_before
--- The latest snapshot before the month (?2) and not after as-of (?3).
-SELECT max(snapshot_date) FROM devices
- WHERE account_id = ?1 AND snapshot_date < ?2 AND snapshot_date <= ?3;
+-- name: snapshots
+-- Every snapshot date of the account, ascending: the month inventory rule
+-- (cr_metrics_month_snapshot) chooses from them. One index seek per snapshot
+-- (each the next date after the last), not a read of every device row.
+WITH RECURSIVE snapshot(date) AS (
+    SELECT min(snapshot_date) FROM devices WHERE account_id = ?1
+    UNION ALL
+    SELECT (SELECT min(snapshot_date) FROM devices
+             WHERE account_id = ?1 AND snapshot_date > snapshot.date)
+      FROM snapshot
+     WHERE snapshot.date IS NOT NULL
+)
+SELECT date FROM snapshot WHERE date IS NOT NULL;
 
 -- name: latest_snapshot
 SELECT max(snapshot_date) FROM devices

@@ -9,10 +9,15 @@ SELECT category, agreed_count, annual_unit_price_micros, trueup_pct_micros,
  WHERE account_id = :account
  ORDER BY CASE category WHEN 'headset' THEN 0 WHEN 'video' THEN 1 ELSE 2 END;
 
--- name: month_count
--- Devices of one category in one snapshot: those whose model is still in
--- service at the end of the month (:month_end), and the end-of-service ones.
-SELECT count(*) FILTER (WHERE eos_date IS NULL OR eos_date > :month_end),
-       count(*) FILTER (WHERE eos_date IS NOT NULL AND eos_date <= :month_end)
-  FROM devices_v
- WHERE account_id = :account AND snapshot_date = :snapshot AND category = :category;
+-- name: snapshot_counts
+-- Devices per snapshot from :first to :last (the walk's inventories), category
+-- and end-of-service date of their model, counted once per model first; the
+-- walk (metrics_trueup.c) counts a month's devices still in service at the end
+-- of the month (eos_date NULL or after it) and the end-of-service ones.
+SELECT g.snapshot_date, coalesce(k.category, 'unknown') AS category, k.eos_date, sum(g.n)
+  FROM (SELECT snapshot_date, model, count(*) AS n
+          FROM devices
+         WHERE account_id = :account AND snapshot_date >= :first AND snapshot_date <= :last
+         GROUP BY snapshot_date, model) AS g
+  LEFT JOIN catalog AS k ON k.model = g.model
+ GROUP BY g.snapshot_date, category, k.eos_date;

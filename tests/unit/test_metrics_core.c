@@ -71,7 +71,7 @@ static void test_rounding(void)
 static void test_sql(void)
 {
     CHECK(cr_metrics_sql("core.account") != NULL, "named query core.account");
-    CHECK(cr_metrics_sql("core.snapshot_in_month") != NULL, "named query core.snapshot_in_month");
+    CHECK(cr_metrics_sql("core.snapshots") != NULL, "named query core.snapshots");
     CHECK(cr_metrics_sql("core.nope") == NULL, "absent named query");
     CHECK(cr_metrics_sql("account") == NULL, "name without section");
 }
