@@ -29,36 +29,6 @@ typedef struct downtime_totals {
     size_t hours_count, hours_cap;
 } downtime_totals;
 
-static void put(cr_json *obj, const char *key, cr_json *v, bool *ok)
-{
-    if (!cr_json_set(obj, key, v))
-        *ok = false;
-}
-
-static sqlite3_stmt *prepare_named(sqlite3 *db, const char *name, cr_error *err)
-{
-    const char *sql = cr_metrics_sql(name);
-    if (!sql) {
-        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "missing query %s", name);
-        return NULL;
-    }
-    return cr_db_prepare(db, sql, err);
-}
-
-static void bind_text(sqlite3_stmt *st, const char *param, const char *value)
-{
-    int index = sqlite3_bind_parameter_index(st, param);
-    if (index > 0)
-        cr_db_bind_text(st, index, value);
-}
-
-static void bind_int64(sqlite3_stmt *st, const char *param, int64_t value)
-{
-    int index = sqlite3_bind_parameter_index(st, param);
-    if (index > 0)
-        sqlite3_bind_int64(st, index, value);
-}
-
 /* ISO 8601 local time with the offset in force then: "2026-09-28T23:59:59+02:00". */
 static cr_json *local_time(const cr_tz *tz, int64_t utc)
 {
@@ -126,25 +96,25 @@ static void add_item(cr_metrics_ctx *ctx, sqlite3_stmt *st, cr_json *items,
         return;
     }
     const char *category = cr_db_column_text(st, 2);
-    put(item, "ticket_id", cr_json_string(cr_db_column_text(st, 0)), ok);
-    put(item, "rma_number", cr_json_string(cr_db_column_text(st, 1)), ok);
-    put(item, "category", cr_json_string(category ? category : "unknown"), ok);
-    put(item, "opened_at", local_time(tz, opened), ok);
-    put(item, "approved_at", local_time(tz, approved), ok);
-    put(item, "deadline", local_time(tz, deadline), ok);
+    cr_metrics_put(item, "ticket_id", cr_json_string(cr_db_column_text(st, 0)), ok);
+    cr_metrics_put(item, "rma_number", cr_json_string(cr_db_column_text(st, 1)), ok);
+    cr_metrics_put(item, "category", cr_json_string(category ? category : "unknown"), ok);
+    cr_metrics_put(item, "opened_at", local_time(tz, opened), ok);
+    cr_metrics_put(item, "approved_at", local_time(tz, approved), ok);
+    cr_metrics_put(item, "deadline", local_time(tz, deadline), ok);
     if (delivered) {
         int64_t seconds = delivered_utc - opened;
         t->delivered++;
         t->lost_seconds += seconds;
         if (!push_hours(t, (double)seconds / 3600.0))
             *ok = false;
-        put(item, "delivered_at", local_time(tz, delivered_utc), ok);
-        put(item, "downtime_hours", cr_json_fixed((double)seconds / 3600.0, 2), ok);
+        cr_metrics_put(item, "delivered_at", local_time(tz, delivered_utc), ok);
+        cr_metrics_put(item, "downtime_hours", cr_json_fixed((double)seconds / 3600.0, 2), ok);
     } else {
-        put(item, "delivered_at", cr_json_null(), ok);
-        put(item, "downtime_hours", cr_json_null(), ok);
+        cr_metrics_put(item, "delivered_at", cr_json_null(), ok);
+        cr_metrics_put(item, "downtime_hours", cr_json_null(), ok);
     }
-    put(item, "sla", cr_json_string(sla_names[sla]), ok);
+    cr_metrics_put(item, "sla", cr_json_string(sla_names[sla]), ok);
 }
 
 int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
@@ -155,19 +125,19 @@ int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     memset(&t, 0, sizeof t);
 
     cr_json *dt = cr_json_object();
-    put(root, "downtime", dt, &ok);
+    cr_metrics_put(root, "downtime", dt, &ok);
     if (!ok)
         return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
     cr_json *items = cr_json_array();
 
-    sqlite3_stmt *st = prepare_named(ctx->db, "downtime.rmas", err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "downtime.rmas", err);
     if (!st) {
         cr_json_free(items);
         return err->code ? err->code : EX_SOFTWARE;
     }
-    bind_text(st, ":account", ctx->account.account_id);
-    bind_int64(st, ":start", ctx->start_utc);
-    bind_int64(st, ":end", ctx->end_utc);
+    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
+    cr_metrics_bind_int64(st, ":start", ctx->start_utc);
+    cr_metrics_bind_int64(st, ":end", ctx->end_utc);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         add_item(ctx, st, items, &t, &ok);
     if (rc != SQLITE_DONE)
@@ -179,29 +149,29 @@ int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         return code;
     }
 
-    put(dt, "rma_tickets", cr_json_int(t.rmas), &ok);
-    put(dt, "delivered", cr_json_int(t.delivered), &ok);
-    put(dt, "met", cr_json_int(t.met), &ok);
-    put(dt, "missed", cr_json_int(t.missed), &ok);
-    put(dt, "pending", cr_json_int(t.pending), &ok);
+    cr_metrics_put(dt, "rma_tickets", cr_json_int(t.rmas), &ok);
+    cr_metrics_put(dt, "delivered", cr_json_int(t.delivered), &ok);
+    cr_metrics_put(dt, "met", cr_json_int(t.met), &ok);
+    cr_metrics_put(dt, "missed", cr_json_int(t.missed), &ok);
+    cr_metrics_put(dt, "pending", cr_json_int(t.pending), &ok);
     int64_t judged = t.met + t.missed;
-    put(dt, "sla_compliance", judged ? cr_json_number((double)t.met / (double)judged) : cr_json_null(), &ok);
+    cr_metrics_put(dt, "sla_compliance", judged ? cr_json_number((double)t.met / (double)judged) : cr_json_null(), &ok);
     if (t.hours_count) {
         double sum = 0;
         for (size_t k = 0; k < t.hours_count; k++)
             sum += t.hours[k];
-        put(dt, "mean_hours", cr_json_fixed(sum / (double)t.hours_count, 2), &ok);
-        put(dt, "median_hours", cr_json_fixed(cr_median(t.hours, t.hours_count), 2), &ok);
-        put(dt, "p90_hours", cr_json_fixed(cr_p90(t.hours, t.hours_count), 2), &ok);
+        cr_metrics_put(dt, "mean_hours", cr_json_fixed(sum / (double)t.hours_count, 2), &ok);
+        cr_metrics_put(dt, "median_hours", cr_json_fixed(cr_median(t.hours, t.hours_count), 2), &ok);
+        cr_metrics_put(dt, "p90_hours", cr_json_fixed(cr_p90(t.hours, t.hours_count), 2), &ok);
     } else {
-        put(dt, "mean_hours", cr_json_null(), &ok);
-        put(dt, "median_hours", cr_json_null(), &ok);
-        put(dt, "p90_hours", cr_json_null(), &ok);
-        put(dt, "hours_reason", cr_json_string("no delivered rma in the period"), &ok);
+        cr_metrics_put(dt, "mean_hours", cr_json_null(), &ok);
+        cr_metrics_put(dt, "median_hours", cr_json_null(), &ok);
+        cr_metrics_put(dt, "p90_hours", cr_json_null(), &ok);
+        cr_metrics_put(dt, "hours_reason", cr_json_string("no delivered rma in the period"), &ok);
     }
-    put(dt, "device_hours_lost", cr_json_fixed((double)t.lost_seconds / 3600.0, 2), &ok);
-    put(dt, "frurad", cr_json_int(ctx->account.opt_frurad ? t.rmas : 0), &ok);
-    put(dt, "items", items, &ok);
+    cr_metrics_put(dt, "device_hours_lost", cr_json_fixed((double)t.lost_seconds / 3600.0, 2), &ok);
+    cr_metrics_put(dt, "frurad", cr_json_int(ctx->account.opt_frurad ? t.rmas : 0), &ok);
+    cr_metrics_put(dt, "items", items, &ok);
     free(t.hours);
     return ok ? 0 : cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
 }

@@ -34,42 +34,12 @@ typedef struct model_count {
     int64_t count;
 } model_count;
 
-static void put(cr_json *obj, const char *key, cr_json *v, bool *ok)
-{
-    if (!cr_json_set(obj, key, v))
-        *ok = false;
-}
-
 static int64_t pow10_i64(int n)
 {
     int64_t p = 1;
     while (n-- > 0)
         p *= 10;
     return p;
-}
-
-static sqlite3_stmt *prepare_named(sqlite3 *db, const char *name, cr_error *err)
-{
-    const char *sql = cr_metrics_sql(name);
-    if (!sql) {
-        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "missing query %s", name);
-        return NULL;
-    }
-    return cr_db_prepare(db, sql, err);
-}
-
-static void bind_text(sqlite3_stmt *st, const char *param, const char *value)
-{
-    int index = sqlite3_bind_parameter_index(st, param);
-    if (index > 0)
-        cr_db_bind_text(st, index, value);
-}
-
-static void bind_int64(sqlite3_stmt *st, const char *param, int64_t value)
-{
-    int index = sqlite3_bind_parameter_index(st, param);
-    if (index > 0)
-        sqlite3_bind_int64(st, index, value);
 }
 
 static char *dup_or_null(const char *s)
@@ -99,12 +69,12 @@ static void rma_list_free(rma_list *list)
 static int load_rmas(cr_metrics_ctx *ctx, int64_t start, int64_t end, rma_list *out, cr_error *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare_named(ctx->db, "rma.rmas", err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "rma.rmas", err);
     if (!st)
         return err->code ? err->code : EX_SOFTWARE;
-    bind_text(st, ":account", ctx->account.account_id);
-    bind_int64(st, ":start", start);
-    bind_int64(st, ":end", end);
+    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
+    cr_metrics_bind_int64(st, ":start", start);
+    cr_metrics_bind_int64(st, ":end", end);
     int rc, code = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         rma_row *grown = realloc(out->rows, (out->count + 1) * sizeof *grown);
@@ -153,11 +123,11 @@ static int inventory_headsets(cr_metrics_ctx *ctx, bool *found, int64_t *count, 
         }
         return 0;
     }
-    sqlite3_stmt *st = prepare_named(ctx->db, "rma.inventory_headsets", err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "rma.inventory_headsets", err);
     if (!st)
         return err->code ? err->code : EX_SOFTWARE;
-    bind_text(st, ":account", ctx->account.account_id);
-    bind_text(st, ":snapshot", snapshot);
+    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
+    cr_metrics_bind_text(st, ":snapshot", snapshot);
     int rc = sqlite3_step(st);
     int code = 0;
     if (rc == SQLITE_ROW)
@@ -205,8 +175,8 @@ static cr_json *by_model_array(const rma_list *list, bool *ok)
             *ok = false;
             break;
         }
-        put(item, "model", cr_json_string(counts[j].model), ok);
-        put(item, "count", cr_json_int(counts[j].count), ok);
+        cr_metrics_put(item, "model", cr_json_string(counts[j].model), ok);
+        cr_metrics_put(item, "count", cr_json_int(counts[j].count), ok);
     }
     free(counts);
     return array;
@@ -241,8 +211,8 @@ int cr_metrics_rma(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         if (rc)
             return rc;
         if (!found) {
-            put(root, "rma", cr_json_null(), &ok);
-            put(root, "rma_reason", cr_json_string("no headset contract line and no inventory"), &ok);
+            cr_metrics_put(root, "rma", cr_json_null(), &ok);
+            cr_metrics_put(root, "rma_reason", cr_json_string("no headset contract line and no inventory"), &ok);
             return ok ? 0 : cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
         }
     }
@@ -282,47 +252,47 @@ int cr_metrics_rma(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     double projected = (double)count * days_in_year / (double)days_elapsed;
 
     cr_json *rma = cr_json_object();
-    put(root, "rma", rma, &ok);
-    put(rma, "year", cr_json_int(year), &ok);
-    put(rma, "category", cr_json_string("headset"), &ok);
-    put(rma, "count", cr_json_int(count), &ok);
-    put(rma, "installed_base", cr_json_int(base), &ok);
-    put(rma, "basis", cr_json_string(basis), &ok);
+    cr_metrics_put(root, "rma", rma, &ok);
+    cr_metrics_put(rma, "year", cr_json_int(year), &ok);
+    cr_metrics_put(rma, "category", cr_json_string("headset"), &ok);
+    cr_metrics_put(rma, "count", cr_json_int(count), &ok);
+    cr_metrics_put(rma, "installed_base", cr_json_int(base), &ok);
+    cr_metrics_put(rma, "basis", cr_json_string(basis), &ok);
     if (base > 0) {
-        put(rma, "rate", cr_json_number((double)count / (double)base), &ok);
+        cr_metrics_put(rma, "rate", cr_json_number((double)count / (double)base), &ok);
     } else {
-        put(rma, "rate", cr_json_null(), &ok);
-        put(rma, "rate_reason", cr_json_string("installed base is 0"), &ok);
+        cr_metrics_put(rma, "rate", cr_json_null(), &ok);
+        cr_metrics_put(rma, "rate_reason", cr_json_string("installed base is 0"), &ok);
     }
-    put(rma, "threshold", cr_json_number((double)pct_micros / (100.0 * MICRO)), &ok);
-    put(rma, "breach", base > 0 ? cr_json_bool(breach) : cr_json_null(), &ok);
-    put(rma, "applicable", cr_json_bool(acct->billable), &ok);
-    put(rma, "excess_count", cr_json_int(excess), &ok);
+    cr_metrics_put(rma, "threshold", cr_json_number((double)pct_micros / (100.0 * MICRO)), &ok);
+    cr_metrics_put(rma, "breach", base > 0 ? cr_json_bool(breach) : cr_json_null(), &ok);
+    cr_metrics_put(rma, "applicable", cr_json_bool(acct->billable), &ok);
+    cr_metrics_put(rma, "excess_count", cr_json_int(excess), &ok);
     if (missing_price) {
-        put(rma, "exposure", cr_json_null(), &ok);
+        cr_metrics_put(rma, "exposure", cr_json_null(), &ok);
         char reason[160];
         snprintf(reason, sizeof reason, "no list price for model '%s'", missing_price);
-        put(rma, "exposure_reason", cr_json_string(reason), &ok);
+        cr_metrics_put(rma, "exposure_reason", cr_json_string(reason), &ok);
     } else {
         int digits = acct->currency_digits;
         int64_t minor = cr_div_round_half_away(exposure_micros * pow10_i64(digits), MICRO);
-        put(rma, "exposure", cr_json_money(minor, digits), &ok);
+        cr_metrics_put(rma, "exposure", cr_json_money(minor, digits), &ok);
     }
-    put(rma, "projected_count", cr_json_number(projected), &ok);
+    cr_metrics_put(rma, "projected_count", cr_json_number(projected), &ok);
     if (base > 0) {
         /* projected_rate > threshold, exactly:
          * count x days_in_year / days_elapsed / base > pct / 100. */
         bool over = (cr_int128)100 * MICRO * count * days_in_year >
                     (cr_int128)pct_micros * base * days_elapsed;
-        put(rma, "projected_rate", cr_json_number(projected / (double)base), &ok);
-        put(rma, "at_risk", cr_json_bool(!breach && over), &ok);
+        cr_metrics_put(rma, "projected_rate", cr_json_number(projected / (double)base), &ok);
+        cr_metrics_put(rma, "at_risk", cr_json_bool(!breach && over), &ok);
     } else {
-        put(rma, "projected_rate", cr_json_null(), &ok);
-        put(rma, "at_risk", cr_json_null(), &ok);
+        cr_metrics_put(rma, "projected_rate", cr_json_null(), &ok);
+        cr_metrics_put(rma, "at_risk", cr_json_null(), &ok);
     }
-    put(rma, "by_model", by_model_array(&list, &ok), &ok);
+    cr_metrics_put(rma, "by_model", by_model_array(&list, &ok), &ok);
     cr_json *others = cr_json_object();
-    put(rma, "other_categories", others, &ok);
+    cr_metrics_put(rma, "other_categories", others, &ok);
     for (int k = 0; k < CR_CATEGORY_COUNT; k++) {
         if (k == headset)
             continue;
@@ -330,10 +300,10 @@ int cr_metrics_rma(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         for (size_t j = 0; j < list.count; j++)
             if (strcmp(list.rows[j].category, cr_categories[k]) == 0)
                 n++;
-        put(others, cr_categories[k], cr_json_int(n), &ok);
+        cr_metrics_put(others, cr_categories[k], cr_json_int(n), &ok);
     }
     if (base == 0)
-        put(root, "rma_reason", cr_json_string("installed base is 0"), &ok);
+        cr_metrics_put(root, "rma_reason", cr_json_string("installed base is 0"), &ok);
 
     rma_list_free(&list);
     return ok ? 0 : cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");

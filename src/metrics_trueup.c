@@ -67,29 +67,6 @@ static int category_index(const char *category)
 }
 
 /* Adds v under key; remembers an allocation failure in *ok (v is freed then). */
-static void put(cr_json *obj, const char *key, cr_json *v, bool *ok)
-{
-    if (!cr_json_set(obj, key, v))
-        *ok = false;
-}
-
-static sqlite3_stmt *prepare_named(sqlite3 *db, const char *name, cr_error *err)
-{
-    const char *sql = cr_metrics_sql(name);
-    if (!sql) {
-        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "missing query %s", name);
-        return NULL;
-    }
-    return cr_db_prepare(db, sql, err);
-}
-
-static void bind_text(sqlite3_stmt *st, const char *param, const char *value)
-{
-    int index = sqlite3_bind_parameter_index(st, param);
-    if (index > 0)
-        cr_db_bind_text(st, index, value);
-}
-
 /* Baseline N x (1 + pct/100) in hundredths, half away from zero. */
 static int64_t baseline_hundredths(int64_t n, int64_t pct_micros)
 {
@@ -118,10 +95,10 @@ static int load_contracts(cr_metrics_ctx *ctx, contract_line **out, size_t *coun
 {
     *out = NULL;
     *count = 0;
-    sqlite3_stmt *st = prepare_named(ctx->db, "trueup.contracts", err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "trueup.contracts", err);
     if (!st)
         return err->code ? err->code : EX_SOFTWARE;
-    bind_text(st, ":account", ctx->account.account_id);
+    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
     contract_line *lines = NULL;
     size_t n = 0;
     int rc;
@@ -243,12 +220,12 @@ static int load_counts(cr_metrics_ctx *ctx, const walk_month *months, size_t mon
     }
     if (!first)
         return 0;
-    sqlite3_stmt *st = prepare_named(ctx->db, "trueup.snapshot_counts", err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "trueup.snapshot_counts", err);
     if (!st)
         return err->code ? err->code : EX_SOFTWARE;
-    bind_text(st, ":account", ctx->account.account_id);
-    bind_text(st, ":first", first);
-    bind_text(st, ":last", last);
+    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
+    cr_metrics_bind_text(st, ":first", first);
+    cr_metrics_bind_text(st, ":last", last);
     size_t cap = 0;
     int rc, status = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -323,37 +300,37 @@ static int walk_category(cr_metrics_ctx *ctx, const contract_line *c, const walk
             *ok = false;
             return 0;
         }
-        put(row, "category", cr_json_string(c->category), ok);
-        put(row, "month", cr_json_string(label), ok);
-        put(row, "agreed", cr_json_int(n), ok);
-        put(row, "baseline", cr_json_money(baseline_hundredths(n, c->pct_micros), 2), ok);
-        put(row, "actual", cr_json_int(m), ok);
-        put(row, "eos", cr_json_int(eos), ok);
-        put(row, "increase_pct",
+        cr_metrics_put(row, "category", cr_json_string(c->category), ok);
+        cr_metrics_put(row, "month", cr_json_string(label), ok);
+        cr_metrics_put(row, "agreed", cr_json_int(n), ok);
+        cr_metrics_put(row, "baseline", cr_json_money(baseline_hundredths(n, c->pct_micros), 2), ok);
+        cr_metrics_put(row, "actual", cr_json_int(m), ok);
+        cr_metrics_put(row, "eos", cr_json_int(eos), ok);
+        cr_metrics_put(row, "increase_pct",
             n ? cr_json_number(100.0 * (double)(m - n) / (double)n) : cr_json_null(), ok);
-        put(row, "triggered", cr_json_bool(triggered), ok);
+        cr_metrics_put(row, "triggered", cr_json_bool(triggered), ok);
         if (triggered) {
             int64_t added = m - n;
             int months_remaining = term_last - month_index(w->year, w->month) + 1;
-            put(row, "added", cr_json_int(added), ok);
-            put(row, "months_remaining", cr_json_int(months_remaining), ok);
+            cr_metrics_put(row, "added", cr_json_int(added), ok);
+            cr_metrics_put(row, "months_remaining", cr_json_int(months_remaining), ok);
             if (c->has_price) {
                 int64_t charge = charge_minor(added, c->price_micros, months_remaining, digits);
-                put(row, "charge", cr_json_money(charge, digits), ok);
+                cr_metrics_put(row, "charge", cr_json_money(charge, digits), ok);
                 t->charge_minor += charge;
             } else {
-                put(row, "charge", cr_json_null(), ok);
+                cr_metrics_put(row, "charge", cr_json_null(), ok);
                 t->charge_unknown = true;
             }
             t->events++;
             t->added += added;
             t->n = m; /* the new baseline is the new total plus trueup_pct */
         } else {
-            put(row, "added", cr_json_int(0), ok);
-            put(row, "months_remaining", cr_json_null(), ok);
-            put(row, "charge", cr_json_money(0, digits), ok);
+            cr_metrics_put(row, "added", cr_json_int(0), ok);
+            cr_metrics_put(row, "months_remaining", cr_json_null(), ok);
+            cr_metrics_put(row, "charge", cr_json_money(0, digits), ok);
         }
-        put(row, "stale", cr_json_bool(w->stale), ok);
+        cr_metrics_put(row, "stale", cr_json_bool(w->stale), ok);
         t->has_actual = true;
         t->actual = m;
     }
@@ -364,17 +341,17 @@ static cr_json *summary_object(const cr_metrics_ctx *ctx, const contract_line *c
                                const walk_total *t, bool *ok)
 {
     cr_json *s = cr_json_object();
-    put(s, "agreed_now", cr_json_int(t->n), ok);
-    put(s, "baseline_now", cr_json_money(baseline_hundredths(t->n, c->pct_micros), 2), ok);
-    put(s, "actual_now", t->has_actual ? cr_json_int(t->actual) : cr_json_null(), ok);
+    cr_metrics_put(s, "agreed_now", cr_json_int(t->n), ok);
+    cr_metrics_put(s, "baseline_now", cr_json_money(baseline_hundredths(t->n, c->pct_micros), 2), ok);
+    cr_metrics_put(s, "actual_now", t->has_actual ? cr_json_int(t->actual) : cr_json_null(), ok);
     if (!t->has_actual)
-        put(s, "actual_now_reason", cr_json_string("no inventory snapshot in the term up to as-of"), ok);
-    put(s, "events", cr_json_int(t->events), ok);
-    put(s, "added_total", cr_json_int(t->added), ok);
-    put(s, "charge_total", t->charge_unknown ? cr_json_null()
+        cr_metrics_put(s, "actual_now_reason", cr_json_string("no inventory snapshot in the term up to as-of"), ok);
+    cr_metrics_put(s, "events", cr_json_int(t->events), ok);
+    cr_metrics_put(s, "added_total", cr_json_int(t->added), ok);
+    cr_metrics_put(s, "charge_total", t->charge_unknown ? cr_json_null()
                                              : cr_json_money(t->charge_minor, ctx->account.currency_digits), ok);
     if (t->charge_unknown)
-        put(s, "charge_total_reason", cr_json_string("no annual_unit_price on the contract line"), ok);
+        cr_metrics_put(s, "charge_total_reason", cr_json_string("no annual_unit_price on the contract line"), ok);
     return s;
 }
 
@@ -392,9 +369,9 @@ int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
 
     cr_json *rows = cr_json_array();
     cr_json *summary = cr_json_object();
-    put(root, "trueup", rows, &ok);
-    put(root, "trueup_summary", summary, &ok);
-    put(root, "billable", cr_json_bool(ctx->account.billable), &ok);
+    cr_metrics_put(root, "trueup", rows, &ok);
+    cr_metrics_put(root, "trueup_summary", summary, &ok);
+    cr_metrics_put(root, "billable", cr_json_bool(ctx->account.billable), &ok);
     if (!ok)
         return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "out of memory");
 
@@ -402,8 +379,8 @@ int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     if (rc)
         return rc;
     if (line_count == 0) {
-        put(root, "trueup_reason", cr_json_string("no contract lines"), &ok);
-        put(root, "trueup_summary_reason", cr_json_string("no contract lines"), &ok);
+        cr_metrics_put(root, "trueup_reason", cr_json_string("no contract lines"), &ok);
+        cr_metrics_put(root, "trueup_summary_reason", cr_json_string("no contract lines"), &ok);
         goto out;
     }
     rc = load_months(ctx, &months, &month_count, err);
@@ -418,7 +395,7 @@ int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         rc = walk_category(ctx, c, months, month_count, &counts, rows, &t, &ok, err);
         if (rc)
             goto out_free;
-        put(summary, c->category, summary_object(ctx, c, &t, &ok), &ok);
+        cr_metrics_put(summary, c->category, summary_object(ctx, c, &t, &ok), &ok);
         int index = category_index(c->category);
         if (index >= 0) {
             ctx->trueup[index].has_contract = true;

@@ -15,7 +15,12 @@ static void free_table(cr_table *t)
         free(t->columns[c].name);
         free(t->columns[c].header);
     }
-    for (size_t i = 0; i < t->column_count * t->row_count; i++)
+    if (t->source) {
+        if (t->source->free)
+            t->source->free(t->source->ctx);
+        free(t->source);
+    }
+    for (size_t i = 0; t->cells && i < t->column_count * t->row_count; i++)
         free(t->cells[i].text);
     free(t->columns);
     free(t->cells);

@@ -636,6 +636,89 @@ static int build_node(loader *ld, xmlNodePtr el, tpl_node *n, const tpl_node *pa
     return depth > 0 ? check_node(ld, n, parent) : 0;
 }
 
+/* ---------- streamable datasets ---------- */
+
+/* True when text mentions data.NAME (followed by anything but a name
+ * character): a placeholder, condition or value reading the dataset. */
+static bool mentions_dataset(const char *text, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = text ? strstr(text, "data.") : NULL; p; p = strstr(p + 1, "data.")) {
+        const char *q = p + 5;
+        if (strncmp(q, name, n) == 0) {
+            char after = q[n];
+            if (!((after >= 'A' && after <= 'Z') || (after >= 'a' && after <= 'z') ||
+                  (after >= '0' && after <= '9') || after == '_' || after == '-'))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* True when any attribute or text in the element tree under el mentions
+ * data.NAME. Conservative: a mention anywhere (SQL, comments aside) counts. */
+static bool tree_mentions(xmlNodePtr el, const char *name)
+{
+    for (xmlNodePtr c = el; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            if (mentions_dataset((const char *)c->content, name))
+                return true;
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        for (xmlAttrPtr a = c->properties; a; a = a->next) {
+            xmlChar *v = xmlNodeListGetString(c->doc, a->children, 1);
+            bool hit = v && mentions_dataset((const char *)v, name);
+            xmlFree(v);
+            if (hit)
+                return true;
+        }
+        if (tree_mentions(c->children, name))
+            return true;
+    }
+    return false;
+}
+
+/* Counts the sheets and deck tables showing dataset `name` under n; *charted
+ * is set when such a sheet carries a chart. */
+static void count_uses(const tpl_node *n, const char *name, size_t *uses, bool *charted)
+{
+    if (n->kind == TK_SHEET || n->kind == TK_TABLE) {
+        const char *ds = tpl_attr_get(n, "dataset");
+        if (ds && strcmp(ds, name) == 0) {
+            (*uses)++;
+            for (size_t i = 0; i < n->child_count; i++)
+                *charted = *charted || n->children[i].kind == TK_SHEET_CHART;
+        }
+    }
+    for (size_t i = 0; i < n->child_count; i++)
+        count_uses(&n->children[i], name, uses, charted);
+}
+
+/* Sets tpl_dataset.stream: a SQL dataset whose only use is one workbook
+ * sheet without charts, read by no chart and named by no data.NAME. */
+static void mark_streamable(cr_template *t, xmlNodePtr root)
+{
+    for (size_t i = 0; i < t->dataset_count; i++) {
+        tpl_dataset *ds = &t->datasets[i];
+        ds->stream = false;
+        if (!ds->sql)
+            continue;
+        size_t uses = 0;
+        bool other = false;
+        count_uses(&t->deck, ds->name, &uses, &other);
+        if (uses > 0)
+            continue; /* the deck shows it */
+        count_uses(&t->workbook, ds->name, &uses, &other);
+        for (size_t k = 0; k < t->chart_count; k++)
+            other = other || t->charts[k].dataset == i;
+        if (uses != 1 || other || tree_mentions(root, ds->name))
+            continue;
+        ds->stream = true;
+    }
+}
+
 /* ---------- the report ---------- */
 
 static int load_report(loader *ld, xmlNodePtr root)
@@ -684,6 +767,7 @@ static int load_report(loader *ld, xmlNodePtr root)
         return rc;
     if (workbook && (rc = build_node(ld, workbook, &t->workbook, NULL, 0)))
         return rc;
+    mark_streamable(t, root);
     return 0;
 }
 

@@ -40,6 +40,11 @@ typedef struct tpl_dataset {
     long line;
     char **columns;            /* SQL: result columns, known at load; metrics: NULL */
     size_t column_count;
+    /* A SQL dataset shown by one workbook sheet without charts and used by
+     * nothing else (no deck table, no chart, no data.NAME anywhere in the
+     * template): when large, its rows may stream from its statement into the
+     * sheet as the workbook is written (template_resolve.c). */
+    bool stream;
 } tpl_dataset;
 
 typedef struct tpl_series {

@@ -7,11 +7,25 @@
  * runs), template SQL through the sandbox with parameters bound; then pages,
  * blocks and sheets are built with every text final and every number carrying
  * its format. The renderers evaluate nothing.
+ *
+ * Large sheets stream. A SQL dataset that only one workbook sheet shows (no
+ * chart on it, no deck table, no chart definition, no data.NAME anywhere:
+ * tpl_dataset.stream, decided at load) is read up to STREAM_ROWS rows. When
+ * it ends by then, the sheet gets an ordinary table, exactly as before.
+ * Otherwise the sheet gets a streamed table (report.h, cr_row_source): the
+ * rows read so far, then the rest stepped from the still-open statement while
+ * the workbook is written, one row at a time, never all in memory. Columns
+ * without a format attribute take their format from those first STREAM_ROWS
+ * rows. The statement reads on the request's connection, so the report must be
+ * freed before that connection is closed (cmd_render: resolve, PDF, XLSX,
+ * free); its time limit (CR_SANDBOX_TIME_MS) counts the time spent in SQLite
+ * only, not the time spent writing.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "csmreport/db.h"
 #include "csmreport/json.h"
@@ -21,6 +35,11 @@
 #include "template_internal.h"
 
 #define MIDDOT " \xc2\xb7 " /* " · " */
+
+/* Rows read from a streamable dataset before its sheet streams the rest. */
+#define STREAM_ROWS 50000
+/* Rows between two releases of the connection's unused cache pages. */
+#define STREAM_RELEASE_ROWS 16384
 
 /* One dataset's rows, run at most once per subject. */
 typedef struct rowset {
@@ -257,6 +276,8 @@ static int run_metrics_dataset(rctx *c, const tpl_dataset *ds, rowset *s)
     return 0;
 }
 
+/* Binds the statement's named parameters. Texts are copied (TRANSIENT): a
+ * streamed dataset's statement outlives this resolve's built-ins. */
 static int bind_params(rctx *c, sqlite3_stmt *st)
 {
     for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
@@ -267,7 +288,7 @@ static int bind_params(rctx *c, sqlite3_stmt *st)
         if (b >= 0 && strncmp(pn, "p", 1) == 0 && strstr(pn, "_hours"))
             rc = sqlite3_bind_double(st, i, c->hours[pn[1] - '1']);
         else if (b >= 0)
-            rc = c->builtin[b] ? sqlite3_bind_text(st, i, c->builtin[b], -1, SQLITE_STATIC)
+            rc = c->builtin[b] ? sqlite3_bind_text(st, i, c->builtin[b], -1, SQLITE_TRANSIENT)
                                : sqlite3_bind_null(st, i);
         else if (p->type == TP_INTEGER)
             rc = sqlite3_bind_int64(st, i, strtoll(p->def, NULL, 10));
@@ -276,17 +297,62 @@ static int bind_params(rctx *c, sqlite3_stmt *st)
         else if (p->type == TP_BOOL)
             rc = sqlite3_bind_int(st, i, strcmp(p->def, "true") == 0);
         else
-            rc = sqlite3_bind_text(st, i, p->def, -1, SQLITE_STATIC);
+            rc = sqlite3_bind_text(st, i, p->def, -1, SQLITE_TRANSIENT);
         if (rc != SQLITE_OK)
             return cr_db_fail(sqlite3_db_handle(st), rc, "cannot bind a dataset parameter", c->err);
     }
     return 0;
 }
 
-static int run_sql_dataset(rctx *c, const tpl_dataset *ds, rowset *s)
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Reads one row of st into row (s->ncols cells, copying texts). */
+static bool read_row(sqlite3_stmt *st, cr_cell *row, size_t ncols)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        switch (sqlite3_column_type(st, (int)i)) {
+        case SQLITE_INTEGER:
+        case SQLITE_FLOAT:
+            row[i].type = CR_CELL_NUMBER;
+            row[i].number = sqlite3_column_double(st, (int)i);
+            break;
+        case SQLITE_TEXT:
+            if (!set_text(&row[i], (const char *)sqlite3_column_text(st, (int)i)))
+                return false;
+            break;
+        default:
+            break;
+        }
+    }
+    return true;
+}
+
+/* The error of a dataset whose step returned `step` (not a row, not done). */
+static int dataset_failed(const cr_template *t, const tpl_dataset *ds, sqlite3 *db, cr_error *err)
+{
+    if (cr_sandbox_deadline_passed())
+        return cr_error_set(err, EX_CONFIG, t->path, ds->line, 0,
+                            "dataset '%s' stopped: it ran longer than %d s", ds->name,
+                            CR_SANDBOX_TIME_MS / 1000);
+    return cr_error_set(err, EX_CONFIG, t->path, ds->line, 0, "dataset '%s': %s", ds->name,
+                        sqlite3_errmsg(db));
+}
+
+/* Runs a SQL dataset into s. With limit > 0 and more than limit rows, stops
+ * with limit rows in s and the statement, positioned on the next row, in
+ * *rest (the caller finalizes it), and the time spent in *spent_ns. */
+static int run_sql_dataset_limited(rctx *c, const tpl_dataset *ds, rowset *s, size_t limit,
+                                   sqlite3_stmt **rest, int64_t *spent_ns)
 {
     sqlite3 *db = c->req->db;
     sqlite3_stmt *st = NULL;
+    if (rest)
+        *rest = NULL;
     int rc = cr_sandbox_prepare(db, ds->sql, c->t->path, ds->line, &st, c->err);
     if (rc)
         return rc;
@@ -303,45 +369,35 @@ static int run_sql_dataset(rctx *c, const tpl_dataset *ds, rowset *s)
             rc = oom(c);
             goto out;
         }
+    int64_t t0 = now_ns();
     cr_sandbox_deadline_start(0);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (limit && s->nrows == limit && rest)
+            break; /* more to come: the caller streams the rest */
         cr_cell *row = add_row(s);
-        if (!row) {
+        if (!row || !read_row(st, row, s->ncols)) {
             rc = oom(c);
             break;
         }
-        for (size_t i = 0; i < s->ncols; i++) {
-            switch (sqlite3_column_type(st, (int)i)) {
-            case SQLITE_INTEGER:
-            case SQLITE_FLOAT:
-                row[i].type = CR_CELL_NUMBER;
-                row[i].number = sqlite3_column_double(st, (int)i);
-                break;
-            case SQLITE_TEXT:
-                if (!set_text(&row[i], (const char *)sqlite3_column_text(st, (int)i)))
-                    rc = oom(c);
-                break;
-            default:
-                break;
-            }
-        }
-        if (rc)
-            break;
     }
     cr_sandbox_deadline_end();
-    if (!rc && step != SQLITE_DONE) {
-        if (cr_sandbox_deadline_passed())
-            rc = cr_error_set(c->err, EX_CONFIG, c->t->path, ds->line, 0,
-                              "dataset '%s' stopped: it ran longer than %d s", ds->name,
-                              CR_SANDBOX_TIME_MS / 1000);
-        else
-            rc = cr_error_set(c->err, EX_CONFIG, c->t->path, ds->line, 0, "dataset '%s': %s",
-                              ds->name, sqlite3_errmsg(db));
+    if (spent_ns)
+        *spent_ns = now_ns() - t0;
+    if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = dataset_failed(c->t, ds, db, c->err);
+    if (!rc && step == SQLITE_ROW && rest) {
+        *rest = st;
+        return 0;
     }
 out:
     sqlite3_finalize(st);
     return rc;
+}
+
+static int run_sql_dataset(rctx *c, const tpl_dataset *ds, rowset *s)
+{
+    return run_sql_dataset_limited(c, ds, s, 0, NULL, NULL);
 }
 
 static int dataset_rows(rctx *c, size_t index, const rowset **out)
@@ -558,6 +614,149 @@ static int push_chart(rctx *c, cr_chart *ch)
     return 0;
 }
 
+/* ---------- streamed tables ---------- */
+
+/* The row source of a streamed table: the rows read before the decision,
+ * then the rest of the statement, mapped onto the table's columns. */
+typedef struct streamer {
+    sqlite3_stmt *st;          /* positioned on a row not handed out yet */
+    rowset first;              /* the first STREAM_ROWS rows */
+    size_t pos;                /* next row of first */
+    bool pending, done;
+    long *map;                 /* per table column: dataset column, or -1 */
+    size_t ncols;              /* table columns */
+    int64_t spent_ns;          /* time in SQLite so far */
+    size_t stepped;            /* rows stepped while streaming */
+    char *path, *name;         /* for errors: the template, the dataset */
+    long line;
+} streamer;
+
+static void streamer_free(void *ctx)
+{
+    streamer *sm = ctx;
+    if (!sm)
+        return;
+    sqlite3_finalize(sm->st);
+    rowset_free(&sm->first);
+    free(sm->map);
+    free(sm->path);
+    free(sm->name);
+    free(sm);
+}
+
+/* cr_row_source.next: the buffered rows, then the statement's, texts
+ * borrowed from the statement (valid until the next step). The statement
+ * steps under what is left of the dataset's time limit. */
+static int streamer_next(void *ctx, cr_cell *row, cr_error *err)
+{
+    streamer *sm = ctx;
+    if (sm->pos < sm->first.nrows) {
+        const cr_cell *src = &sm->first.cells[sm->pos++ * sm->first.ncols];
+        for (size_t j = 0; j < sm->ncols; j++)
+            row[j] = sm->map[j] < 0 ? (cr_cell){.type = CR_CELL_NULL} : src[sm->map[j]];
+        return 1;
+    }
+    if (sm->done)
+        return 0;
+    if (sm->pending) {
+        sm->pending = false;
+    } else {
+        int64_t left_ms = ((int64_t)CR_SANDBOX_TIME_MS * 1000000 - sm->spent_ns) / 1000000;
+        int64_t t0 = now_ns();
+        cr_sandbox_deadline_start(left_ms > 0 ? (long)left_ms : 1);
+        int step = sqlite3_step(sm->st);
+        cr_sandbox_deadline_end();
+        sm->spent_ns += now_ns() - t0;
+        /* A long scan would fill the connection's page cache (64 MiB, db.c)
+         * with pages it reads once: hand them back now and then. */
+        if (++sm->stepped % STREAM_RELEASE_ROWS == 0)
+            sqlite3_db_release_memory(sqlite3_db_handle(sm->st));
+        if (step != SQLITE_ROW) {
+            sm->done = true;
+            if (step == SQLITE_DONE)
+                return 0;
+            if (cr_sandbox_deadline_passed())
+                cr_error_set(err, EX_CONFIG, sm->path, sm->line, 0,
+                             "dataset '%s' stopped: it ran longer than %d s", sm->name,
+                             CR_SANDBOX_TIME_MS / 1000);
+            else
+                cr_error_set(err, EX_CONFIG, sm->path, sm->line, 0, "dataset '%s': %s", sm->name,
+                             sqlite3_errmsg(sqlite3_db_handle(sm->st)));
+            return -1;
+        }
+    }
+    for (size_t j = 0; j < sm->ncols; j++) {
+        int k = (int)sm->map[j];
+        row[j] = (cr_cell){.type = CR_CELL_NULL};
+        if (k < 0)
+            continue;
+        switch (sqlite3_column_type(sm->st, k)) {
+        case SQLITE_INTEGER:
+        case SQLITE_FLOAT:
+            row[j].type = CR_CELL_NUMBER;
+            row[j].number = sqlite3_column_double(sm->st, k);
+            break;
+        case SQLITE_TEXT:
+            row[j].type = CR_CELL_TEXT;
+            row[j].text = (char *)sqlite3_column_text(sm->st, k);
+            if (!row[j].text) {
+                cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+                return -1;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return 1;
+}
+
+static int build_table(rctx *c, size_t index, const rowset *s, const tpl_node *owner,
+                       const tpl_chart *chart, long **map_out, const cr_table **out);
+
+/* The table of a sheet whose dataset may stream (tpl_dataset.stream): an
+ * ordinary table when the dataset has at most STREAM_ROWS rows, else a
+ * streamed one. */
+static int make_sheet_table(rctx *c, size_t index, const tpl_node *owner, const cr_table **out)
+{
+    const tpl_dataset *ds = &c->t->datasets[index];
+    rowset *s = &c->sets[index];
+    streamer *sm = calloc(1, sizeof *sm);
+    if (!sm)
+        return oom(c);
+    int rc = run_sql_dataset_limited(c, ds, &sm->first, STREAM_ROWS, &sm->st, &sm->spent_ns);
+    if (rc || !sm->st) {
+        /* all of it read (or failed): the rowset of every other dataset */
+        *s = sm->first;
+        s->done = !rc;
+        memset(&sm->first, 0, sizeof sm->first);
+        streamer_free(sm);
+        return rc ? rc : build_table(c, index, s, owner, NULL, NULL, out);
+    }
+    sm->pending = true;
+    sm->line = ds->line;
+    sm->path = strdup(c->t->path);
+    sm->name = strdup(ds->name);
+    cr_row_source *src = calloc(1, sizeof *src);
+    if (!sm->path || !sm->name || !src) {
+        free(src);
+        streamer_free(sm);
+        return oom(c);
+    }
+    *src = (cr_row_source){.next = streamer_next, .free = streamer_free, .ctx = sm};
+    const cr_table *tb = NULL;
+    rc = build_table(c, index, &sm->first, owner, NULL, &sm->map, &tb);
+    if (!tb) {
+        streamer_free(sm);
+        free(src);
+        return rc ? rc : oom(c);
+    }
+    ((cr_table *)tb)->source = src; /* the table (the report) owns it from here */
+    sm->ncols = tb->column_count;
+    *out = tb;
+    return rc;
+}
+
 /* A table of dataset `index`: the <column> children of owner (all the
  * dataset's columns when it lists none), or for a chart (chart != NULL) all
  * columns with the chart's formats. Owned by the report. */
@@ -568,6 +767,17 @@ static int make_table(rctx *c, size_t index, const tpl_node *owner, const tpl_ch
     int rc = dataset_rows(c, index, &s);
     if (rc)
         return rc;
+    return build_table(c, index, s, owner, chart, NULL, out);
+}
+
+/* make_table over the rows s. With map_out, the table is to be streamed: its
+ * columns only, no cells, and the column map handed to the caller in
+ * *map_out (freed by the caller). *out is set as soon as the table is in the
+ * report, even when a later step fails. */
+static int build_table(rctx *c, size_t index, const rowset *s, const tpl_node *owner,
+                       const tpl_chart *chart, long **map_out, const cr_table **out)
+{
+    int rc = 0;
     size_t listed = 0;
     for (size_t i = 0; owner && i < owner->child_count; i++)
         listed += owner->children[i].kind == TK_COLUMN;
@@ -585,6 +795,7 @@ static int make_table(rctx *c, size_t index, const tpl_node *owner, const tpl_ch
         return oom(c);
     }
     tb->column_count = ncols;
+    *out = tb;
     size_t k = 0;
     for (size_t i = 0; i < (listed ? owner->child_count : s->ncols); i++) {
         cr_column_spec *spec = &tb->columns[k];
@@ -624,6 +835,10 @@ static int make_table(rctx *c, size_t index, const tpl_node *owner, const tpl_ch
             free(map);
             return rc ? rc : oom(c);
         }
+    }
+    if (map_out) {
+        *map_out = map;
+        return 0;
     }
     tb->cells = calloc(ncols * s->nrows + 1, sizeof *tb->cells);
     if (!tb->cells) {
@@ -967,9 +1182,11 @@ static int make_sheet(rctx *c, const tpl_node *n, cr_sheet *s)
     const char *freeze = tpl_attr_get(n, "freeze-header"), *filter = tpl_attr_get(n, "autofilter");
     s->freeze_header = !freeze || strcmp(freeze, "true") == 0 || strcmp(freeze, "1") == 0;
     s->autofilter = filter && (strcmp(filter, "true") == 0 || strcmp(filter, "1") == 0);
+    bool stream = c->t->datasets[index].stream && !c->sets[index].done;
     if ((rc = expand(c, tpl_attr_get(n, "name"), &s->name)) ||
         (rc = expand(c, tpl_attr_get(n, "title"), &s->title)) ||
-        (rc = make_table(c, index, n, NULL, &s->table)))
+        (rc = stream ? make_sheet_table(c, index, n, &s->table)
+                     : make_table(c, index, n, NULL, &s->table)))
         return rc;
     s->conditionals = calloc(n->child_count + 1, sizeof *s->conditionals);
     s->charts = calloc(n->child_count + 1, sizeof *s->charts);

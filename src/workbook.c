@@ -16,11 +16,22 @@
  * cr_chartlayout_histogram, so the PDF shows the same ones); a bullet chart is a
  * horizontal bar chart of actual, baseline and agreed.
  *
- * A workbook over CR_WORKBOOK_STREAM_ROWS rows is written in libxlsxwriter's
- * constant-memory mode: rows stream to a temporary file as they are written
- * (they are written in order here anyway), strings are stored inline instead
- * of in the shared string table (a larger file), and charts carry no cached
- * values (as in every 1.1.4 workbook: Excel and LibreOffice recompute them).
+ * A workbook over CR_WORKBOOK_STREAM_ROWS rows, or with a streamed table (one
+ * whose rows come from a cr_row_source, report.h), is written in
+ * libxlsxwriter's constant-memory mode: rows stream to a temporary file as
+ * they are written (they are written in order here anyway), strings are
+ * stored inline instead of in the shared string table (a larger file), and
+ * charts carry no cached values (as in every 1.1.4 workbook: Excel and
+ * LibreOffice recompute them). A streamed table's rows are pulled one at a
+ * time and written at once, so memory stays bounded whatever its length; its
+ * autofilter and conditional formats are set once the last row is known, and
+ * its widths are fitted over all its rows as they pass (libxlsxwriter writes
+ * column widths when the workbook is closed).
+ *
+ * Number formats are made once per distinct format code and shared by every
+ * column that uses the code: libxlsxwriter 1.1.4 hashes the whole format for
+ * every cell written with a format equal to an earlier one (it only caches
+ * the index of the first), which made a third of the time of a large sheet.
  *
  * The file is made by mkstemp in the target's folder, filled through
  * /proc/self/fd (so libxlsxwriter writes to the very file we created, never to
@@ -430,6 +441,7 @@ typedef struct sheet_plan {
     char *name;          /* valid and unique */
     lxw_worksheet *ws;
     lxw_row_t header_row;
+    size_t rows;              /* data rows written */
     lxw_format **col_format;  /* per table column, NULL = General */
     col_state *cols;
     helper_col *helpers;
@@ -437,15 +449,51 @@ typedef struct sheet_plan {
     size_t *chart_helper;     /* per sheet chart: its first helper column, or SIZE_MAX */
 } sheet_plan;
 
+/* One number format of the workbook, by its Excel format code. */
+typedef struct num_format {
+    char code[64];
+    lxw_format *format;
+} num_format;
+
 typedef struct writer {
     const cr_report *r;
     cr_locale loc;
     lxw_workbook *wb;
     lxw_format *title_fmt, *header_fmt, *status_fmt[4];
+    num_format *num_formats;  /* distinct codes, made on first use */
+    size_t num_format_count;
     sheet_plan *plans;
     size_t plan_count;
     cr_error *err;
 } writer;
+
+/* The workbook's format for Excel format code `code` (made on first use and
+ * shared after); NULL for "" (General: cells written without a format) or
+ * when out of memory (*oom set). */
+static lxw_format *number_format(writer *w, const char *code, bool *oom)
+{
+    if (!code[0])
+        return NULL;
+    for (size_t i = 0; i < w->num_format_count; i++)
+        if (strcmp(w->num_formats[i].code, code) == 0)
+            return w->num_formats[i].format;
+    num_format *n = realloc(w->num_formats, (w->num_format_count + 1) * sizeof *n);
+    if (!n) {
+        *oom = true;
+        return NULL;
+    }
+    w->num_formats = n;
+    lxw_format *f = workbook_add_format(w->wb);
+    if (!f) {
+        *oom = true;
+        return NULL;
+    }
+    format_set_num_format(f, code);
+    n = &w->num_formats[w->num_format_count++];
+    snprintf(n->code, sizeof n->code, "%s", code);
+    n->format = f;
+    return f;
+}
 
 static helper_col *add_helper(sheet_plan *p)
 {
@@ -496,13 +544,11 @@ static int plan_chart_helpers(writer *w, sheet_plan *p, const cr_chart *ch, size
         h->len = t->row_count;
         h->constant = ch->threshold;
         char code[64];
+        bool out_of_memory = false;
         excel_format(&ch->value_format, w->loc, code, sizeof code);
-        if (code[0]) {
-            h->format = workbook_add_format(w->wb);
-            if (!h->format)
-                goto oom;
-            format_set_num_format(h->format, code);
-        }
+        h->format = number_format(w, code, &out_of_memory);
+        if (out_of_memory)
+            goto oom;
         return 0;
     }
     if (ch->type != CR_CHART_HISTOGRAM || ch->series_count == 0)
@@ -792,6 +838,9 @@ static int add_chart(writer *w, sheet_plan *p, size_t index, chart_strings *cs, 
 static int check_sheet(writer *w, const cr_sheet *s, const char *name)
 {
     const cr_table *t = s->table;
+    if (t->source && s->chart_count > 0)
+        return cr_error_set(w->err, EX_SOFTWARE, NULL, 0, 0,
+                            "sheet '%s': a streamed table cannot carry charts", name);
     for (size_t c = 0; c < s->conditional_count; c++)
         if (s->conditionals[c].column >= t->column_count)
             return cr_error_set(w->err, EX_SOFTWARE, NULL, 0, 0,
@@ -866,6 +915,51 @@ static lxw_error write_cell(const sheet_plan *p, size_t c, const cr_cell *cell, 
     return write_text(p->ws, row, (lxw_col_t)c, cell->text, NULL, oom);
 }
 
+static int finish_sheet(writer *w, sheet_plan *p);
+
+/* The rows of a streamed table, pulled from its source one at a time and
+ * written at once (the sheet is in constant-memory mode), then the widths,
+ * autofilter and conditional formats over the rows there were. */
+static int write_streamed_sheet(writer *w, sheet_plan *p)
+{
+    const cr_table *t = p->table;
+    const cr_row_source *src = t->source;
+    size_t nc = t->column_count;
+    /* the last row index a sheet has, less the header (and a title) */
+    size_t max_rows = (size_t)LXW_ROW_MAX - 2;
+    cr_cell *row = calloc(nc ? nc : 1, sizeof *row);
+    if (!row)
+        return cr_error_set(w->err, EX_OSERR, NULL, 0, 0, "out of memory writing the workbook");
+    bool oom = false;
+    lxw_error e = LXW_NO_ERROR;
+    int got = 0, rc = 0;
+    size_t n = 0;
+    while (!e && (got = src->next(src->ctx, row, w->err)) == 1) {
+        if (n == max_rows) {
+            rc = cr_error_set(w->err, EX_DATAERR, NULL, 0, 0,
+                              "sheet '%s' has more rows than an Excel sheet holds (%d)", p->name,
+                              LXW_ROW_MAX - 2);
+            break;
+        }
+        lxw_row_t r = p->header_row + 1 + (lxw_row_t)n++;
+        for (size_t c = 0; c < nc && !e; c++)
+            e = write_cell(p, c, &row[c], r, &oom);
+    }
+    free(row);
+    if (rc)
+        return rc;
+    if (!e && got < 0)
+        return w->err->code ? w->err->code
+                            : cr_error_set(w->err, EX_SOFTWARE, NULL, 0, 0,
+                                           "sheet '%s': its rows could not be read", p->name);
+    if (oom)
+        return cr_error_set(w->err, EX_OSERR, NULL, 0, 0, "out of memory writing the workbook");
+    if (e)
+        return cr_error_set(w->err, EX_SOFTWARE, NULL, 0, 0, "sheet '%s': %s", p->name, lxw_strerror(e));
+    p->rows = n;
+    return finish_sheet(w, p);
+}
+
 static int write_sheet(writer *w, sheet_plan *p)
 {
     const cr_sheet *s = p->sheet;
@@ -883,12 +977,9 @@ static int write_sheet(writer *w, sheet_plan *p)
     for (size_t c = 0; c < t->column_count && !e; c++) {
         char code[64];
         excel_format(&t->columns[c].format, w->loc, code, sizeof code);
-        if (code[0]) {
-            p->col_format[c] = workbook_add_format(w->wb);
-            if (!p->col_format[c])
-                return cr_error_set(w->err, EX_OSERR, NULL, 0, 0, "out of memory writing the workbook");
-            format_set_num_format(p->col_format[c], code);
-        }
+        p->col_format[c] = number_format(w, code, &oom);
+        if (oom)
+            return cr_error_set(w->err, EX_OSERR, NULL, 0, 0, "out of memory writing the workbook");
         const char *h = t->columns[c].header ? t->columns[c].header : t->columns[c].name;
         e = write_text(ws, p->header_row, (lxw_col_t)c, h ? h : "", w->header_fmt, &oom);
         p->cols[c].text = text_width(h ? h : "", WIDTH_MAX) + 2; /* bold, and the filter button */
@@ -896,6 +987,9 @@ static int write_sheet(writer *w, sheet_plan *p)
     lxw_col_t helper0 = (lxw_col_t)(t->column_count + 1);
     for (size_t k = 0; k < p->helper_count && !e; k++)
         e = write_text(ws, p->header_row, helper0 + (lxw_col_t)k, p->helpers[k].header, w->header_fmt, &oom);
+
+    if (t->source && !e)
+        return write_streamed_sheet(w, p);
 
     /* rows in order (constant memory requires it): table cells, then helpers */
     size_t rows = t->row_count;
@@ -924,6 +1018,19 @@ static int write_sheet(writer *w, sheet_plan *p)
         return cr_error_set(w->err, EX_OSERR, NULL, 0, 0, "out of memory writing the workbook");
     if (e)
         return cr_error_set(w->err, EX_SOFTWARE, NULL, 0, 0, "sheet '%s': %s", p->name, lxw_strerror(e));
+    p->rows = t->row_count;
+    return finish_sheet(w, p);
+}
+
+/* After the rows: column widths, frozen header, autofilter and conditional
+ * formats over the p->rows data rows. */
+static int finish_sheet(writer *w, sheet_plan *p)
+{
+    const cr_sheet *s = p->sheet;
+    const cr_table *t = p->table;
+    lxw_worksheet *ws = p->ws;
+    lxw_col_t helper0 = (lxw_col_t)(t->column_count + 1);
+    lxw_error e = LXW_NO_ERROR;
 
     /* widths: the widest of header and content, within bounds */
     for (size_t c = 0; c < t->column_count; c++) {
@@ -952,9 +1059,9 @@ static int write_sheet(writer *w, sheet_plan *p)
     if (s->freeze_header)
         worksheet_freeze_panes(ws, p->header_row + 1, 0);
     if (s->autofilter && t->column_count > 0)
-        worksheet_autofilter(ws, p->header_row, 0, p->header_row + (lxw_row_t)t->row_count,
+        worksheet_autofilter(ws, p->header_row, 0, p->header_row + (lxw_row_t)p->rows,
                              (lxw_col_t)(t->column_count - 1));
-    if (t->row_count > 0) {
+    if (p->rows > 0) {
         static const uint8_t criteria[] = {
             [CR_CMP_GT] = LXW_CONDITIONAL_CRITERIA_GREATER_THAN,
             [CR_CMP_GE] = LXW_CONDITIONAL_CRITERIA_GREATER_THAN_OR_EQUAL_TO,
@@ -972,7 +1079,7 @@ static int write_sheet(writer *w, sheet_plan *p)
                                          .format = w->status_fmt[cd->status]};
             lxw_col_t col = (lxw_col_t)cd->column;
             e = worksheet_conditional_format_range(ws, p->header_row + 1, col,
-                                                   p->header_row + (lxw_row_t)t->row_count, col, &cf);
+                                                   p->header_row + (lxw_row_t)p->rows, col, &cf);
             if (e)
                 return cr_error_set(w->err, EX_SOFTWARE, NULL, 0, 0, "sheet '%s': %s", p->name,
                                     lxw_strerror(e));
@@ -1009,10 +1116,13 @@ static int build(writer *w, const char *target, char *tmpdir, lxw_error *close_e
 {
     const cr_report *r = w->r;
     size_t total_rows = 0;
+    bool streamed = false;
     for (size_t i = 0; i < r->sheet_count; i++)
-        if (r->sheets[i].table)
+        if (r->sheets[i].table) {
             total_rows += r->sheets[i].table->row_count;
-    lxw_workbook_options opt = {.constant_memory = total_rows > CR_WORKBOOK_STREAM_ROWS,
+            streamed = streamed || r->sheets[i].table->source;
+        }
+    lxw_workbook_options opt = {.constant_memory = streamed || total_rows > CR_WORKBOOK_STREAM_ROWS,
                                 .tmpdir = tmpdir, .use_zip64 = LXW_FALSE};
     w->wb = workbook_new_opt(target, &opt);
     if (!w->wb)
@@ -1175,6 +1285,7 @@ int cr_workbook_write(const cr_report *r, const char *path, cr_error *err)
         free_helpers(&w.plans[i]);
     }
     free(w.plans);
+    free(w.num_formats);
 
     if (!rc && close_error)
         rc = cr_error_set(err, close_error == LXW_ERROR_CREATING_TMPFILE ? EX_CANTCREAT : EX_IOERR,

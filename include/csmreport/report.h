@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "csmreport/error.h"
+
 /* ---------- values and formats ---------- */
 
 typedef enum cr_format_kind {
@@ -63,11 +65,32 @@ typedef struct cr_column_spec {
     double width;        /* workbook width in characters; 0 = fit to content */
 } cr_column_spec;
 
+/* The rows of a streamed table, pulled one at a time by the workbook writer,
+ * so that a dataset of a million rows goes from its statement to the file
+ * without ever being held in memory.
+ *
+ * next fills row[0 .. column_count - 1] with the next row and returns 1, or
+ * returns 0 after the last row, or -1 with err filled (a dataset failing or
+ * passing its time limit). The cells, and the texts they point to, belong to
+ * the source and stay valid until the next call. A source is read once: after
+ * its end it keeps returning 0. free (may be NULL) releases ctx; the table
+ * calls it when it is freed. */
+typedef struct cr_row_source {
+    int (*next)(void *ctx, cr_cell *row, cr_error *err);
+    void (*free)(void *ctx);
+    void *ctx;
+} cr_row_source;
+
+/* A table holds its rows as cells, or (streamed) names a row source instead:
+ * then cells is NULL and row_count 0, as the number of rows is known only
+ * once the source has been read to its end. Only workbook sheets without
+ * charts show streamed tables; the deck and charts never get one. */
 typedef struct cr_table {
     char *name;          /* dataset name */
     size_t column_count, row_count;
     cr_column_spec *columns;
     cr_cell *cells;      /* row-major: cells[row * column_count + column] */
+    cr_row_source *source;  /* non-NULL: a streamed table (owned) */
 } cr_table;
 
 /* ---------- charts ---------- */

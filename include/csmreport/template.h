@@ -45,7 +45,15 @@ typedef struct cr_render_request {
 
 /* Resolves t for one subject into *out (free with cr_report_free). EX_DATAERR
  * for an unknown account/partner, EX_CONFIG for a dataset failing at run time
- * (naming the template line), EX_SOFTWARE otherwise. */
+ * (naming the template line), EX_SOFTWARE otherwise.
+ *
+ * A workbook sheet over a large SQL dataset that nothing else uses (more than
+ * 50,000 rows; no chart on the sheet, no deck table or chart over the
+ * dataset, no data.NAME reading it) gets a streamed table (report.h): its rows
+ * are stepped from the dataset's statement, on req->db, while the workbook is
+ * written. So: free the report before closing req->db, write its workbook at
+ * most once, and from the thread that resolved it (the dataset's time limit
+ * is per thread). */
 int cr_template_resolve(const cr_template *t, const cr_render_request *req, cr_report **out,
                         cr_error *err);
 

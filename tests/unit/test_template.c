@@ -21,6 +21,7 @@
 #include "csmreport/metrics.h"
 #include "csmreport/sandbox.h"
 #include "csmreport/template.h"
+#include "csmreport/workbook.h"
 #include "template_internal.h"
 #include "unit.h"
 
@@ -658,6 +659,126 @@ static void test_sandbox(sqlite3 *db)
     cr_json_free(doc);
 }
 
+/* Large sheets stream: a dataset only its sheet shows, over 50,000 rows, is
+ * stepped while the workbook is written; a small one, one the deck reads, one
+ * with a chart on its sheet stay ordinary tables. */
+#define SEQ(n) "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i &lt; " n " - 1) "
+static const char *const stream_xml =
+    "<report name='s' output='s'>\n"
+    " <datasets>\n"
+    "  <dataset name='big'>" SEQ("70000") "SELECT printf('SN%08d', i) AS serial, i % 120 AS calls,\n"
+    "    :account_id AS account, NULL AS blank FROM n</dataset>\n"
+    "  <dataset name='small'>" SEQ("100") "SELECT i AS k FROM n</dataset>\n"
+    "  <dataset name='shown'>" SEQ("60001") "SELECT i AS k FROM n</dataset>\n"
+    "  <dataset name='charted'>" SEQ("60001") "SELECT i AS k, i AS v FROM n</dataset>\n"
+    " </datasets>\n"
+    " <charts>\n"
+    "  <chart id='c' type='bar' dataset='charted' category='k'><series column='v'/></chart>\n"
+    " </charts>\n"
+    " <deck><page title='t'><text><p>${data.shown.rows|integer}</p></text></page></deck>\n"
+    " <workbook>\n"
+    "  <sheet name='Big' dataset='big' autofilter='true'>\n"
+    "   <column name='serial'/><column name='calls'/><column name='blank'/><column name='account'/>\n"
+    "   <conditional column='calls' op='gt' value='100' status='bad'/>\n"
+    "  </sheet>\n"
+    "  <sheet name='Small' dataset='small'/>\n"
+    "  <sheet name='Shown' dataset='shown'/>\n"
+    "  <sheet name='Charted' dataset='charted'><chart ref='c'/></sheet>\n"
+    " </workbook>\n"
+    "</report>\n";
+
+/* A dataset failing after its first 50,000 rows, while the workbook is written. */
+static const char *const stream_failing_xml =
+    "<report name='s' output='s'>\n"
+    " <datasets>\n"
+    "  <dataset name='failing'>" SEQ("50010") "SELECT CASE WHEN i = 50005\n"
+    "    THEN abs(-9223372036854775807 - 1) ELSE i END AS k FROM n</dataset>\n"
+    " </datasets>\n"
+    " <workbook><sheet name='Failing' dataset='failing'/></workbook>\n"
+    "</report>\n";
+
+static void test_streaming(sqlite3 *db)
+{
+    cr_template *t = NULL;
+    cr_error err;
+    CHECK_INT(load_inline(stream_xml, &t, &err), 0, "streaming template loads (%s)", err.message);
+    if (!t)
+        return;
+    size_t i;
+    const char *names[] = {"big", "small", "shown", "charted"};
+    const bool want[] = {true, true, false, false};
+    for (size_t k = 0; k < 4; k++)
+        CHECK(tpl_find_dataset(t, names[k], &i) && t->datasets[i].stream == want[k],
+              "dataset %s may stream: %d", names[k], (int)want[k]);
+
+    cr_report *r = resolve(t, db, "NO-NORDLYS", "2026-Q3", "en", &err);
+    CHECK(r != NULL && r->sheet_count == 4, "streaming report resolved (%s)", err.message);
+    if (r && r->sheet_count == 4) {
+        const cr_table *big = r->sheets[0].table;
+        CHECK(big->source != NULL && big->cells == NULL && big->row_count == 0, "big sheet streams");
+        CHECK_INT((int)big->column_count, 4, "streamed table columns");
+        CHECK_INT((int)big->columns[1].format.kind, CR_FORMAT_INTEGER, "format from the first rows");
+        CHECK_INT((int)r->sheets[0].conditional_count, 1, "conditional on a streamed sheet");
+        CHECK(r->sheets[1].table->source == NULL && r->sheets[1].table->row_count == 100,
+              "a small dataset is an ordinary table");
+        CHECK(r->sheets[2].table->source == NULL && r->sheets[2].table->row_count == 60001,
+              "a dataset the deck reads is an ordinary table");
+        CHECK(r->sheets[3].table->source == NULL && r->sheets[3].table->row_count == 60001,
+              "a charted dataset is an ordinary table");
+        CHECK_STR(line_of(r, 0, 0, 0), "60,001", "the deck reads the shown dataset");
+        /* pull the rows as the workbook writer does */
+        cr_cell row[4];
+        size_t n = 0;
+        bool ok = true;
+        int got;
+        while ((got = big->source->next(big->source->ctx, row, &err)) == 1) {
+            char want_serial[16];
+            snprintf(want_serial, sizeof want_serial, "SN%08zu", n);
+            ok = ok && row[0].type == CR_CELL_TEXT && strcmp(row[0].text, want_serial) == 0 &&
+                 row[1].type == CR_CELL_NUMBER && row[1].number == (double)(n % 120) &&
+                 row[2].type == CR_CELL_NULL && row[3].type == CR_CELL_TEXT &&
+                 strcmp(row[3].text, "NO-NORDLYS") == 0;
+            if (!ok)
+                break;
+            n++;
+        }
+        CHECK_INT(got, 0, "streamed rows end cleanly");
+        CHECK_INT((int)n, 70000, "every streamed row");
+        CHECK(ok, "streamed rows in order, with their values");
+        CHECK_INT(big->source->next(big->source->ctx, row, &err), 0, "a read source stays at its end");
+    }
+    cr_report_free(r);
+
+    /* the workbook of a streaming report */
+    char path[160];
+    snprintf(path, sizeof path, "%s/stream.xlsx", dir);
+    r = resolve(t, db, "NO-NORDLYS", "2026-Q3", NULL, &err);
+    CHECK(r != NULL, "streaming report resolved again");
+    if (r)
+        CHECK_INT(cr_workbook_write(r, path, &err), 0, "streamed workbook written (%s)", err.message);
+    cr_report_free(r);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && st.st_size > 100000, "streamed workbook file");
+    unlink(path);
+    cr_template_free(t);
+
+    /* a dataset failing after the first 50,000 rows fails the workbook, naming it */
+    t = NULL;
+    CHECK_INT(load_inline(stream_failing_xml, &t, &err), 0, "failing template loads");
+    r = t ? resolve(t, db, "NO-NORDLYS", "2026-Q3", NULL, &err) : NULL;
+    CHECK(r != NULL && r->sheet_count == 1 && r->sheets[0].table->source != NULL,
+          "failing dataset streams");
+    if (r) {
+        cr_error_clear(&err);
+        CHECK_INT(cr_workbook_write(r, path, &err), EX_CONFIG, "a failing streamed dataset: EX_CONFIG");
+        CHECK(strstr(err.message, "dataset 'failing'") && err.line > 0, "error names the dataset: %s",
+              err.message);
+        CHECK(access(path, F_OK) != 0, "no workbook after a failing dataset");
+    }
+    cr_report_free(r);
+    cr_template_free(t);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && (strcmp(argv[1], "--load") == 0 || strcmp(argv[1], "--resolve") == 0))
@@ -683,6 +804,7 @@ int main(int argc, char **argv)
         test_partner(db);
         test_load_errors();
         test_sandbox(db);
+        test_streaming(db);
         cr_db_close(db);
     }
     char cmd[160];

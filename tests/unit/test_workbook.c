@@ -4,8 +4,11 @@
  * can see (status, the file and nothing else left in the folder, errors leaving
  * nothing behind, a symlink target replaced rather than followed).
  * With "sample PATH": writes the sample workbook to PATH; with "big PATH ROWS":
- * a ROWS-row workbook (constant-memory mode above 200,000 rows). The cells are
- * read back by tests/e2e/workbook.sh with openpyxl.
+ * a ROWS-row workbook (constant-memory mode above 200,000 rows); with "stream
+ * PATH ROWS": a sheet whose ROWS rows come from a cr_row_source (a streamed
+ * table), with a title row, a date and a percent column, a conditional
+ * format, an autofilter and a frozen header. The cells are read back by
+ * tests/e2e/workbook.sh with openpyxl.
  */
 #include <dirent.h>
 #include <math.h>
@@ -260,6 +263,71 @@ static cr_report *big_report(size_t rows)
     return r;
 }
 
+/* ---------- streamed tables ---------- */
+
+/* A row source of `rows` generated rows; fails at row fail_at (when > 0). */
+typedef struct gen {
+    size_t next, rows, fail_at;
+    char date[32], account[32], serial[32];
+} gen;
+
+static int gen_next(void *ctx, cr_cell *row, cr_error *err)
+{
+    gen *g = ctx;
+    if (g->fail_at && g->next == g->fail_at) {
+        cr_error_set(err, EX_CONFIG, "t.xml", 7, 0, "dataset 'usage': disk I/O error");
+        return -1;
+    }
+    if (g->next >= g->rows)
+        return 0;
+    size_t i = g->next++;
+    snprintf(g->date, sizeof g->date, "2026-%02zu-%02zu", i % 12 + 1, i % 28 + 1);
+    snprintf(g->account, sizeof g->account, "A%04zu", i % 500);
+    snprintf(g->serial, sizeof g->serial, "SN%08zu", i);
+    row[0] = (cr_cell){.type = CR_CELL_TEXT, .text = g->date};
+    row[1] = (cr_cell){.type = CR_CELL_TEXT, .text = g->account};
+    row[2] = (cr_cell){.type = CR_CELL_TEXT, .text = g->serial};
+    row[3] = (cr_cell){.type = CR_CELL_NUMBER, .number = (double)(i % 120)};
+    row[4] = i % 7 == 3 ? (cr_cell){.type = CR_CELL_NULL} /* some empty cells */
+                        : (cr_cell){.type = CR_CELL_NUMBER, .number = (double)(i % 900)};
+    row[5] = (cr_cell){.type = CR_CELL_NUMBER, .number = (double)(i % 25) / 100};
+    return 1;
+}
+
+static void gen_free(void *ctx)
+{
+    free(ctx);
+}
+
+/* A report of one streamed sheet of `rows` generated rows. */
+static cr_report *stream_report(size_t rows, size_t fail_at)
+{
+    cr_report *r = new_report();
+    cr_table *t = add_table(r, "usage", 6, 0);
+    free(t->cells);
+    t->cells = NULL;
+    column(t, 0, "date", CR_FORMAT_DATE, -1, NULL);
+    column(t, 1, "account_id", CR_FORMAT_TEXT, -1, NULL);
+    column(t, 2, "serial", CR_FORMAT_TEXT, -1, NULL);
+    column(t, 3, "calls", CR_FORMAT_INTEGER, -1, NULL);
+    column(t, 4, "call_minutes", CR_FORMAT_INTEGER, -1, NULL);
+    column(t, 5, "rate", CR_FORMAT_PERCENT, 1, NULL);
+    gen *g = xcalloc(1, sizeof *g);
+    g->rows = rows;
+    g->fail_at = fail_at;
+    t->source = xcalloc(1, sizeof *t->source);
+    *t->source = (cr_row_source){.next = gen_next, .free = gen_free, .ctx = g};
+    cr_sheet *s = add_sheet(r, "usage", t);
+    s->title = xstrdup("Usage");
+    s->freeze_header = true;
+    s->autofilter = true;
+    s->conditionals = xcalloc(1, sizeof *s->conditionals);
+    s->conditionals[0] = (cr_conditional){.column = 5, .op = CR_CMP_GT, .value = 0.2,
+                                          .status = CR_STATUS_BAD};
+    s->conditional_count = 1;
+    return r;
+}
+
 /* Entries of dir other than "." and "..". */
 static int dir_entries(const char *dir)
 {
@@ -323,6 +391,34 @@ static void self_tests(void)
     CHECK_INT(dir_entries(dir), 1, "no temporary file after an error");
     cr_report_free(r);
 
+    /* streamed tables */
+    cr_report *sr = stream_report(1000, 0);
+    CHECK_INT(cr_workbook_write(sr, path, &err), 0, "streamed sheet written");
+    CHECK(stat(path, &st) == 0 && st.st_size > 1000, "streamed workbook present");
+    cr_error_clear(&err);
+    CHECK_INT(cr_workbook_write(sr, other, &err), 0, "a read source writes an empty sheet");
+    unlink(other);
+    cr_report_free(sr);
+    sr = stream_report(0, 0);
+    CHECK_INT(cr_workbook_write(sr, path, &err), 0, "empty streamed sheet written");
+    cr_report_free(sr);
+    sr = stream_report(5000, 4321);
+    cr_error_clear(&err);
+    CHECK_INT(cr_workbook_write(sr, other, &err), EX_CONFIG, "a failing source fails the workbook");
+    CHECK(strstr(err.message, "disk I/O error") != NULL, "the source's message: %s", err.message);
+    CHECK(access(other, F_OK) != 0, "no file after a failing source");
+    cr_report_free(sr);
+    sr = stream_report(10, 0);
+    const size_t cols[1] = {3};
+    cr_chart *ch = add_chart(sr, "c", CR_CHART_BAR, sr->tables[0], 1, cols, 1);
+    sheet_chart(&sr->sheets[0], ch, NULL);
+    cr_error_clear(&err);
+    CHECK_INT(cr_workbook_write(sr, other, &err), EX_SOFTWARE, "a chart over a streamed table refused");
+    CHECK(access(other, F_OK) != 0, "no file for a chart over a streamed table");
+    cr_report_free(sr);
+    unlink(path);
+    CHECK_INT(dir_entries(dir), 0, "nothing left after the streamed workbooks");
+
     /* a report without sheets still makes a valid workbook */
     cr_report *empty = new_report();
     CHECK_INT(cr_workbook_write(empty, path, &err), 0, "report without sheets");
@@ -345,6 +441,14 @@ int main(int argc, char **argv)
     }
     if (argc == 4 && strcmp(argv[1], "big") == 0) {
         cr_report *r = big_report((size_t)strtoul(argv[3], NULL, 10));
+        int rc = cr_workbook_write(r, argv[2], &err);
+        if (rc)
+            fprintf(stderr, "test_workbook: %s\n", err.message);
+        cr_report_free(r);
+        return rc;
+    }
+    if (argc == 4 && strcmp(argv[1], "stream") == 0) {
+        cr_report *r = stream_report((size_t)strtoul(argv[3], NULL, 10), 0);
         int rc = cr_workbook_write(r, argv[2], &err);
         if (rc)
             fprintf(stderr, "test_workbook: %s\n", err.message);
