@@ -17,7 +17,7 @@
  * the workbook is written, one row at a time, never all in memory. Columns
  * without a format attribute take their format from those first STREAM_ROWS
  * rows. The statement reads on the request's connection, so the report must be
- * freed before that connection is closed (cmd_render: resolve, PDF, XLSX,
+ * freed before that connection is closed (render.c: resolve, PDF, XLSX,
  * free); its time limit (CR_SANDBOX_TIME_MS) counts the time spent in SQLite
  * only, not the time spent writing.
  */

@@ -3,7 +3,7 @@
 set -u
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$TOP/tests/valgrind-deck.supp"
+VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-possibly-lost=no --suppressions=$TOP/tests/valgrind-deck.supp"
 failed=0 passed=0
 for t in "$BUILD"/tests/test_*; do
     if $VG "$t" >/dev/null 2>"$BUILD/vg.log"; then
@@ -28,5 +28,12 @@ for a in $(sqlite3 "$DB" "SELECT account_id FROM accounts"); do
         failed=$((failed + 1)); echo "FAIL valgrind metrics $a"; head -30 "$BUILD/vg.log"
     fi
 done
+# One account's example report, PDF and XLSX, through the whole render path.
+if $VG "$BUILD/csmreport" render --db "$DB" --template "$TOP/templates/example.xml" \
+        --account FR-ECLAIR --period 2026-Q3 --out "$(dirname "$DB")/out" 2>"$BUILD/vg.log"; then
+    passed=$((passed + 1)); echo "PASS valgrind render FR-ECLAIR"
+else
+    failed=$((failed + 1)); echo "FAIL valgrind render FR-ECLAIR"; head -30 "$BUILD/vg.log"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
