@@ -533,6 +533,9 @@ static void draw_cover(deck *d, const cr_page *p)
     if (d->r->delivered_by && *d->r->delivered_by) {
         char buf[512];
         deck_word(buf, sizeof buf, t->locale, W_DELIVERED_BY, d->r->delivered_by);
+        /* On the cover the words start a line: "Delivered by", "Fourni par". */
+        if (buf[0] >= 'a' && buf[0] <= 'z')
+            buf[0] = (char)(buf[0] - 'a' + 'A');
         cr_text_rgb(cr, 0xC9DCEB);
         cr_text_draw_fit(t, CR_FONT_BODY, buf, CR_PAGE_W - x, band - 22, w, CR_ALIGN_RIGHT,
                          CR_VALIGN_BOTTOM);
