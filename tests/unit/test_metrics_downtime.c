@@ -9,18 +9,8 @@
 #include "csmreport/db.h"
 #include "metrics_internal.h"
 #include "unit.h"
+#include "metrics_fixture.h"
 
-static sqlite3 *db;
-
-static void exec(const char *sql)
-{
-    cr_error err;
-    cr_error_clear(&err);
-    int rc = cr_db_exec(db, sql, &err);
-    if (rc)
-        printf("fixture failed: %s\n", err.message);
-    CHECK_INT(rc, 0, "fixture sql");
-}
 
 /* An RMA ticket; timestamps carry explicit offsets, so their UTC instants are
  * plain SQLite date arithmetic. approved and delivered may be NULL. */
@@ -43,18 +33,6 @@ static void add_ticket(const char *id, const char *account, const char *rma, con
     sqlite3_bind_text(st, 6, delivered, -1, SQLITE_STATIC);
     CHECK_INT(sqlite3_step(st), SQLITE_DONE, "add ticket %s", id);
     sqlite3_finalize(st);
-}
-
-static const char *text_at(const cr_json *root, const char *path)
-{
-    static char buf[256];
-    cr_json *v = cr_json_path(root, path);
-    if (!v)
-        return "";
-    char *s = cr_json_to_string(v, 0);
-    snprintf(buf, sizeof buf, "%s", s ? s : "");
-    free(s);
-    return buf;
 }
 
 static cr_json *run(const char *account, const char *period_text)
