@@ -20,7 +20,7 @@ if ! ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextr
     -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Werror \
     -O1 -I"$TOP/include" $(pkg-config --cflags sqlite3) -o "$BENCH" "$TOP/tests/bench/metricsbench.c" \
     "$BUILD/libcsmreport.a" $(pkg-config --libs sqlite3 libxml-2.0 cairo pangocairo xlsxwriter) \
-    -lm -lpthread >"$WORK/cc.log" 2>&1; then
+    ${CR_SANITIZE_FLAGS:-} -lm -lpthread >"$WORK/cc.log" 2>&1; then
     fail "metrics plan: build the checker" "$(head -c 600 "$WORK/cc.log")"
     exit 0
 fi
