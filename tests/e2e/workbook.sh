@@ -247,7 +247,7 @@ EOF
 
 # LibreOffice, only where it is installed (it is not by default: say so)
 if command -v soffice >/dev/null 2>&1; then
-    (cd "$WORK" && soffice --headless --convert-to csv --outdir "$WORK/csv" "$WORK/a.xlsx" >/dev/null 2>&1)
+    (cd "$WORK" && HOME="$WORK" soffice --headless --convert-to csv --outdir "$WORK/csv" "$WORK/a.xlsx" >/dev/null 2>&1)
     if [ -f "$WORK/csv/a.csv" ]; then
         row=$(sed -n 4p "$WORK/csv/a.csv")
         check_contains soffice-formula-text "$row" '=HYPERLINK(""http://x"")'
