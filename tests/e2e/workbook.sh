@@ -245,7 +245,7 @@ eq("stream-last-row", last, (datetime.datetime(2026, 4, 16), "A0499", "SN0024999
 wb.close()
 EOF
 
-# LibreOffice, only where it is installed (it is not by default: say so)
+# LibreOffice headless (installed by .ci/install-deps) converts the workbook to CSV.
 if command -v soffice >/dev/null 2>&1; then
     (cd "$WORK" && HOME="$WORK" soffice --headless --convert-to csv --outdir "$WORK/csv" "$WORK/a.xlsx" >/dev/null 2>&1)
     if [ -f "$WORK/csv/a.csv" ]; then
