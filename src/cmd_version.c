@@ -21,6 +21,6 @@ int cr_cmd_version(int argc, char **argv, cr_error *err)
     printf("pango %s\n", pango_version_string());
     printf("libxlsxwriter %s\n", LXW_VERSION);
     printf("schema %d\n", CR_DB_SCHEMA_VERSION);
-    printf("store pragmas: journal_mode=WAL synchronous=NORMAL cache_size=64MiB\n");
+    printf("store pragmas: journal_mode=WAL synchronous=NORMAL page_size=16384 cache_size=64MiB\n");
     return 0;
 }
