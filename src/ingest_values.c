@@ -64,6 +64,22 @@ static long column_col(cr_importer *im, size_t c)
     return f >= 0 && (size_t)f < cr_csv_count(im->csv) ? cr_csv_field_column(im->csv, (size_t)f) : 1;
 }
 
+/* A naive time of an export whose profile names its zone gets that zone's
+ * offset at that instant, written into the stored text: it then no longer
+ * depends on the account's zone (which re-timing would apply). */
+static void pin_to_profile_zone(cr_importer *im, cr_value *v)
+{
+    const cr_tz *tz = cr_tz_get(im->opt->profile->timezone, NULL);
+    if (!tz)
+        return; /* checked when the profile was loaded */
+    int64_t local = cr_timestamp_local_seconds(&v->ts);
+    v->ts.has_offset = true;
+    v->ts.offset_seconds = (int)(local - cr_tz_local_to_utc(tz, local));
+    cr_timestamp_format(&v->ts, v->buf);
+    v->text = v->buf;
+    v->len = strlen(v->buf);
+}
+
 /* Converts every column of the current record into im->values. On a bad value
  * records the error (or the reject) and returns false. only_keys converts the
  * natural key columns only (the keep rule's first pass, errors not recorded). */
@@ -92,6 +108,9 @@ bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t
             snprintf(why, why_size, "%s: required value is empty", col->name);
             return false;
         }
+        if (col->type == CR_V_TIMESTAMP && !v->null && !v->ts.has_offset && im->opt->profile &&
+            im->opt->profile->timezone)
+            pin_to_profile_zone(im, v);
     }
     return true;
 }

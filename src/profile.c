@@ -7,6 +7,7 @@
  * directives, and map targets of enumerated columns.
  */
 #include "csmreport/profile.h"
+#include "csmreport/tz.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -264,6 +265,10 @@ static int from_doc(xmlDocPtr doc, cr_profile *p, cr_error *err)
     free(sep);
     if (rc)
         return rc;
+    p->timezone = cr_xml_attr(root, "timezone");
+    if (p->timezone && !cr_tz_valid(p->timezone))
+        return fail(err, file, root, "unknown time zone '%s' (expected an IANA name such as UTC or "
+                    "Europe/Oslo)", p->timezone);
 
     size_t nulls = 0, fields = 0;
     for (xmlNodePtr n = root->children; n; n = n->next) {
@@ -372,6 +377,7 @@ void cr_profile_free(cr_profile *p)
         free(p->null_values[i]);
     free(p->null_values);
     free(p->keep_highest);
+    free(p->timezone);
     free(p->kind);
     free(p->name);
     free(p->path);

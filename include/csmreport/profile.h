@@ -3,7 +3,7 @@
  * src/xsd/profile.xsd; samples/profiles/ ships profiles for a Poly Lens device
  * export and for ServiceNow incident exports.
  *
- *   <profile name="servicenow-incidents" kind="tickets" separator=",">
+ *   <profile name="servicenow-incidents" kind="tickets" separator="," timezone="UTC">
  *     <null value="?"/>                              values that mean "empty"
  *     <field name="ticket_id" column="number"/>
  *     <field name="opened_at" column="opened_at" format="%d-%m-%Y %H:%M"/>
@@ -51,6 +51,7 @@ typedef struct cr_profile {
     size_t field_count;
     char *keep_highest;    /* export column, or NULL: duplicate keys are errors */
     bool keep_numeric;     /* compare keep_highest values as numbers (default) */
+    char *timezone;        /* zone of timestamps without an offset, or NULL: the account's */
 } cr_profile;
 
 /* Loads and validates path. EX_CONFIG with file:line for an invalid profile

@@ -22,8 +22,8 @@ want=$($PY - "$F" <<'EOF'
 import csv, sys
 from datetime import datetime, timezone
 pri = {'1': 'P1', '2': 'P2', '3': 'P3', '4': 'P4', '5': 'P4'}
-def ts(s):
-    return s.replace(' ', 'T') if s else ''
+def ts(s):  # the profile says the export's times are UTC: stored with a Z
+    return s.replace(' ', 'T') + 'Z' if s else ''
 def utc(s):
     return str(int(datetime.strptime(s, '%Y-%m-%d %H:%M:%S').replace(tzinfo=timezone.utc).timestamp())) if s else ''
 rows = {r['number']: r for r in csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8'))}
@@ -37,6 +37,13 @@ got=$(sqlite3 -separator '|' "$DB" "SELECT ticket_id, priority, opened_at, opene
 check_eq "servicenow: three tickets match the file" "$got" "$want"
 check_eq "servicenow: open incident has no closed_at" "$(sqlite3 "$DB" "SELECT closed_at IS NULL, status FROM tickets WHERE ticket_id = 'INC0000017'")" "1|On Hold"
 check_eq "servicenow: import log names the profile" "$(sqlite3 "$DB" 'SELECT profile FROM import_log')" "servicenow-incidents-rest"
+# The account's zone arriving later does not move the export's UTC times.
+printf 'account_id,account_name,program,term_start,term_end,timezone\nSN-DEMO,Demo,elite,2016-01-01,2026-12-31,Asia/Tokyo\n' >"$WORK/sn-account.csv"
+before=$(sqlite3 "$DB" "SELECT opened_utc FROM tickets WHERE ticket_id = 'INC0000009'")
+run_cr import --db "$DB" "$WORK/sn-account.csv"
+check_eq "servicenow: account imported" "$RC" 0
+check_eq "servicenow: UTC times kept when the account is in Asia/Tokyo" \
+    "$(sqlite3 "$DB" "SELECT opened_utc FROM tickets WHERE ticket_id = 'INC0000009'")" "$before"
 
 # ---------- UCI event log: one row per state change ----------
 F=$R/uci_incident_event_log_subset.csv

@@ -337,6 +337,10 @@ static const bad_case bad_cases[] = {
      HEAD "<profile name='x' kind='devices' separator='|'>\n<field name='serial' column='s'/>\n"
           "</profile>\n",
      2, "attribute 'separator'"},
+    {"unknown time zone",
+     HEAD "<profile name='x' kind='tickets' timezone='Mars/Olympus'>\n"
+          "<field name='ticket_id' column='n'/>\n</profile>\n",
+     2, "unknown time zone 'Mars/Olympus'"},
     {"malformed XML",
      HEAD "<profile name='x' kind='devices'>\n<field name='serial' column='s'>\n\n</profile>\n", 5,
      "invalid XML: opening and ending tag mismatch"},
