@@ -74,10 +74,7 @@ static void parse_options(cr_account *a, const char *options)
 
 static int load_account(cr_metrics_ctx *ctx, const char *account_id, cr_error *err)
 {
-    const char *sql = cr_metrics_sql("core.account");
-    if (!sql)
-        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query core.account is missing");
-    sqlite3_stmt *st = cr_db_prepare(ctx->db, sql, err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "core.account", err);
     if (!st)
         return err ? err->code : EX_SOFTWARE;
     sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
@@ -137,10 +134,7 @@ static void free_snapshots(cr_metrics_ctx *ctx)
 /* Reads the account's snapshot dates into ctx->snapshots. */
 static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
 {
-    const char *sql = cr_metrics_sql("core.snapshots");
-    if (!sql)
-        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query core.snapshots is missing");
-    sqlite3_stmt *st = cr_db_prepare(ctx->db, sql, err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "core.snapshots", err);
     if (!st)
         return err ? err->code : EX_SOFTWARE;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -219,13 +213,8 @@ void cr_metrics_ctx_free(cr_metrics_ctx *ctx)
 static bool query_date(const cr_metrics_ctx *ctx, const char *name, const char *d1,
                        const char *d2, char date[11], bool *ok, cr_error *err)
 {
-    const char *sql = cr_metrics_sql(name);
     *ok = false;
-    if (!sql) {
-        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query %s is missing", name);
-        return false;
-    }
-    sqlite3_stmt *st = cr_db_prepare(ctx->db, sql, err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, name, err);
     if (!st)
         return false;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);

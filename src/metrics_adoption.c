@@ -122,16 +122,6 @@ static char *copy_text(const char *s)
     return c;
 }
 
-static sqlite3_stmt *prepare_named(cr_metrics_ctx *ctx, const char *name, cr_error *err)
-{
-    const char *sql = cr_metrics_sql(name);
-    if (!sql) {
-        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query %s is missing", name);
-        return NULL;
-    }
-    return cr_db_prepare(ctx->db, sql, err);
-}
-
 /* Adds "MINUTES FLAGS" (cr_month_activity) to a device; false when malformed. */
 static bool add_activity(device_usage *d, const char *text, int month_count)
 {
@@ -157,7 +147,7 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
     cr_date_format(p->end, to);
     u->first_month = p->start.year * 12 + p->start.month - 1;
     u->month_count = cr_period_months(p);
-    sqlite3_stmt *st = prepare_named(ctx, "adoption.usage", err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "adoption.usage", err);
     if (!st)
         return err && err->code ? err->code : EX_SOFTWARE;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -206,7 +196,7 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
         return status;
     qsort(u->rows, u->count, sizeof *u->rows, compare_serial);
 
-    st = prepare_named(ctx, "adoption.call_days", err);
+    st = cr_metrics_prepare(ctx->db, "adoption.call_days", err);
     if (!st)
         return err && err->code ? err->code : EX_SOFTWARE;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -241,7 +231,7 @@ static bool active_in_period(const device_usage *d)
 static int sum_inventory(cr_metrics_ctx *ctx, const char *snapshot, const usage_table *u,
                          adoption_sums *s, cr_error *err)
 {
-    sqlite3_stmt *st = prepare_named(ctx, "adoption.inventory", err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "adoption.inventory", err);
     if (!st)
         return err && err->code ? err->code : EX_SOFTWARE;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -276,7 +266,7 @@ typedef struct month_sums {
 static int sum_months(cr_metrics_ctx *ctx, const char *lo, const char *hi, const usage_table *u,
                       month_sums *months, cr_error *err)
 {
-    sqlite3_stmt *st = prepare_named(ctx, "adoption.month_devices", err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "adoption.month_devices", err);
     if (!st)
         return err && err->code ? err->code : EX_SOFTWARE;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -356,14 +346,10 @@ int cr_metrics_adoption(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     char snapshot[11];
     bool stale = false;
     cr_error_clear(err);
-    if (!cr_metrics_month_snapshot(ctx, p->end.year, p->end.month, p->end, snapshot, &stale, err)) {
-        if (err && err->code)
-            return err->code;
-        /* No snapshot on or before as-of: no month of P has an inventory either. */
-        cr_json_set(root, "adoption", cr_json_null());
-        cr_json_set(root, "adoption_reason", cr_json_string("no inventory on or before as-of"));
-        return 0;
-    }
+    /* No snapshot on or before as-of: no month of P has an inventory either. */
+    int found = cr_metrics_asof_inventory(ctx, root, "adoption", snapshot, &stale, err);
+    if (found <= 0)
+        return found < 0 ? err->code : 0;
     /* Each month's inventory (SPEC 4); they span lo..hi, the last one the
      * period end's. */
     int month_count = cr_period_months(p);

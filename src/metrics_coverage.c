@@ -21,18 +21,10 @@ int cr_metrics_coverage(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     bool stale;
     cr_error_clear(err);
     cr_date_format(ctx->period.end, as_of);
-    if (!cr_metrics_month_snapshot(ctx, ctx->period.end.year, ctx->period.end.month,
-                                   ctx->period.end, snapshot, &stale, err)) {
-        if (err && err->code)
-            return err->code;
-        cr_json_set(root, "coverage", cr_json_null());
-        cr_json_set(root, "coverage_reason", cr_json_string("no inventory on or before as-of"));
-        return 0;
-    }
-    const char *sql = cr_metrics_sql("coverage.models");
-    if (!sql)
-        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query coverage.models is missing");
-    sqlite3_stmt *st = cr_db_prepare(ctx->db, sql, err);
+    int found = cr_metrics_asof_inventory(ctx, root, "coverage", snapshot, &stale, err);
+    if (found <= 0)
+        return found < 0 ? err->code : 0;
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "coverage.models", err);
     if (!st)
         return err && err->code ? err->code : EX_SOFTWARE;
     /* "more than 30 days before as-of": last seen before the local day as-of - 30 */

@@ -72,6 +72,12 @@ void cr_metrics_ctx_free(cr_metrics_ctx *ctx);
 bool cr_metrics_month_snapshot(const cr_metrics_ctx *ctx, int year, int month,
                                cr_date as_of, char date[11], bool *stale, cr_error *err);
 
+/* The as-of inventory of a section: 1 with its snapshot date in date (and
+ * *stale); 0 when the account has no snapshot on or before as-of, after setting
+ * root[section] = null with its "<section>_reason"; -1 on failure (err). */
+int cr_metrics_asof_inventory(const cr_metrics_ctx *ctx, cr_json *root, const char *section,
+                              char date[11], bool *stale, cr_error *err);
+
 /* Sections. Each returns 0 or a sysexits code with err filled. */
 int cr_metrics_adoption(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
 int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);

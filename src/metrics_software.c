@@ -103,12 +103,7 @@ static void releases_free(release *r, size_t n)
 static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, const char *snapshot,
                              const char *as_of, cr_error *err)
 {
-    const char *sql = cr_metrics_sql(name);
-    if (!sql) {
-        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query %s is missing", name);
-        return NULL;
-    }
-    sqlite3_stmt *st = cr_db_prepare(ctx->db, sql, err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, name, err);
     if (!st)
         return NULL;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -201,14 +196,9 @@ int cr_metrics_software(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     bool stale;
     cr_error_clear(err);
     cr_date_format(ctx->period.end, as_of);
-    if (!cr_metrics_month_snapshot(ctx, ctx->period.end.year, ctx->period.end.month,
-                                   ctx->period.end, snapshot, &stale, err)) {
-        if (err && err->code)
-            return err->code;
-        cr_json_set(root, "software", cr_json_null());
-        cr_json_set(root, "software_reason", cr_json_string("no inventory on or before as-of"));
-        return 0;
-    }
+    int found = cr_metrics_asof_inventory(ctx, root, "software", snapshot, &stale, err);
+    if (found <= 0)
+        return found < 0 ? err->code : 0;
     release *rel = NULL;
     size_t nrel = 0;
     int status = load_releases(ctx, snapshot, as_of, &rel, &nrel, err);

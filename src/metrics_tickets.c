@@ -104,12 +104,7 @@ static partner *find_partner(ticket_sums *s, const char *name)
 static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, int64_t a, int64_t b,
                              int nbounds, cr_error *err)
 {
-    const char *sql = cr_metrics_sql(name);
-    if (!sql) {
-        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query %s is missing", name);
-        return NULL;
-    }
-    sqlite3_stmt *st = cr_db_prepare(ctx->db, sql, err);
+    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, name, err);
     if (!st)
         return NULL;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);

@@ -86,3 +86,18 @@ void cr_metrics_put(cr_json *obj, const char *key, cr_json *v, bool *ok)
     if (!cr_json_set(obj, key, v))
         *ok = false;
 }
+
+int cr_metrics_asof_inventory(const cr_metrics_ctx *ctx, cr_json *root, const char *section,
+                              char date[11], bool *stale, cr_error *err)
+{
+    const cr_date end = ctx->period.end;
+    if (cr_metrics_month_snapshot(ctx, end.year, end.month, end, date, stale, err))
+        return 1;
+    if (err && err->code)
+        return -1;
+    char reason[64];
+    snprintf(reason, sizeof reason, "%s_reason", section);
+    cr_json_set(root, section, cr_json_null());
+    cr_json_set(root, reason, cr_json_string("no inventory on or before as-of"));
+    return 0;
+}
