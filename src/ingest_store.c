@@ -76,7 +76,11 @@ static char *batch_insert_sql(const char *sql)
     if (!close)
         return NULL;
     size_t tuple_len = (size_t)(close - open) + 1, prefix_len = (size_t)(open - sql);
-    size_t cap = prefix_len + BATCH_ROWS * (tuple_len * 2 + 2) + 2;
+    size_t params = 0;
+    for (const char *p = open; p <= close; p++)
+        params += *p == ':';
+    /* Each row: the tuple, a comma, and "_NN" after every parameter name. */
+    size_t cap = prefix_len + BATCH_ROWS * (tuple_len + 1 + params * 4) + 1;
     char *out = malloc(cap), *w = out;
     if (!out)
         return NULL;
@@ -91,7 +95,7 @@ static char *batch_insert_sql(const char *sql)
                 continue;
             while (p[1] == '_' || (p[1] >= 'a' && p[1] <= 'z') || (p[1] >= '0' && p[1] <= '9'))
                 *w++ = *++p;
-            w += sprintf(w, "_%d", row);
+            w += snprintf(w, (size_t)(out + cap - w), "_%d", row);
         }
     }
     *w = '\0';
