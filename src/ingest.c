@@ -48,15 +48,6 @@ uint64_t cr_ingest_hash64(const char *s, size_t len, uint64_t seed)
     return h;
 }
 
-char *cr_ingest_dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why)
 {
     cr_import_result *res = im->res;

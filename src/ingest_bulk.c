@@ -52,7 +52,7 @@ int cr_ingest_drop_indexes_for_bulk(cr_importer *im, cr_error *err)
     size_t n = 0;
     while (n < 8 && sqlite3_step(st) == SQLITE_ROW) {
         char **grown = realloc(im->dropped_indexes, (im->dropped_count + 1) * sizeof *grown);
-        if (!grown || !(grown[im->dropped_count] = cr_ingest_dup_string((const char *)sqlite3_column_text(st, 1)))) {
+        if (!grown || !(grown[im->dropped_count] = strdup((const char *)sqlite3_column_text(st, 1)))) {
             if (grown)
                 im->dropped_indexes = grown;
             rc = cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");

@@ -113,7 +113,6 @@ typedef struct cr_importer {
 /* ingest.c */
 /* 64-bit hash of s[0..len) (FNV-1a with a final mix); two seeds make a 128-bit key. */
 uint64_t cr_ingest_hash64(const char *s, size_t len, uint64_t seed);
-char *cr_ingest_dup_string(const char *s);
 /* Counts a bad row and keeps its message among the first CR_IMPORT_ERRORS_MAX. */
 void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why);
 /* Field of the current record as read ("" past the end of a short row). */

@@ -285,7 +285,7 @@ static int remember_timezone_change(cr_importer *im, cr_error *err)
     if (!ids || !zones)
         return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
     im->retime_ids[im->retime_count] = malloc(acc->len + 1);
-    im->retime_zones[im->retime_count] = cr_ingest_dup_string(new_zone);
+    im->retime_zones[im->retime_count] = strdup(new_zone);
     if (!im->retime_ids[im->retime_count] || !im->retime_zones[im->retime_count]) {
         free(im->retime_ids[im->retime_count]);
         free(im->retime_zones[im->retime_count]);

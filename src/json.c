@@ -33,15 +33,6 @@ static cr_json *new_value(cr_json_type type)
     return v;
 }
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-    if (c)
-        memcpy(c, s, n);
-    return c;
-}
-
 cr_json *cr_json_null(void) { return new_value(CR_JSON_NULL); }
 
 cr_json *cr_json_bool(bool b)
@@ -143,7 +134,7 @@ static char *format_fixed(double d, int decimals)
         out[len++] = kept[k];
     }
     out[len] = '\0';
-    return dup_string(out);
+    return strdup(out);
 }
 
 cr_json *cr_json_fixed(double d, int decimals)
@@ -192,7 +183,7 @@ cr_json *cr_json_money(int64_t minor_units, int decimals)
         out[len++] = all[k];
     }
     out[len] = '\0';
-    v->text = dup_string(out);
+    v->text = strdup(out);
     if (!v->text) {
         free(v);
         return NULL;
@@ -211,7 +202,7 @@ cr_json *cr_json_string(const char *s)
     cr_json *v = new_value(CR_JSON_STRING);
     if (!v)
         return NULL;
-    v->u.s = dup_string(s);
+    v->u.s = strdup(s);
     if (!v->u.s) {
         free(v);
         return NULL;
@@ -285,7 +276,7 @@ cr_json *cr_json_set(cr_json *object, const char *key, cr_json *v)
             return v;
         }
     }
-    char *copy = dup_string(key);
+    char *copy = strdup(key);
     if (!copy || !grow(object, true)) {
         free(copy);
         cr_json_free(v);
