@@ -13,6 +13,7 @@
  * by an older csmreport gets the missing ones, in order, in one transaction. */
 static const char *const migrations[CR_DB_SCHEMA_VERSION] = {
     "schema_v1.sql",
+    "schema_v2.sql",
 };
 
 int cr_db_fail(sqlite3 *db, int rc, const char *what, cr_error *err)

@@ -28,25 +28,10 @@
 #include "csmreport/db.h"
 #include "csmreport/kinds.h"
 #include "csmreport/sqlnamed.h"
+#include "csmreport/strdict.h"
 #include "csmreport/tz.h"
 #include "csmreport/values.h"
 #include "ingest_internal.h"
-
-uint64_t cr_ingest_hash64(const char *s, size_t len, uint64_t seed)
-{
-    /* FNV-1a with a final avalanche: fast enough, well mixed for B-tree keys. */
-    uint64_t h = 1469598103934665603ULL ^ seed;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
 
 void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why)
 {
@@ -161,6 +146,43 @@ static void drop_rejects(cr_importer *im)
     }
 }
 
+int cr_ingest_reject_duplicates(cr_importer *im, const long *lines, const long *firsts, size_t n,
+                                cr_error *err)
+{
+    char keys[160], why[256];
+    cr_ingest_key_names(im, keys, sizeof keys);
+    cr_csv *saved = im->csv;
+    if (!(im->csv = cr_csv_open_file(im->path, cr_csv_separator(saved), err))) {
+        im->csv = saved;
+        return err->code;
+    }
+    int rc = cr_csv_next(im->csv, err) < 0 ? err->code : 0; /* the header */
+    size_t i = 0;
+    while (!rc && i < n) {
+        cr_error row;
+        cr_error_clear(&row);
+        int got = cr_csv_next(im->csv, &row);
+        if (got == 0)
+            break;
+        if (got < 0 && cr_csv_failed(im->csv)) {
+            *err = row;
+            rc = err->code;
+        }
+        /* A ragged row was rejected by the first reading: not one of these. */
+        if (got < 0 || cr_csv_record_line(im->csv) != lines[i])
+            continue;
+        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, firsts[i]);
+        rc = reject_row(im, why, err);
+        cr_ingest_add_error(im, lines[i], 1, why);
+        i++;
+    }
+    cr_csv_close(im->csv);
+    im->csv = saved;
+    if (!rc && i < n)
+        rc = cr_error_set(err, EX_IOERR, im->path, 0, 0, "the file changed while it was imported");
+    return rc;
+}
+
 static void show_progress(cr_importer *im, bool done)
 {
     if (!im->opt->progress)
@@ -258,7 +280,8 @@ static int import_records(cr_importer *im, cr_error *err)
     char why[512];
     long bad_line = 0, bad_col = 0;
     int rc;
-    bool keep_rule = im->keep_field >= 0;
+    /* Usage picks a keep rule's winners while merging (ingest_usage.c). */
+    bool keep_rule = im->keep_field >= 0 && !im->usage;
     while ((rc = next_record(im, why, sizeof why, &bad_line, &bad_col, err)) > 0) {
         im->res->rows_read++;
         if ((im->res->rows_read & 4095) == 0)
@@ -278,7 +301,10 @@ static int import_records(cr_importer *im, cr_error *err)
             }
         }
         /* Once the file has failed, only look for more errors. */
-        if (ok && (im->opt->skip_bad_rows || !im->res->error_total)) {
+        if (ok && im->usage) {
+            if ((rc = cr_ingest_usage_add(im, line, err)))
+                return rc;
+        } else if (ok && (im->opt->skip_bad_rows || !im->res->error_total)) {
             bool duplicate;
             if ((rc = cr_ingest_write_record(im, line, &duplicate, err)))
                 return rc;
@@ -298,6 +324,8 @@ static int import_records(cr_importer *im, cr_error *err)
     show_progress(im, true);
     if (rc < 0)
         return err->code;
+    if (im->usage)
+        return im->opt->skip_bad_rows || !im->res->error_total ? cr_ingest_usage_finish(im, err) : 0;
     return cr_ingest_batch_flush(im, err);
 }
 
@@ -378,7 +406,7 @@ static int run_import(cr_importer *im, cr_error *err)
         return rc;
     if ((rc = cr_ingest_prepare_statements(im, err)) || (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
         goto out_rollback;
-    if (im->keep_field >= 0 && (rc = find_winners(im, err)))
+    if (im->keep_field >= 0 && !im->usage && (rc = find_winners(im, err)))
         goto out_rollback;
     struct timespec t_rows;
     clock_gettime(CLOCK_MONOTONIC, &t_rows);

@@ -32,6 +32,8 @@
 int cr_ingest_drop_indexes_for_bulk(cr_importer *im, cr_error *err)
 {
     unsigned long long new_rows = im->file_size / BULK_BYTES_PER_ROW;
+    if (im->usage) /* its table has no index to drop */
+        return 0;
     if (im->file_size < BULK_MIN_BYTES || new_rows < (unsigned long long)im->rowid_mark / 4)
         return 0;
     /* Without the key index nothing conflicts: the rejects of skip_bad_rows and

@@ -5,6 +5,7 @@
  *   ingest_values.c  one record: values converted and checked, derived values, the key
  *   ingest_store.c   the statements (src/sql/import.sql), batched and row-by-row writes
  *   ingest_bulk.c    index drop and rebuild around a bulk load
+ *   ingest_usage.c   usage rows: sorted by their integer key, then merged in
  */
 #ifndef CSMREPORT_INGEST_INTERNAL_H
 #define CSMREPORT_INGEST_INTERNAL_H
@@ -100,6 +101,8 @@ typedef struct cr_importer {
     char tz_account[128];
     const cr_tz *tz;
 
+    struct usage_load *usage;        /* usage's own path (ingest_usage.c), or NULL */
+
     char **dropped_indexes;          /* CREATE INDEX statements to run again */
     size_t dropped_count;
     bool bulk_empty;                 /* the natural-key index is among them */
@@ -111,8 +114,6 @@ typedef struct cr_importer {
 } cr_importer;
 
 /* ingest.c */
-/* 64-bit hash of s[0..len) (FNV-1a with a final mix); two seeds make a 128-bit key. */
-uint64_t cr_ingest_hash64(const char *s, size_t len, uint64_t seed);
 /* Counts a bad row and keeps its message among the first CR_IMPORT_ERRORS_MAX. */
 void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why);
 /* Field of the current record as read ("" past the end of a short row). */
@@ -125,6 +126,11 @@ int cr_ingest_read_header(cr_importer *im, cr_error *err);
 int cr_ingest_map_columns(cr_importer *im, cr_error *err);
 int cr_ingest_resolve_kind(cr_importer *im, cr_error *err);
 int cr_ingest_check_options(cr_importer *im, cr_error *err);
+
+/* Writes the rows at these lines (ascending) into the rejects file, each as a
+ * duplicate of the line in firsts. */
+int cr_ingest_reject_duplicates(cr_importer *im, const long *lines, const long *firsts, size_t n,
+                                cr_error *err);
 
 /* ingest_values.c */
 /* Converts the current record into im->values (only the key columns with
@@ -155,5 +161,13 @@ int cr_ingest_write_record(cr_importer *im, long line, bool *duplicate, cr_error
 /* ingest_bulk.c */
 int cr_ingest_drop_indexes_for_bulk(cr_importer *im, cr_error *err);
 int cr_ingest_rebuild_indexes(cr_importer *im, cr_error *err);
+
+/* ingest_usage.c: begin prepares (instead of the generic statements), add
+ * takes each good record, finish sorts, merges and writes them, reporting
+ * duplicates; free is safe at any point. */
+int cr_ingest_usage_begin(cr_importer *im, cr_error *err);
+int cr_ingest_usage_add(cr_importer *im, long line, cr_error *err);
+int cr_ingest_usage_finish(cr_importer *im, cr_error *err);
+void cr_ingest_usage_free(cr_importer *im);
 
 #endif

@@ -128,6 +128,8 @@ int cr_ingest_prepare_statements(cr_importer *im, cr_error *err)
     const char *k = im->kind->name;
     int rc;
     sqlite3_stmt *max = NULL;
+    if (strcmp(k, "usage") == 0)
+        return cr_ingest_usage_begin(im, err);
     if ((rc = prepare_bound(im, "insert", &im->insert, err)) ||
         (rc = prepare_bound(im, "lookup", &im->lookup, err)) ||
         (rc = prepare_bound(im, "replace", &im->replace, err)) ||
@@ -181,6 +183,7 @@ int cr_ingest_prepare_statements(cr_importer *im, cr_error *err)
 
 void cr_ingest_finalize_all(cr_importer *im)
 {
+    cr_ingest_usage_free(im);
     sqlite3_stmt **all[] = {&im->insert.st, &im->lookup.st, &im->replace.st, &im->touched,
                             &im->batch[0].st,
                             &im->seen_insert, &im->seen_lookup, &im->seen_update,

@@ -17,6 +17,7 @@
 #include "csmreport/sqlnamed.h"
 #include "csmreport/tz.h"
 #include "csmreport/values.h"
+#include "csmreport/strdict.h"
 #include "ingest_internal.h"
 
 /* Raw text of column c in the current record after the profile's null values
@@ -138,6 +139,25 @@ bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *b
             snprintf(why, why_size, "end_time is before start_time");
             goto bad;
         }
+    } else if (strcmp(k, "usage") == 0) {
+        /* What the usage key can hold (src/sql/schema_v2.sql). */
+        at = cr_ingest_value_index(im, "date");
+        cr_date date = im->values[at].ts.date;
+        int64_t day = cr_days_from_civil(date.year, date.month, date.day);
+        if (day < 0 || day > 65535) {
+            snprintf(why, why_size, "date %04d-%02d-%02d is outside 1970-01-01..2149-06-06",
+                     date.year, date.month, date.day);
+            goto bad;
+        }
+        static const char *const counts[] = {"calls", "call_minutes", "meetings"};
+        for (size_t i = 0; i < 3; i++) {
+            const cr_value *v = &im->values[at = cr_ingest_value_index(im, counts[i])];
+            if (!v->null && v->number > (int64_t)UINT32_MAX) {
+                snprintf(why, why_size, "%s %lld is more than %lu", counts[i], (long long)v->number,
+                         (unsigned long)UINT32_MAX);
+                goto bad;
+            }
+        }
     } else if (strcmp(k, "tickets") == 0) {
         at = cr_ingest_value_index(im, "closed_at");
         if (!d->utc_null[1] && d->utc[1] < d->utc[0]) {
@@ -233,8 +253,8 @@ void cr_ingest_key_hashes(cr_importer *im, uint64_t *h1, uint64_t *h2)
 {
     char key[4096];
     size_t used = cr_ingest_key_text(im, key, sizeof key);
-    *h1 = cr_ingest_hash64(key, used, 0);
-    *h2 = cr_ingest_hash64(key, used, 0x9e3779b97f4a7c15ULL);
+    *h1 = cr_hash64(key, used, 0);
+    *h2 = cr_hash64(key, used, 0x9e3779b97f4a7c15ULL);
 }
 
 double cr_ingest_keep_rank(cr_importer *im)

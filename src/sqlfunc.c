@@ -59,7 +59,8 @@ static void sql_local_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * over daily rows of one device. first_month is year * 12 + month - 1 of the
  * first of month_count consecutive months. Returns the text "MINUTES FLAGS":
  * the sum of minutes over every row, a space, and one character per month,
- * '1' when a row is dated ('YYYY-MM...') in that month, else '0'. NULL over no
+ * '1' when a row is dated (text 'YYYY-MM...' or a day number since
+ * 1970-01-01) in that month, else '0'. NULL over no
  * rows. It lets one pass over a device's usage give both the period's minutes
  * and its active months (metrics adoption), where a GROUP BY month would sort
  * every row. */
@@ -83,6 +84,21 @@ static int month_of_date(const unsigned char *d, int len)
     return month >= 1 && month <= 12 ? year * 12 + month - 1 : -1;
 }
 
+/* year * 12 + month - 1 of a date: text 'YYYY-MM...', or an integer count of
+ * days since 1970-01-01 (the day of a usage_days id); -1 when neither. */
+static int month_of_value(sqlite3_value *v)
+{
+    if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+        cr_date d = cr_civil_from_days(sqlite3_value_int64(v));
+        return d.year * 12 + d.month - 1;
+    }
+    /* The bytes as stored: sqlite3_value_text would copy each date to add a
+     * terminating NUL. */
+    if (sqlite3_value_type(v) != SQLITE_TEXT)
+        return -1;
+    return month_of_date(sqlite3_value_blob(v), sqlite3_value_bytes(v));
+}
+
 static void sql_month_activity_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     int count = sqlite3_value_int(argv[3]);
@@ -102,11 +118,7 @@ static void sql_month_activity_step(sqlite3_context *ctx, int argc, sqlite3_valu
         a->flags[count] = '\0';
     }
     a->minutes += sqlite3_value_int64(argv[1]);
-    /* The bytes as stored: sqlite3_value_text would copy each date to add a
-     * terminating NUL. */
-    const unsigned char *date = sqlite3_value_type(argv[0]) == SQLITE_TEXT
-                                    ? sqlite3_value_blob(argv[0]) : NULL;
-    int k = date ? month_of_date(date, sqlite3_value_bytes(argv[0])) - a->first : -1;
+    int k = month_of_value(argv[0]) - a->first;
     if (k >= 0 && k < a->count)
         a->flags[k] = '1';
 }

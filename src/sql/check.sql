@@ -60,28 +60,30 @@ SELECT printf('%s: %d ticket(s), opened %s..%s', t.account_id, count(*),
  ORDER BY t.account_id;
 
 -- name: usage_without_account
--- Usage rows and per-call records alike (both count as usage).
-WITH RECURSIVE usage_ids(account_id) AS (
-    SELECT min(account_id) FROM usage
-    UNION ALL
-    SELECT (SELECT min(u.account_id) FROM usage AS u WHERE u.account_id > usage_ids.account_id)
-      FROM usage_ids WHERE usage_ids.account_id IS NOT NULL),
+-- Usage rows and per-call records alike (both count as usage). The account ids
+-- of usage_days take one pass over it (no index on account_id: building one
+-- would cost every import more than this check); only the ids missing from
+-- accounts, normally none, are counted with another pass each.
+WITH usage_ids AS (
+    SELECT DISTINCT account_id FROM usage_days),
 call_ids(account_id) AS (
     SELECT min(account_id) FROM calls
     UNION ALL
     SELECT (SELECT min(c.account_id) FROM calls AS c WHERE c.account_id > call_ids.account_id)
       FROM call_ids WHERE call_ids.account_id IS NOT NULL),
 missing AS (
-    SELECT account_id FROM usage_ids WHERE account_id IS NOT NULL
+    SELECT account_id FROM usage_ids
     UNION
     SELECT account_id FROM call_ids WHERE account_id IS NOT NULL
     EXCEPT
     SELECT account_id FROM accounts),
 counted AS (
     SELECT m.account_id,
-           (SELECT count(*) FROM usage AS u WHERE u.account_id = m.account_id) AS usage_rows,
-           (SELECT min(u.date) FROM usage AS u WHERE u.account_id = m.account_id) AS usage_first,
-           (SELECT max(u.date) FROM usage AS u WHERE u.account_id = m.account_id) AS usage_last,
+           (SELECT count(*) FROM usage_days AS u WHERE u.account_id = m.account_id) AS usage_rows,
+           (SELECT date(min(u.id & 65535) * 86400, 'unixepoch') FROM usage_days AS u
+             WHERE u.account_id = m.account_id) AS usage_first,
+           (SELECT date(max(u.id & 65535) * 86400, 'unixepoch') FROM usage_days AS u
+             WHERE u.account_id = m.account_id) AS usage_last,
            (SELECT count(*) FROM calls AS c WHERE c.account_id = m.account_id) AS call_rows,
            (SELECT min(c.local_date) FROM calls AS c WHERE c.account_id = m.account_id) AS call_first,
            (SELECT max(c.local_date) FROM calls AS c WHERE c.account_id = m.account_id) AS call_last
@@ -105,12 +107,25 @@ SELECT printf('%s (%s): serial %s never in the inventory', t.ticket_id, t.accoun
 
 -- name: usage_unknown_serials
 -- Usage of serials never in the account's inventory: listed here, not counted
--- by the adoption metrics (SPEC 5.1).
-WITH per_serial AS (
-    SELECT account_id, serial, count(*) AS days, sum(call_minutes) AS minutes,
-           0 AS calls, min(date) AS first, max(date) AS last
-      FROM usage
-     GROUP BY account_id, serial
+-- by the adoption metrics (SPEC 5.1). The (serial, account) pairs of
+-- usage_days take one pass; only the unknown pairs are then summed, each over
+-- its serial's range of ids.
+WITH pairs AS (
+    SELECT DISTINCT id >> 16 AS serial_id, account_id FROM usage_days),
+unknown AS (
+    SELECT p.serial_id, s.serial, p.account_id
+      FROM pairs AS p
+      JOIN serials AS s ON s.serial_id = p.serial_id
+     WHERE NOT EXISTS (SELECT 1 FROM devices AS d
+                        WHERE d.serial = s.serial AND d.account_id = p.account_id)),
+per_serial AS (
+    SELECT k.account_id, k.serial, count(*) AS days, sum(u.call_minutes) AS minutes, 0 AS calls,
+           date(min(u.id & 65535) * 86400, 'unixepoch') AS first,
+           date(max(u.id & 65535) * 86400, 'unixepoch') AS last
+      FROM unknown AS k
+      JOIN usage_days AS u ON u.id BETWEEN k.serial_id << 16 AND (k.serial_id << 16) | 65535
+                          AND u.account_id = k.account_id
+     GROUP BY k.account_id, k.serial
     UNION ALL
     SELECT account_id, serial, 0, 0, count(*), min(local_date), max(local_date)
       FROM calls

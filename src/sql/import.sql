@@ -203,26 +203,27 @@ WHERE rowid = :old_rowid;
 -- name: tickets.max_rowid
 SELECT coalesce(max(rowid), 0) FROM tickets;
 
+-- Usage goes by its own path (src/ingest_usage.c): rows keyed by
+-- id = serial_id << 16 | day, written in id order.
+
 -- name: usage.insert
-INSERT OR IGNORE INTO usage (rowid, date, serial, account_id, calls, call_minutes, meetings)
-VALUES (:rowid, :date, :serial, :account_id, coalesce(:calls, 0), coalesce(:call_minutes, 0), coalesce(:meetings, 0));
+-- One row; the importer repeats the VALUES tuple for its 32-row INSERT.
+INSERT INTO usage_days (id, account_id, calls, call_minutes, meetings) VALUES (?, ?, ?, ?, ?);
 
 -- name: usage.lookup
-SELECT rowid, (account_id, calls, call_minutes, meetings)
-       IS NOT (:account_id, coalesce(:calls, 0), coalesce(:call_minutes, 0), coalesce(:meetings, 0)),
-       1
-  FROM usage WHERE date = :date AND serial = :serial;
+SELECT account_id, calls, call_minutes, meetings FROM usage_days WHERE id = ?1;
 
--- name: usage.replace
-UPDATE usage SET
-    account_id = :account_id,
-    calls = coalesce(:calls, 0),
-    call_minutes = coalesce(:call_minutes, 0),
-    meetings = coalesce(:meetings, 0)
-WHERE rowid = :old_rowid;
+-- name: usage.update
+UPDATE usage_days SET account_id = ?2, calls = ?3, call_minutes = ?4, meetings = ?5 WHERE id = ?1;
 
--- name: usage.max_rowid
-SELECT coalesce(max(rowid), 0) FROM usage;
+-- name: usage.max_id
+SELECT coalesce(max(id), -1) FROM usage_days;
+
+-- name: usage.serial_lookup
+SELECT serial_id FROM serials WHERE serial = ?1;
+
+-- name: usage.serial_insert
+INSERT INTO serials (serial) VALUES (?1);
 
 -- name: calls.insert
 INSERT OR IGNORE INTO calls (rowid, serial, start_time, account_id, end_time, direction, protocol, remote_party, start_utc, end_utc, local_date)

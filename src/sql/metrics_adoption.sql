@@ -7,26 +7,27 @@
 -- name: usage
 -- Every device of the snapshots ?2..?3 (the months' inventories) with its
 -- usage from ?4 to ?5 (the period, local dates) as "MINUTES FLAGS" of
--- cr_month_activity (src/db.c): FLAGS one '0'/'1' per month of the period
+-- cr_month_activity (src/sqlfunc.c): FLAGS one '0'/'1' per month of the period
 -- (?6 = year * 12 + month - 1 of its first month, ?7 months); NULL without
 -- active usage. Only the active rows (calls or call minutes) are summed: the
--- others add no minutes and mark no month. One range of index
--- usage_account_serial per device, no sort of the rows; usage of serials
--- outside the inventory is never read.
+-- others add no minutes and mark no month. A device's days of the period are
+-- one range of usage_days ids (serial_id << 16 | day): one B-tree range per
+-- device, no sort; usage of serials outside the inventory is never read.
 SELECT inv.serial,
-       (SELECT cr_month_activity(u.date, u.call_minutes, ?6, ?7)
-          FROM usage AS u
-         WHERE u.account_id = ?1 AND u.serial = inv.serial AND u.date >= ?4 AND u.date <= ?5
-           AND (u.calls > 0 OR u.call_minutes > 0))
+       (SELECT cr_month_activity(u.id & 65535, u.call_minutes, ?6, ?7)
+          FROM usage_days AS u
+         WHERE u.id BETWEEN (s.serial_id << 16) + unixepoch(?4) / 86400
+                        AND (s.serial_id << 16) + unixepoch(?5) / 86400
+           AND u.account_id = ?1 AND (u.calls > 0 OR u.call_minutes > 0))
   FROM (SELECT DISTINCT serial FROM devices
-         WHERE account_id = ?1 AND snapshot_date >= ?2 AND snapshot_date <= ?3) AS inv;
+         WHERE account_id = ?1 AND snapshot_date >= ?2 AND snapshot_date <= ?3) AS inv
+  LEFT JOIN serials AS s ON s.serial = inv.serial;
 
 -- name: call_days
--- The days of per-call records without a usage row (usage_effective's second
--- part, whose first part the constant source = 'calls' switches off), ?2 to ?3.
+-- The days of per-call records without a usage row, ?2 to ?3.
 SELECT serial, date, calls > 0 OR call_minutes > 0, call_minutes
-  FROM usage_effective
- WHERE source = 'calls' AND account_id = ?1 AND date >= ?2 AND date <= ?3;
+  FROM usage_from_calls
+ WHERE account_id = ?1 AND date >= ?2 AND date <= ?3;
 
 -- name: inventory
 -- The devices of one snapshot (?2) with their category and site, in the order

@@ -1,10 +1,10 @@
 # metrics_plan.sh - no metrics query reads a whole big table (issue 3, Speed):
 # every "-- name:" block of src/sql/metrics_*.sql is prepared on a small imported
 # fleet (with call records) and its bytecode checked by tests/bench/metricsbench.c
-# for a full scan of usage, tickets, devices or calls (SCAN, SCAN USING INDEX, an
+# for a full scan of usage_days, tickets, devices or calls (SCAN, SCAN USING INDEX, an
 # automatic index built from the table). A SEARCH through an index passes; scans
 # of the small reference tables pass. One PASS/FAIL per query, plus a control
-# query that does scan usage, so a detector that stopped seeing scans fails too.
+# query that does scan usage_days, so a detector that stopped seeing scans fails too.
 . "${TOP:-.}/tests/e2e/lib.sh"
 : "${FLEETGEN:=build/fleetgen}" "${BUILD:=build}"
 
@@ -65,10 +65,10 @@ done <<EOF
 $(grep -E '^(ok|scan) ' "$WORK/plans")
 EOF
 
-# The control: a full scan of usage, through its covering index and without.
+# The control: full scans of usage_days, directly and through the usage view.
 cat >"$WORK/metrics_control.sql" <<'EOF'
 -- name: count_all
-SELECT count(*) FROM usage WHERE calls > ?1;
+SELECT count(*) FROM usage_days WHERE calls > ?1;
 -- name: by_serial
 SELECT serial, sum(call_minutes) FROM usage AS u WHERE u.account_id <> ?1 GROUP BY serial;
 EOF

@@ -7,10 +7,10 @@ DB=$WORK/s.db
 printf 'partner_id,partner_name\nP1,Partner One\n' >"$WORK/partners.csv"
 run_cr import --db "$DB" "$WORK/partners.csv"
 check_eq "store: import into a new database" "$RC" 0
-check_eq "store: schema version" "$(sqlite3 "$DB" 'PRAGMA user_version')" "1"
+check_eq "store: schema version" "$(sqlite3 "$DB" 'PRAGMA user_version')" "2"
 check_eq "store: WAL journal" "$(sqlite3 "$DB" 'PRAGMA journal_mode')" "wal"
 check_eq "store: 16 KiB pages" "$(sqlite3 "$DB" 'PRAGMA page_size')" "16384"
-check_contains "store: version names the schema" "$("$CSMREPORT" version)" "schema 1"
+check_contains "store: version names the schema" "$("$CSMREPORT" version)" "schema 2"
 
 # A database written by a newer csmreport is refused (exit 78) and left as it is.
 sqlite3 "$DB" 'PRAGMA user_version = 99'

@@ -1,0 +1,374 @@
+/* ingest_usage.c - daily usage rows by sort and merge.
+ *
+ * Usage is most of any store, so it has a path of its own. The table is keyed
+ * by id = serial_id << 16 | day (src/sql/schema_v2.sql). While the file is read,
+ * each good record becomes a fixed-size usage_rec in an external sort
+ * (runsort.c): bounded memory, sorted runs on disk for a large file. Then the
+ * sorted records are merged in id order and written:
+ *   - records with the same id are next to each other, so a key repeated within
+ *     the file is seen there: a duplicate (error or reject), or, with a
+ *     profile's keep rule, the winner is picked (highest rank, then the last);
+ *   - into an empty table every record is an append at the end of the B-tree,
+ *     32 rows per INSERT; into a filled one, an id above the largest stored is
+ *     new, any other is looked up (sorted, so the lookups walk the B-tree in
+ *     order) and inserted, updated or left unchanged.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "csmreport/datetime.h"
+#include "csmreport/db.h"
+#include "csmreport/runsort.h"
+#include "csmreport/strdict.h"
+#include "ingest_internal.h"
+
+/* 1M records a chunk: 40 MiB, and as much again while a chunk is sorted. */
+#define USAGE_CHUNK_RECORDS (1u << 20)
+#define USAGE_BATCH 32
+#define DAY_BITS 16
+
+typedef struct usage_rec {
+    uint64_t id;           /* the row's key: serial_id << 16 | day */
+    double rank;           /* the keep rule's value; 0 without a rule */
+    int64_t line;
+    uint32_t account;      /* entry of the accounts dictionary */
+    uint32_t calls, call_minutes, meetings;
+} usage_rec;
+
+/* A key met again: the later line and the first line with that key. */
+typedef struct duplicate {
+    long line, first;
+} duplicate;
+
+struct usage_load {
+    int date, account, serial, calls, call_minutes, meetings; /* value indexes */
+    bool keep_rule;
+    cr_runsort *sort;
+    cr_strdict *serials;   /* serial -> serial_id, as met in this file */
+    cr_strdict *accounts;  /* account id -> entry number (usage_rec.account) */
+    sqlite3_stmt *serial_lookup, *serial_insert, *lookup, *update, *insert_one, *insert_batch;
+    int64_t max_id;        /* largest id stored before this file, -1 when empty */
+    usage_rec batch[USAGE_BATCH];
+    size_t batched;
+    duplicate *dups;
+    size_t dup_count, dup_cap;
+};
+
+static int prepare(cr_importer *im, const char *name, sqlite3_stmt **st, cr_error *err)
+{
+    return cr_ingest_prepare_named(im, name, st, err);
+}
+
+/* The INSERT of USAGE_BATCH rows: the one-row statement's VALUES repeated. */
+static int prepare_batch_insert(cr_importer *im, struct usage_load *u, cr_error *err)
+{
+    const char *one = sqlite3_sql(u->insert_one);
+    const char *values = NULL;
+    for (const char *at = one; (at = strstr(at, "VALUES")) != NULL; at++)
+        values = at; /* the last: the statement's own, after any comment */
+    if (!values)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "import.usage.insert has no VALUES");
+    values += strlen("VALUES");
+    size_t head = (size_t)(values - one), tuple = strlen(values);
+    while (tuple && (values[tuple - 1] == ';' || values[tuple - 1] == '\n' || values[tuple - 1] == ' '))
+        tuple--;
+    size_t size = head + USAGE_BATCH * (tuple + 1) + 1;
+    char *sql = malloc(size);
+    if (!sql)
+        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    size_t at = (size_t)snprintf(sql, size, "%.*s", (int)head, one);
+    for (int i = 0; i < USAGE_BATCH; i++)
+        at += (size_t)snprintf(sql + at, size - at, "%s%.*s", i ? "," : "", (int)tuple, values);
+    u->insert_batch = cr_db_prepare(im->db, sql, err);
+    free(sql);
+    return u->insert_batch ? 0 : err->code;
+}
+
+/* The directory of the database: sort runs go beside it, on a disk that the
+ * store's own size shows to have room (a tmpfs /tmp would hold them in RAM). */
+static void spill_dir(sqlite3 *db, char *dir, size_t size)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!path || !*path)
+        snprintf(dir, size, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    else if (!slash)
+        snprintf(dir, size, ".");
+    else
+        snprintf(dir, size, "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
+}
+
+int cr_ingest_usage_begin(cr_importer *im, cr_error *err)
+{
+    struct usage_load *u = calloc(1, sizeof *u);
+    if (!u)
+        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    im->usage = u;
+    u->date = cr_ingest_value_index(im, "date");
+    u->account = cr_ingest_value_index(im, "account_id");
+    u->serial = cr_ingest_value_index(im, "serial");
+    u->calls = cr_ingest_value_index(im, "calls");
+    u->call_minutes = cr_ingest_value_index(im, "call_minutes");
+    u->meetings = cr_ingest_value_index(im, "meetings");
+    u->keep_rule = im->keep_field >= 0;
+    char dir[4096];
+    spill_dir(im->db, dir, sizeof dir);
+    if (!(u->sort = cr_runsort_new(sizeof(usage_rec), USAGE_CHUNK_RECORDS, dir, err)))
+        return err->code;
+    if (!(u->serials = cr_strdict_new()) || !(u->accounts = cr_strdict_new()))
+        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    int rc;
+    sqlite3_stmt *max = NULL;
+    if ((rc = prepare(im, "import.usage.serial_lookup", &u->serial_lookup, err)) ||
+        (rc = prepare(im, "import.usage.serial_insert", &u->serial_insert, err)) ||
+        (rc = prepare(im, "import.usage.lookup", &u->lookup, err)) ||
+        (rc = prepare(im, "import.usage.update", &u->update, err)) ||
+        (rc = prepare(im, "import.usage.insert", &u->insert_one, err)) ||
+        (rc = prepare_batch_insert(im, u, err)) ||
+        (rc = prepare(im, "import.usage.max_id", &max, err)))
+        return rc;
+    rc = sqlite3_step(max);
+    u->max_id = rc == SQLITE_ROW ? sqlite3_column_int64(max, 0) : -1;
+    sqlite3_finalize(max);
+    return rc == SQLITE_ROW ? 0 : cr_db_fail(im->db, rc, "cannot read the usage table", err);
+}
+
+/* The serial_id of a serial: from this file's dictionary, else the store's,
+ * else a new one (the INSERT goes with the file's transaction). */
+static int serial_id(cr_importer *im, const char *serial, size_t len, int64_t *id, cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    long e = cr_strdict_find(u->serials, serial, len);
+    if (e >= 0) {
+        *id = cr_strdict_value(u->serials, e);
+        return 0;
+    }
+    sqlite3_bind_text(u->serial_lookup, 1, serial, (int)len, SQLITE_STATIC);
+    *id = -1;
+    int rc = sqlite3_step(u->serial_lookup);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(u->serial_lookup, 0);
+    sqlite3_reset(u->serial_lookup);
+    if (rc == SQLITE_DONE) {
+        sqlite3_bind_text(u->serial_insert, 1, serial, (int)len, SQLITE_STATIC);
+        rc = sqlite3_step(u->serial_insert);
+        sqlite3_reset(u->serial_insert);
+        if (rc != SQLITE_DONE)
+            return cr_db_fail(im->db, rc, "cannot add a serial", err);
+        *id = sqlite3_last_insert_rowid(im->db);
+        rc = SQLITE_ROW;
+    }
+    if (rc != SQLITE_ROW)
+        return cr_db_fail(im->db, rc, "cannot look up a serial", err);
+    if (*id < 0 || *id >= (INT64_C(1) << (63 - DAY_BITS)))
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "serial id %lld out of range", (long long)*id);
+    if (cr_strdict_add(u->serials, serial, len, *id) < 0)
+        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    return 0;
+}
+
+static uint32_t count_of(const cr_value *v)
+{
+    return v->null ? 0 : (uint32_t)v->number;
+}
+
+int cr_ingest_usage_add(cr_importer *im, long line, cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    const cr_value *date = &im->values[u->date], *serial = &im->values[u->serial],
+                   *account = &im->values[u->account];
+    int64_t sid = 0;
+    int rc = serial_id(im, serial->text, serial->len, &sid, err);
+    if (rc)
+        return rc;
+    long acc = cr_strdict_find(u->accounts, account->text, account->len);
+    if (acc < 0 && (acc = cr_strdict_add(u->accounts, account->text, account->len, 0)) < 0)
+        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    usage_rec *r = cr_runsort_push(u->sort, err);
+    if (!r)
+        return err->code;
+    /* The day is in range: cr_ingest_check_record saw to it. */
+    int64_t day = cr_days_from_civil(date->ts.date.year, date->ts.date.month, date->ts.date.day);
+    *r = (usage_rec){
+        .id = (uint64_t)sid << DAY_BITS | (uint64_t)day,
+        .rank = u->keep_rule ? cr_ingest_keep_rank(im) : 0,
+        .line = line,
+        .account = (uint32_t)acc,
+        .calls = count_of(&im->values[u->calls]),
+        .call_minutes = count_of(&im->values[u->call_minutes]),
+        .meetings = count_of(&im->values[u->meetings]),
+    };
+    return 0;
+}
+
+static void bind_row(struct usage_load *u, sqlite3_stmt *st, int at, const usage_rec *r)
+{
+    sqlite3_bind_int64(st, at + 1, (sqlite3_int64)r->id);
+    sqlite3_bind_text(st, at + 2, cr_strdict_key(u->accounts, r->account), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, at + 3, r->calls);
+    sqlite3_bind_int64(st, at + 4, r->call_minutes);
+    sqlite3_bind_int64(st, at + 5, r->meetings);
+}
+
+static int step_reset(cr_importer *im, sqlite3_stmt *st, const char *what, cr_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, what, err);
+}
+
+static int flush_batch(cr_importer *im, cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    int rc = 0;
+    if (u->batched == USAGE_BATCH) {
+        for (size_t i = 0; i < USAGE_BATCH; i++)
+            bind_row(u, u->insert_batch, (int)i * 5, &u->batch[i]);
+        rc = step_reset(im, u->insert_batch, "cannot insert usage", err);
+    } else {
+        for (size_t i = 0; i < u->batched && !rc; i++) {
+            bind_row(u, u->insert_one, 0, &u->batch[i]);
+            rc = step_reset(im, u->insert_one, "cannot insert usage", err);
+        }
+    }
+    im->res->inserted += (long)u->batched;
+    u->batched = 0;
+    return rc;
+}
+
+/* Writes the record that won its key. */
+static int write_row(cr_importer *im, const usage_rec *r, cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    if ((int64_t)r->id <= u->max_id) {
+        sqlite3_bind_int64(u->lookup, 1, (sqlite3_int64)r->id);
+        int rc = sqlite3_step(u->lookup);
+        if (rc == SQLITE_ROW) {
+            const char *account = (const char *)sqlite3_column_text(u->lookup, 0);
+            bool same = account && strcmp(account, cr_strdict_key(u->accounts, r->account)) == 0 &&
+                        sqlite3_column_int64(u->lookup, 1) == r->calls &&
+                        sqlite3_column_int64(u->lookup, 2) == r->call_minutes &&
+                        sqlite3_column_int64(u->lookup, 3) == r->meetings;
+            sqlite3_reset(u->lookup);
+            if (same) {
+                im->res->unchanged++;
+                return 0;
+            }
+            im->res->updated++;
+            bind_row(u, u->update, 0, r);
+            return step_reset(im, u->update, "cannot update usage", err);
+        }
+        sqlite3_reset(u->lookup);
+        if (rc != SQLITE_DONE)
+            return cr_db_fail(im->db, rc, "cannot look up usage", err);
+    }
+    u->batch[u->batched++] = *r;
+    return u->batched == USAGE_BATCH ? flush_batch(im, err) : 0;
+}
+
+static int note_duplicate(struct usage_load *u, long line, long first, cr_error *err)
+{
+    if (u->dup_count == u->dup_cap) {
+        size_t cap = u->dup_cap ? u->dup_cap * 2 : 64;
+        duplicate *grown = realloc(u->dups, cap * sizeof *grown);
+        if (!grown)
+            return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+        u->dups = grown;
+        u->dup_cap = cap;
+    }
+    u->dups[u->dup_count++] = (duplicate){line, first};
+    return 0;
+}
+
+static int by_line(const void *a, const void *b)
+{
+    long x = ((const duplicate *)a)->line, y = ((const duplicate *)b)->line;
+    return (x > y) - (x < y);
+}
+
+/* Duplicates become row errors in line order, or rejected rows. */
+static int report_duplicates(cr_importer *im, cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    if (!u->dup_count)
+        return 0;
+    qsort(u->dups, u->dup_count, sizeof *u->dups, by_line);
+    char keys[160];
+    cr_ingest_key_names(im, keys, sizeof keys);
+    if (im->opt->skip_bad_rows) {
+        long *lines = malloc(u->dup_count * sizeof *lines), *firsts = malloc(u->dup_count * sizeof *firsts);
+        if (!lines || !firsts) {
+            free(lines);
+            free(firsts);
+            return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+        }
+        for (size_t i = 0; i < u->dup_count; i++) {
+            lines[i] = u->dups[i].line;
+            firsts[i] = u->dups[i].first;
+        }
+        int rc = cr_ingest_reject_duplicates(im, lines, firsts, u->dup_count, err);
+        free(lines);
+        free(firsts);
+        return rc;
+    }
+    for (size_t i = 0; i < u->dup_count; i++) {
+        char why[256];
+        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, u->dups[i].first);
+        cr_ingest_add_error(im, u->dups[i].line, 1, why);
+    }
+    return 0;
+}
+
+int cr_ingest_usage_finish(cr_importer *im, cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    int rc = cr_runsort_finish(u->sort, err);
+    if (rc)
+        return rc;
+    usage_rec best;
+    bool have = false;
+    bool write = true; /* until a duplicate makes the file fail */
+    const usage_rec *r;
+    while ((r = cr_runsort_next(u->sort, err)) != NULL) {
+        if (have && r->id == best.id) {
+            if (u->keep_rule) {
+                im->res->superseded++;
+                if (r->rank >= best.rank)
+                    best = *r;
+            } else {
+                if ((rc = note_duplicate(u, (long)r->line, (long)best.line, err)))
+                    return rc;
+                write = im->opt->skip_bad_rows;
+            }
+            continue;
+        }
+        if (have && write && (rc = write_row(im, &best, err)))
+            return rc;
+        best = *r;
+        have = true;
+    }
+    if (err->code)
+        return err->code;
+    if (have && write && (rc = write_row(im, &best, err)))
+        return rc;
+    if ((rc = flush_batch(im, err)))
+        return rc;
+    return report_duplicates(im, err);
+}
+
+void cr_ingest_usage_free(cr_importer *im)
+{
+    struct usage_load *u = im->usage;
+    if (!u)
+        return;
+    sqlite3_stmt *all[] = {u->serial_lookup, u->serial_insert, u->lookup, u->update, u->insert_one,
+                           u->insert_batch};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        sqlite3_finalize(all[i]);
+    cr_runsort_free(u->sort);
+    cr_strdict_free(u->serials);
+    cr_strdict_free(u->accounts);
+    free(u->dups);
+    free(u);
+    im->usage = NULL;
+}
