@@ -145,8 +145,13 @@ static int migrate(sqlite3 *db, const char *path, cr_error *err)
             rc = cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "migration %s is missing", migrations[v]);
             goto out_rollback;
         }
-        if ((rc = cr_db_exec(db, f->data, err)))
+        if ((rc = cr_db_exec(db, f->data, err))) {
+            char why[CR_ERROR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err->message);
+            cr_error_set(err, rc, path, 0, 0, "cannot upgrade the store to schema version %d: %.900s",
+                         v + 1, why);
             goto out_rollback;
+        }
     }
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", CR_DB_SCHEMA_VERSION);

@@ -275,6 +275,13 @@ static long earlier_line_of_key(cr_importer *im, long line)
     return found;
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static int import_records(cr_importer *im, cr_error *err)
 {
     char why[512];
@@ -288,7 +295,9 @@ static int import_records(cr_importer *im, cr_error *err)
             show_progress(im, false);
         long line = cr_csv_record_line(im->csv);
         bool ok = rc == 1 && cr_ingest_convert_record(im, false, why, sizeof why, &bad_line, &bad_col);
-        if (ok) {
+        if (ok && im->usage) {
+            ok = cr_ingest_usage_check(im, why, sizeof why, &bad_line, &bad_col);
+        } else if (ok) {
             cr_ingest_compute_derived(im);
             ok = cr_ingest_check_record(im, why, sizeof why, &bad_line, &bad_col);
         }
@@ -324,9 +333,15 @@ static int import_records(cr_importer *im, cr_error *err)
     show_progress(im, true);
     if (rc < 0)
         return err->code;
-    if (im->usage)
-        return im->opt->skip_bad_rows || !im->res->error_total ? cr_ingest_usage_finish(im, err) : 0;
-    return cr_ingest_batch_flush(im, err);
+    if (!im->usage)
+        return cr_ingest_batch_flush(im, err);
+    if (!im->opt->skip_bad_rows && im->res->error_total)
+        return 0;
+    struct timespec t_merge;
+    clock_gettime(CLOCK_MONOTONIC, &t_merge);
+    rc = cr_ingest_usage_finish(im, err);
+    im->res->seconds_merge = seconds_since(&t_merge);
+    return rc;
 }
 
 /* The message of a duplicate key (naming the earlier line when it is found). */
@@ -380,12 +395,6 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
     return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot write the import log", err);
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 static int run_import(cr_importer *im, cr_error *err)
 {
@@ -412,7 +421,7 @@ static int run_import(cr_importer *im, cr_error *err)
     clock_gettime(CLOCK_MONOTONIC, &t_rows);
     if ((rc = import_records(im, err)))
         goto out_rollback;
-    im->res->seconds_rows = seconds_since(&t_rows);
+    im->res->seconds_rows = seconds_since(&t_rows) - im->res->seconds_merge;
     if (im->res->error_total && !im->opt->skip_bad_rows) {
         rc = EX_DATAERR;
         goto out_rollback;

@@ -138,6 +138,9 @@ int cr_ingest_reject_duplicates(cr_importer *im, const long *lines, const long *
 bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t why_size,
                               long *bad_line, long *bad_col);
 int cr_ingest_value_index(const cr_importer *im, const char *name);
+/* Where the value of canonical column c was read (for messages). */
+long cr_ingest_column_line(cr_importer *im, size_t c);
+long cr_ingest_column_col(cr_importer *im, size_t c);
 bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col);
 /* UTC instants and local dates of the converted record, in its account's zone. */
 void cr_ingest_compute_derived(cr_importer *im);
@@ -166,6 +169,9 @@ int cr_ingest_rebuild_indexes(cr_importer *im, cr_error *err);
  * takes each good record, finish sorts, merges and writes them, reporting
  * duplicates; free is safe at any point. */
 int cr_ingest_usage_begin(cr_importer *im, cr_error *err);
+/* What the usage key can hold: a date from 1970-01-01 to 2149-06-06, counts
+ * that fit 32 bits. false with a reason and position. */
+bool cr_ingest_usage_check(cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col);
 int cr_ingest_usage_add(cr_importer *im, long line, cr_error *err);
 int cr_ingest_usage_finish(cr_importer *im, cr_error *err);
 void cr_ingest_usage_free(cr_importer *im);

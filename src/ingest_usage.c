@@ -13,6 +13,7 @@
  *     new, any other is looked up (sorted, so the lookups walk the B-tree in
  *     order) and inserted, updated or left unchanged.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,8 @@ struct usage_load {
     cr_runsort *sort;
     cr_strdict *serials;   /* serial -> serial_id, as met in this file */
     cr_strdict *accounts;  /* account id -> entry number (usage_rec.account) */
+    long last_account;     /* entry of the previous record's account, or -1 */
+    size_t last_account_len;
     sqlite3_stmt *serial_lookup, *serial_insert, *lookup, *update, *insert_one, *insert_batch;
     int64_t max_id;        /* largest id stored before this file, -1 when empty */
     usage_rec batch[USAGE_BATCH];
@@ -111,6 +114,7 @@ int cr_ingest_usage_begin(cr_importer *im, cr_error *err)
     u->call_minutes = cr_ingest_value_index(im, "call_minutes");
     u->meetings = cr_ingest_value_index(im, "meetings");
     u->keep_rule = im->keep_field >= 0;
+    u->last_account = -1;
     char dir[4096];
     spill_dir(im->db, dir, sizeof dir);
     if (!(u->sort = cr_runsort_new(sizeof(usage_rec), USAGE_CHUNK_RECORDS, dir, err)))
@@ -167,6 +171,33 @@ static int serial_id(cr_importer *im, const char *serial, size_t len, int64_t *i
     return 0;
 }
 
+bool cr_ingest_usage_check(cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col)
+{
+    struct usage_load *u = im->usage;
+    int at = u->date;
+    cr_date date = im->values[at].ts.date;
+    int64_t day = cr_days_from_civil(date.year, date.month, date.day);
+    if (day < 0 || day >= (1 << DAY_BITS)) {
+        snprintf(why, why_size, "date: %04d-%02d-%02d is outside 1970-01-01..2149-06-06",
+                 date.year, date.month, date.day);
+        goto bad;
+    }
+    const int counts[] = {u->calls, u->call_minutes, u->meetings};
+    for (size_t i = 0; i < 3; i++) {
+        const cr_value *v = &im->values[at = counts[i]];
+        if (!v->null && v->number > (int64_t)UINT32_MAX) {
+            snprintf(why, why_size, "%s: %lld is more than %lu", im->kind->columns[at].name,
+                     (long long)v->number, (unsigned long)UINT32_MAX);
+            goto bad;
+        }
+    }
+    return true;
+bad:
+    *bad_line = cr_ingest_column_line(im, (size_t)at);
+    *bad_col = cr_ingest_column_col(im, (size_t)at);
+    return false;
+}
+
 static uint32_t count_of(const cr_value *v)
 {
     return v->null ? 0 : (uint32_t)v->number;
@@ -181,13 +212,20 @@ int cr_ingest_usage_add(cr_importer *im, long line, cr_error *err)
     int rc = serial_id(im, serial->text, serial->len, &sid, err);
     if (rc)
         return rc;
-    long acc = cr_strdict_find(u->accounts, account->text, account->len);
-    if (acc < 0 && (acc = cr_strdict_add(u->accounts, account->text, account->len, 0)) < 0)
-        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    /* Exports list an account's rows together: the last account is a memcmp. */
+    long acc = u->last_account;
+    if (acc < 0 || account->len != u->last_account_len ||
+        memcmp(account->text, cr_strdict_key(u->accounts, acc), account->len) != 0) {
+        acc = cr_strdict_find(u->accounts, account->text, account->len);
+        if (acc < 0 && (acc = cr_strdict_add(u->accounts, account->text, account->len, 0)) < 0)
+            return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+        u->last_account = acc;
+        u->last_account_len = account->len;
+    }
     usage_rec *r = cr_runsort_push(u->sort, err);
     if (!r)
         return err->code;
-    /* The day is in range: cr_ingest_check_record saw to it. */
+    /* The day is in range: cr_ingest_usage_check saw to it. */
     int64_t day = cr_days_from_civil(date->ts.date.year, date->ts.date.month, date->ts.date.day);
     *r = (usage_rec){
         .id = (uint64_t)sid << DAY_BITS | (uint64_t)day,

@@ -52,14 +52,14 @@ static bool column_text(cr_importer *im, size_t c, const char **text, size_t *le
     return true;
 }
 
-static long column_line(cr_importer *im, size_t c)
+long cr_ingest_column_line(cr_importer *im, size_t c)
 {
     int f = im->src[c].field;
     return f >= 0 && (size_t)f < cr_csv_count(im->csv) ? cr_csv_field_line(im->csv, (size_t)f)
                                                         : cr_csv_record_line(im->csv);
 }
 
-static long column_col(cr_importer *im, size_t c)
+long cr_ingest_column_col(cr_importer *im, size_t c)
 {
     int f = im->src[c].field;
     return f >= 0 && (size_t)f < cr_csv_count(im->csv) ? cr_csv_field_column(im->csv, (size_t)f) : 1;
@@ -95,8 +95,8 @@ bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t
             continue;
         const char *text;
         size_t len;
-        *bad_line = column_line(im, c);
-        *bad_col = column_col(im, c);
+        *bad_line = cr_ingest_column_line(im, c);
+        *bad_col = cr_ingest_column_col(im, c);
         if (!column_text(im, c, &text, &len, why, why_size))
             return false;
         if (!cr_value_convert(col, text, len, im->src[c].format, v, why, why_size)) {
@@ -139,25 +139,6 @@ bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *b
             snprintf(why, why_size, "end_time is before start_time");
             goto bad;
         }
-    } else if (strcmp(k, "usage") == 0) {
-        /* What the usage key can hold (src/sql/schema_v2.sql). */
-        at = cr_ingest_value_index(im, "date");
-        cr_date date = im->values[at].ts.date;
-        int64_t day = cr_days_from_civil(date.year, date.month, date.day);
-        if (day < 0 || day > 65535) {
-            snprintf(why, why_size, "date %04d-%02d-%02d is outside 1970-01-01..2149-06-06",
-                     date.year, date.month, date.day);
-            goto bad;
-        }
-        static const char *const counts[] = {"calls", "call_minutes", "meetings"};
-        for (size_t i = 0; i < 3; i++) {
-            const cr_value *v = &im->values[at = cr_ingest_value_index(im, counts[i])];
-            if (!v->null && v->number > (int64_t)UINT32_MAX) {
-                snprintf(why, why_size, "%s %lld is more than %lu", counts[i], (long long)v->number,
-                         (unsigned long)UINT32_MAX);
-                goto bad;
-            }
-        }
     } else if (strcmp(k, "tickets") == 0) {
         at = cr_ingest_value_index(im, "closed_at");
         if (!d->utc_null[1] && d->utc[1] < d->utc[0]) {
@@ -167,8 +148,8 @@ bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *b
     }
     return true;
 bad:
-    *bad_line = column_line(im, (size_t)at);
-    *bad_col = column_col(im, (size_t)at);
+    *bad_line = cr_ingest_column_line(im, (size_t)at);
+    *bad_col = cr_ingest_column_col(im, (size_t)at);
     return false;
 }
 

@@ -37,7 +37,9 @@ typedef struct cr_import_result {
     char kind[16];
     long long rows_read, inserted, updated, unchanged, rejected, superseded, deleted;
     double seconds;
-    double seconds_rows, seconds_indexes; /* phases of seconds: the rows, index rebuilds */
+    /* Phases of seconds: reading and checking the rows (and writing them, but
+     * for usage), writing usage's sorted rows, rebuilding dropped indexes. */
+    double seconds_rows, seconds_merge, seconds_indexes;
     unsigned long long bytes;
     int error_count;           /* errors kept in errors[] */
     long long error_total;     /* all bad rows found */

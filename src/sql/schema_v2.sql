@@ -75,11 +75,11 @@ CREATE VIEW usage_effective AS
 
 -- The view takes INSERT and DELETE too, so hand-made rows and clean-ups in SQL
 -- need not know the id. A date the id cannot hold is refused, never stored
--- under a made-up id.
+-- under a made-up id (date(julianday(x)) also turns 2026-02-30 into 03-02).
 CREATE TRIGGER usage_insert INSTEAD OF INSERT ON usage
 BEGIN
     SELECT RAISE(ABORT, 'usage.date must be a date YYYY-MM-DD from 1970-01-01 to 2149-06-06')
-     WHERE NEW.date IS NOT date(NEW.date) OR NEW.date NOT BETWEEN '1970-01-01' AND '2149-06-06';
+     WHERE NEW.date IS NOT date(julianday(NEW.date)) OR NEW.date NOT BETWEEN '1970-01-01' AND '2149-06-06';
     SELECT RAISE(ABORT, 'usage.serial must not be NULL') WHERE NEW.serial IS NULL;
     INSERT OR IGNORE INTO serials (serial) VALUES (NEW.serial);
     INSERT INTO usage_days (id, account_id, calls, call_minutes, meetings)
