@@ -60,7 +60,8 @@ $(BUILD)/embed: src/tools/embed.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=c11 -O2 -Wall -o $@ $<
 
-$(BUILD)/gen/embedded.h $(EMBED_C): $(BUILD)/embed $(wildcard $(EMBED))
+# One recipe makes both files (a grouped target: a parallel make runs it once).
+$(BUILD)/gen/embedded.h $(EMBED_C) &: $(BUILD)/embed $(wildcard $(EMBED))
 	@mkdir -p $(BUILD)/gen
 	@$(if $(Q),echo "  EMBED   $(words $(wildcard $(EMBED))) files")
 	$(Q)$(BUILD)/embed $(BUILD)/gen/embedded.h $(EMBED_C) $(wildcard $(EMBED))
