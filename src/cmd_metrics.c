@@ -1,5 +1,5 @@
 /* cmd_metrics.c - `csmreport metrics --account ID --period P [--format
- * text|json|csv] [--db FILE]`: computes every metric of SPEC section 5 on a
+ * text|json|csv] [--daily-usage] [--db FILE]`: computes every metric of SPEC section 5 on a
  * read-only connection and prints it. */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,10 +13,12 @@ static void metrics_usage(FILE *out)
 {
     fprintf(out,
             "usage: csmreport metrics [--db FILE] --account ID --period P\n"
-            "                         [--format text|json|csv]\n"
+            "                         [--format text|json|csv] [--daily-usage]\n"
             "Computes adoption, true-up, RMA rate, downtime, service status, software\n"
             "currency and coverage for one account. P is 2026-Q3, 2026-10, 2026 or\n"
-            "2026-07-01..2026-09-30. json prints the document of SPEC 5.8.\n");
+            "2026-07-01..2026-09-30. json prints the document of SPEC 5.8.\n"
+            "--daily-usage reads adoption from the daily usage rows even for whole\n"
+            "months, instead of the monthly roll-up (same numbers; slower).\n");
 }
 
 int cr_cmd_metrics(int argc, char **argv, cr_error *err)
@@ -24,7 +26,9 @@ int cr_cmd_metrics(int argc, char **argv, cr_error *err)
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},      {"account", required_argument, NULL, 'a'},
         {"period", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+        {"daily-usage", no_argument, NULL, 'D'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    cr_metrics_options options = {0};
     const char *db_path = CR_DEFAULT_DB, *account = NULL, *period_text = NULL, *format = "text";
     int c;
     optind = 1;
@@ -34,6 +38,7 @@ int cr_cmd_metrics(int argc, char **argv, cr_error *err)
         case 'a': account = optarg; break;
         case 'p': period_text = optarg; break;
         case 'f': format = optarg; break;
+        case 'D': options.daily_usage = true; break;
         case 'h': metrics_usage(stdout); return 0;
         default: metrics_usage(stderr); return EX_USAGE;
         }
@@ -56,7 +61,7 @@ int cr_cmd_metrics(int argc, char **argv, cr_error *err)
     if (!db)
         return err->code ? err->code : EX_SOFTWARE;
     cr_json *doc = NULL;
-    rc = cr_metrics_compute(db, account, &period, NULL, &doc, err);
+    rc = cr_metrics_compute(db, account, &period, &options, &doc, err);
     cr_db_close(db);
     if (rc)
         return rc;

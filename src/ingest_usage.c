@@ -41,6 +41,14 @@ typedef struct duplicate {
     long line, first;
 } duplicate;
 
+/* What the rows written so far change in one roll-up row. */
+typedef struct month_delta {
+    uint32_t account;
+    int64_t days, active_days, calls, call_minutes;
+} month_delta;
+
+#define MONTH_DELTAS 8 /* accounts of one device's month before an early flush */
+
 struct usage_load {
     int date, account, serial, calls, call_minutes, meetings; /* value indexes */
     bool keep_rule;
@@ -51,6 +59,11 @@ struct usage_load {
     size_t last_account_len;
     sqlite3_stmt *serial_lookup, *serial_insert, *lookup, *update, *insert_one, *insert_batch;
     int64_t max_id;        /* largest id stored before this file, -1 when empty */
+    sqlite3_stmt *month_add, *month_drop_empty;
+    /* The roll-up group being merged: a device's month [first_day, next_day). */
+    int64_t group_serial, group_first_day, group_next_day;
+    month_delta deltas[MONTH_DELTAS];
+    size_t delta_count;
     usage_rec batch[USAGE_BATCH];
     size_t batched;
     duplicate *dups;
@@ -115,6 +128,7 @@ int cr_ingest_usage_begin(cr_importer *im, cr_error *err)
     u->meetings = cr_ingest_value_index(im, "meetings");
     u->keep_rule = im->keep_field >= 0;
     u->last_account = -1;
+    u->group_serial = -1;
     char dir[4096];
     spill_dir(im->db, dir, sizeof dir);
     if (!(u->sort = cr_runsort_new(sizeof(usage_rec), USAGE_CHUNK_RECORDS, dir, err)))
@@ -129,6 +143,8 @@ int cr_ingest_usage_begin(cr_importer *im, cr_error *err)
         (rc = prepare(im, "import.usage.update", &u->update, err)) ||
         (rc = prepare(im, "import.usage.insert", &u->insert_one, err)) ||
         (rc = prepare_batch_insert(im, u, err)) ||
+        (rc = prepare(im, "import.usage.month_add", &u->month_add, err)) ||
+        (rc = prepare(im, "import.usage.month_drop_empty", &u->month_drop_empty, err)) ||
         (rc = prepare(im, "import.usage.max_id", &max, err)))
         return rc;
     rc = sqlite3_step(max);
@@ -274,32 +290,127 @@ static int flush_batch(cr_importer *im, cr_error *err)
     return rc;
 }
 
+/* The accounts dictionary entry of an account id (added when new). */
+static long account_entry(struct usage_load *u, const char *text, size_t len)
+{
+    long e = cr_strdict_find(u->accounts, text, len);
+    return e >= 0 ? e : cr_strdict_add(u->accounts, text, len, 0);
+}
+
+/* Writes the group's changes into the roll-up. They are sums, so they may go
+ * in at any point: at the end of a device's month, or early when it has more
+ * accounts than deltas has room for. */
+static int apply_month_deltas(cr_importer *im, cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    int rc = 0;
+    for (size_t i = 0; i < u->delta_count && !rc; i++) {
+        const month_delta *d = &u->deltas[i];
+        if (!d->days && !d->active_days && !d->calls && !d->call_minutes)
+            continue;
+        const char *account = cr_strdict_key(u->accounts, d->account);
+        sqlite3_stmt *add = u->month_add, *drop = u->month_drop_empty;
+        sqlite3_bind_int64(add, 1, u->group_serial);
+        sqlite3_bind_int64(add, 2, u->group_first_day);
+        sqlite3_bind_text(add, 3, account, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(add, 4, d->days);
+        sqlite3_bind_int64(add, 5, d->active_days);
+        sqlite3_bind_int64(add, 6, d->calls);
+        sqlite3_bind_int64(add, 7, d->call_minutes);
+        rc = step_reset(im, add, "cannot update the monthly usage", err);
+        if (rc || d->days >= 0)
+            continue;
+        /* Rows went away (to another account): maybe the last of the month. */
+        sqlite3_bind_int64(drop, 1, u->group_serial);
+        sqlite3_bind_int64(drop, 2, u->group_first_day);
+        sqlite3_bind_text(drop, 3, account, -1, SQLITE_STATIC);
+        rc = step_reset(im, drop, "cannot update the monthly usage", err);
+    }
+    u->delta_count = 0;
+    return rc;
+}
+
+/* Adds sign * one row of (account, calls, minutes) to the group's deltas. */
+static int add_month_delta(cr_importer *im, long account, int sign, int64_t calls, int64_t minutes,
+                           cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    if (account < 0)
+        return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
+    size_t i = 0;
+    while (i < u->delta_count && u->deltas[i].account != (uint32_t)account)
+        i++;
+    if (i == MONTH_DELTAS) {
+        int rc = apply_month_deltas(im, err);
+        if (rc)
+            return rc;
+        i = 0;
+    }
+    if (i == u->delta_count)
+        u->deltas[u->delta_count++] = (month_delta){.account = (uint32_t)account};
+    month_delta *d = &u->deltas[i];
+    d->days += sign;
+    d->active_days += sign * (calls > 0 || minutes > 0);
+    d->calls += sign * calls;
+    d->call_minutes += sign * minutes;
+    return 0;
+}
+
+/* Starts the roll-up group of record r when it is another device or month. */
+static int enter_month_group(cr_importer *im, const usage_rec *r, cr_error *err)
+{
+    struct usage_load *u = im->usage;
+    int64_t serial = (int64_t)(r->id >> DAY_BITS), day = (int64_t)(r->id & ((1u << DAY_BITS) - 1));
+    if (serial == u->group_serial && day >= u->group_first_day && day < u->group_next_day)
+        return 0;
+    int rc = apply_month_deltas(im, err);
+    if (rc)
+        return rc;
+    cr_date d = cr_civil_from_days(day);
+    u->group_serial = serial;
+    u->group_first_day = cr_days_from_civil(d.year, d.month, 1);
+    u->group_next_day = u->group_first_day + cr_days_in_month(d.year, d.month);
+    return 0;
+}
+
 /* Writes the record that won its key. */
 static int write_row(cr_importer *im, const usage_rec *r, cr_error *err)
 {
     struct usage_load *u = im->usage;
+    int rc = enter_month_group(im, r, err);
+    if (rc)
+        return rc;
     if ((int64_t)r->id <= u->max_id) {
         sqlite3_bind_int64(u->lookup, 1, (sqlite3_int64)r->id);
-        int rc = sqlite3_step(u->lookup);
+        rc = sqlite3_step(u->lookup);
         if (rc == SQLITE_ROW) {
             const char *account = (const char *)sqlite3_column_text(u->lookup, 0);
             bool same = account && strcmp(account, cr_strdict_key(u->accounts, r->account)) == 0 &&
                         sqlite3_column_int64(u->lookup, 1) == r->calls &&
                         sqlite3_column_int64(u->lookup, 2) == r->call_minutes &&
                         sqlite3_column_int64(u->lookup, 3) == r->meetings;
-            sqlite3_reset(u->lookup);
             if (same) {
+                sqlite3_reset(u->lookup);
                 im->res->unchanged++;
                 return 0;
             }
+            long old_account = account ? account_entry(u, account, strlen(account)) : -1;
+            int64_t old_calls = sqlite3_column_int64(u->lookup, 1),
+                    old_minutes = sqlite3_column_int64(u->lookup, 2);
+            sqlite3_reset(u->lookup);
             im->res->updated++;
             bind_row(u, u->update, 0, r);
-            return step_reset(im, u->update, "cannot update usage", err);
+            if ((rc = step_reset(im, u->update, "cannot update usage", err)) ||
+                (rc = add_month_delta(im, old_account, -1, old_calls, old_minutes, err)))
+                return rc;
+            return add_month_delta(im, r->account, +1, r->calls, r->call_minutes, err);
         }
         sqlite3_reset(u->lookup);
         if (rc != SQLITE_DONE)
             return cr_db_fail(im->db, rc, "cannot look up usage", err);
     }
+    if ((rc = add_month_delta(im, r->account, +1, r->calls, r->call_minutes, err)))
+        return rc;
     u->batch[u->batched++] = *r;
     return u->batched == USAGE_BATCH ? flush_batch(im, err) : 0;
 }
@@ -389,7 +500,7 @@ int cr_ingest_usage_finish(cr_importer *im, cr_error *err)
         return err->code;
     if (have && write && (rc = write_row(im, &best, err)))
         return rc;
-    if ((rc = flush_batch(im, err)))
+    if ((rc = flush_batch(im, err)) || (rc = apply_month_deltas(im, err)))
         return rc;
     return report_duplicates(im, err);
 }
@@ -399,8 +510,8 @@ void cr_ingest_usage_free(cr_importer *im)
     struct usage_load *u = im->usage;
     if (!u)
         return;
-    sqlite3_stmt *all[] = {u->serial_lookup, u->serial_insert, u->lookup, u->update, u->insert_one,
-                           u->insert_batch};
+    sqlite3_stmt *all[] = {u->serial_lookup, u->serial_insert, u->lookup,   u->update,
+                           u->insert_one,    u->insert_batch,  u->month_add, u->month_drop_empty};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     cr_runsort_free(u->sort);

@@ -189,6 +189,7 @@ int cr_metrics_ctx_init(cr_metrics_ctx *ctx, sqlite3 *db, const char *account_id
         int64_t s = opt ? opt->escalation_seconds[k] : 0;
         ctx->options.escalation_seconds[k] = s > 0 ? s : default_escalation[k];
     }
+    ctx->options.daily_usage = opt && opt->daily_usage;
     return 0;
 }
 

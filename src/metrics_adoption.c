@@ -147,7 +147,9 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
     cr_date_format(p->end, to);
     u->first_month = p->start.year * 12 + p->start.month - 1;
     u->month_count = cr_period_months(p);
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "adoption.usage", err);
+    bool whole_months = p->start.day == 1 && p->end.day == cr_days_in_month(p->end.year, p->end.month);
+    sqlite3_stmt *st = cr_metrics_prepare(
+        ctx->db, whole_months && !ctx->options.daily_usage ? "adoption.usage_months" : "adoption.usage", err);
     if (!st)
         return err && err->code ? err->code : EX_SOFTWARE;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);

@@ -1352,7 +1352,7 @@ static int set_period_builtins(rctx *c)
 
 static int compute_metrics(rctx *c)
 {
-    cr_metrics_options opt = {{0}};
+    cr_metrics_options opt = {.daily_usage = false};
     for (int i = 0; i < 4; i++)
         opt.escalation_seconds[i] = (int64_t)llround(c->hours[i] * 3600);
     if (c->t->scope == CR_SCOPE_ACCOUNT)

@@ -8,6 +8,7 @@
 #define CSMREPORT_METRICS_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,6 +20,9 @@ typedef struct cr_metrics_options {
     /* Escalation thresholds of the aging rule (SPEC 5.5), seconds, P1..P4;
      * 0 takes the default (24 h, 72 h, 7 d, 14 d). */
     int64_t escalation_seconds[4];
+    /* Adoption of whole months reads the monthly roll-up of usage; true reads
+     * the daily rows instead (the same numbers: a way to check the roll-up). */
+    bool daily_usage;
 } cr_metrics_options;
 
 /* Computes the document into *out (the caller frees it with cr_json_free).

@@ -219,6 +219,18 @@ UPDATE usage_days SET account_id = ?2, calls = ?3, call_minutes = ?4, meetings =
 -- name: usage.max_id
 SELECT coalesce(max(id), -1) FROM usage_days;
 
+-- name: usage.month_add
+-- Adds a change (rows, active rows, calls, minutes; negative for rows gone)
+-- to the monthly roll-up.
+INSERT INTO usage_months (serial_id, first_day, account_id, days, active_days, calls, call_minutes)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (serial_id, first_day, account_id) DO UPDATE SET
+    days = days + excluded.days, active_days = active_days + excluded.active_days,
+    calls = calls + excluded.calls, call_minutes = call_minutes + excluded.call_minutes;
+
+-- name: usage.month_drop_empty
+DELETE FROM usage_months WHERE serial_id = ?1 AND first_day = ?2 AND account_id = ?3 AND days = 0;
+
 -- name: usage.serial_lookup
 SELECT serial_id FROM serials WHERE serial = ?1;
 

@@ -23,6 +23,21 @@ SELECT inv.serial,
          WHERE account_id = ?1 AND snapshot_date >= ?2 AND snapshot_date <= ?3) AS inv
   LEFT JOIN serials AS s ON s.serial = inv.serial;
 
+-- name: usage_months
+-- The same as usage for a period of whole months, from the monthly roll-up
+-- (usage_months: one row per device, month and account): a device's months
+-- are one range of its primary key. A month counts when it has active days;
+-- its minutes are all its minutes (inactive days have none).
+SELECT inv.serial,
+       (SELECT cr_month_activity(m.first_day, m.call_minutes, ?6, ?7)
+          FROM usage_months AS m
+         WHERE m.serial_id = s.serial_id
+           AND m.first_day BETWEEN unixepoch(?4) / 86400 AND unixepoch(?5) / 86400
+           AND m.account_id = ?1 AND m.active_days > 0)
+  FROM (SELECT DISTINCT serial FROM devices
+         WHERE account_id = ?1 AND snapshot_date >= ?2 AND snapshot_date <= ?3) AS inv
+  LEFT JOIN serials AS s ON s.serial = inv.serial;
+
 -- name: call_days
 -- The days of per-call records without a usage row, ?2 to ?3.
 SELECT serial, date, calls > 0 OR call_minutes > 0, call_minutes

@@ -35,11 +35,32 @@ CREATE TEMP TABLE v2_migration_check (
 INSERT INTO v2_migration_check SELECT min(date) FROM usage UNION ALL SELECT max(date) FROM usage;
 DROP TABLE v2_migration_check;
 
+-- The monthly roll-up of usage_days per device, month and account, kept exact
+-- by every import (src/ingest_usage.c) and by the usage view's triggers. The
+-- adoption metrics of whole months read it: a year of a 450-device account is
+-- 5,400 rows instead of 120,000.
+CREATE TABLE usage_months (
+    serial_id     INTEGER NOT NULL,
+    first_day     INTEGER NOT NULL,  -- the month's first day, days since 1970-01-01
+    account_id    TEXT NOT NULL,
+    days          INTEGER NOT NULL,  -- usage rows
+    active_days   INTEGER NOT NULL,  -- rows with calls or call minutes
+    calls         INTEGER NOT NULL,
+    call_minutes  INTEGER NOT NULL,
+    PRIMARY KEY (serial_id, first_day, account_id)
+) WITHOUT ROWID;
+
 INSERT INTO serials (serial) SELECT DISTINCT serial FROM usage ORDER BY serial;
 INSERT INTO usage_days (id, account_id, calls, call_minutes, meetings)
 SELECT (s.serial_id << 16) | (unixepoch(u.date) / 86400), u.account_id, u.calls, u.call_minutes, u.meetings
   FROM usage AS u JOIN serials AS s ON s.serial = u.serial
  ORDER BY 1;
+
+INSERT INTO usage_months
+SELECT id >> 16, unixepoch((id & 65535) * 86400, 'unixepoch', 'start of month') / 86400, account_id,
+       count(*), sum(calls > 0 OR call_minutes > 0), sum(calls), sum(call_minutes)
+  FROM usage_days
+ GROUP BY 1, 2, 3;
 
 DROP VIEW usage_effective;
 DROP TABLE usage;
@@ -50,6 +71,14 @@ CREATE VIEW usage AS
            u.meetings AS meetings
       FROM usage_days AS u
       JOIN serials AS s ON s.serial_id = u.id >> 16;
+
+-- The roll-up with a month 'YYYY-MM' and the serial, for reports and SQL.
+CREATE VIEW usage_by_month AS
+    SELECT strftime('%Y-%m', m.first_day * 86400, 'unixepoch') AS month, s.serial AS serial,
+           m.account_id AS account_id, m.days AS days, m.active_days AS active_days,
+           m.calls AS calls, m.call_minutes AS call_minutes
+      FROM usage_months AS m
+      JOIN serials AS s ON s.serial_id = m.serial_id;
 
 -- Per-call records rolled up per device and local day, for the days without a
 -- usage row (SPEC section 3: calls count as usage, never twice). The usage row
@@ -74,8 +103,9 @@ CREATE VIEW usage_effective AS
       FROM usage_from_calls;
 
 -- The view takes INSERT and DELETE too, so hand-made rows and clean-ups in SQL
--- need not know the id. A date the id cannot hold is refused, never stored
--- under a made-up id (date(julianday(x)) also turns 2026-02-30 into 03-02).
+-- need not know the id; the roll-up follows. A date the id cannot hold is
+-- refused, never stored under a made-up id (date(julianday(x)) also turns
+-- 2026-02-30 into 03-02).
 CREATE TRIGGER usage_insert INSTEAD OF INSERT ON usage
 BEGIN
     SELECT RAISE(ABORT, 'usage.date must be a date YYYY-MM-DD from 1970-01-01 to 2149-06-06')
@@ -85,10 +115,27 @@ BEGIN
     INSERT INTO usage_days (id, account_id, calls, call_minutes, meetings)
     VALUES (((SELECT serial_id FROM serials WHERE serial = NEW.serial) << 16) | (unixepoch(NEW.date) / 86400),
             NEW.account_id, coalesce(NEW.calls, 0), coalesce(NEW.call_minutes, 0), coalesce(NEW.meetings, 0));
+    INSERT INTO usage_months (serial_id, first_day, account_id, days, active_days, calls, call_minutes)
+    VALUES ((SELECT serial_id FROM serials WHERE serial = NEW.serial),
+            unixepoch(NEW.date, 'start of month') / 86400, NEW.account_id, 1,
+            coalesce(NEW.calls, 0) > 0 OR coalesce(NEW.call_minutes, 0) > 0,
+            coalesce(NEW.calls, 0), coalesce(NEW.call_minutes, 0))
+    ON CONFLICT (serial_id, first_day, account_id) DO UPDATE SET
+        days = days + 1, active_days = active_days + excluded.active_days,
+        calls = calls + excluded.calls, call_minutes = call_minutes + excluded.call_minutes;
 END;
 
 CREATE TRIGGER usage_delete INSTEAD OF DELETE ON usage
 BEGIN
     DELETE FROM usage_days
      WHERE id = ((SELECT serial_id FROM serials WHERE serial = OLD.serial) << 16) | (unixepoch(OLD.date) / 86400);
+    UPDATE usage_months
+       SET days = days - 1, active_days = active_days - (OLD.calls > 0 OR OLD.call_minutes > 0),
+           calls = calls - OLD.calls, call_minutes = call_minutes - OLD.call_minutes
+     WHERE serial_id = (SELECT serial_id FROM serials WHERE serial = OLD.serial)
+       AND first_day = unixepoch(OLD.date, 'start of month') / 86400 AND account_id = OLD.account_id;
+    DELETE FROM usage_months
+     WHERE serial_id = (SELECT serial_id FROM serials WHERE serial = OLD.serial)
+       AND first_day = unixepoch(OLD.date, 'start of month') / 86400 AND account_id = OLD.account_id
+       AND days = 0;
 END;

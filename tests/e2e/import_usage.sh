@@ -42,12 +42,16 @@ check_eq "big usage: one serial per dictionary entry" "$(q 'SELECT count(*) FROM
 check_eq "big usage: ids are serial << 16 | day" \
     "$(q "SELECT count(*) FROM usage_days AS u JOIN serials AS s ON s.serial_id = u.id >> 16
            WHERE s.serial = 'S01234' AND (u.id & 65535) = unixepoch('2025-05-15') / 86400")" "1"
+check_eq "big usage: monthly roll-up exact" "$(rollup_diff "$X")" "0"
+check_eq "big usage: roll-up rows" "$(q 'SELECT count(*), sum(days), sum(calls) FROM usage_months')" \
+    "$((2000 * 20))|$(cut -d'|' -f1,2 "$D/big.sums")"
 check_eq "big usage: no sort file left beside the database" "$(ls -A "$WORK" | grep -c csmreport-sort)" "0"
 
 BIG_DIGEST=$(db_digest "$X")
 run_cr import --db "$X" --verbose "$D/big.csv"
 check_contains "big usage re-import: all unchanged" "$OUT" "0 inserted, 0 updated, 1200000 unchanged"
 check_eq "big usage re-import: data identical" "$(db_digest "$X")" "$BIG_DIGEST"
+check_eq "big usage re-import: roll-up exact" "$(rollup_diff "$X")" "0"
 
 # Updates: 2 changed rows, 1 unchanged, 2 new (a new day, a new serial).
 cat >"$D/update.csv" <<'EOF'
@@ -65,6 +69,16 @@ check_eq "update: changed values and account" \
           'S01234 2030-01-01', 'NEW-1 2025-05-15') ORDER BY serial, date" | tr '\n' ' ')" \
     "2025-05-15|NEW-1|ACC9|2|2|2 2024-01-02|S00000|ACC5|1|4|2 2025-05-15|S01234|ACC2|9|99|9 2030-01-01|S01234|ACC2|1|1|1 "
 check_eq "update: total rows" "$(q 'SELECT count(*) FROM usage')" "1200002"
+check_eq "update: roll-up exact" "$(rollup_diff "$X")" "0"
+check_eq "update: the month a row left, the month it joined" \
+    "$(q "SELECT month, account_id, days FROM usage_by_month WHERE serial = 'S00000' AND month = '2024-01' ORDER BY account_id" | tr '\n' ' ')" \
+    "2024-01|ACC0|30 2024-01|ACC5|1 "
+# The row moves back: ACC5's month has no row left and goes.
+printf 'date,account_id,serial,calls,call_minutes,meetings\n2024-01-02,ACC0,S00000,1,4,2\n' >"$D/back.csv"
+run_cr import --db "$X" "$D/back.csv"
+check_eq "update: an emptied month is dropped" \
+    "$(q "SELECT month, account_id, days FROM usage_by_month WHERE serial = 'S00000' AND month = '2024-01'")" "2024-01|ACC0|31"
+check_eq "update: roll-up still exact" "$(rollup_diff "$X")" "0"
 
 # A key repeated 1.2M lines later, in another sorted run: the file fails whole,
 # and the message names both lines.
@@ -82,6 +96,7 @@ Y=$WORK/y.db
 run_cr import --db "$Y" --skip-bad-rows --verbose "$D/dup.csv"
 check_eq "duplicate skipped: exit 0" "$RC" 0
 check_contains "duplicate skipped: counted" "$OUT" "1200001 rows read, 1200000 inserted, 0 updated, 0 unchanged, 1 rejected"
+check_eq "duplicate skipped: roll-up exact" "$(rollup_diff "$Y")" "0"
 check_eq "duplicate skipped: the first row kept" \
     "$(sqlite3 "$Y" "SELECT calls, call_minutes, meetings FROM usage WHERE serial = 'S00001' AND date = '2024-01-01'")" "2|13|1"
 check_eq "duplicate skipped: the rejects file" "$(cat "$D/dup.csv.rejected.csv" | tr -d '\r')" \
@@ -112,6 +127,8 @@ check_contains "keep rule: counts" "$OUT" "6 rows read, 3 inserted, 0 updated, 0
 check_eq "keep rule: highest revision, then the last" \
     "$(sqlite3 "$K" "SELECT date, serial, calls FROM usage ORDER BY date, serial" | tr '\n' ' ')" \
     "2026-03-01|KS1|3 2026-03-01|KS2|6 2026-03-02|KS1|7 "
+check_eq "keep rule: roll-up of the winners" "$(sqlite3 "$K" "SELECT serial, days, calls FROM usage_by_month ORDER BY serial" | tr '\n' ' ')" \
+    "KS1|2|10 KS2|1|6 "
 
 # What the key can hold: dates 1970-01-01..2149-06-06, counts of 32 bits.
 printf 'date,account_id,serial,calls,call_minutes,meetings\n1970-01-01,R,R1,1,1,1\n2149-06-06,R,R1,4294967295,0,0\n' >"$D/edge.csv"
@@ -146,4 +163,6 @@ check_contains "view: a bad date refused" "$(sqlite3 "$R" "INSERT INTO usage VAL
     "usage.date must be a date YYYY-MM-DD from 1970-01-01 to 2149-06-06"
 check_contains "view: a NULL serial refused" "$(sqlite3 "$R" "INSERT INTO usage VALUES ('2026-02-03', NULL, 'R', 1, 2, 3)" 2>&1)" \
     "usage.serial must not be NULL"
+check_eq "view: insert keeps the roll-up" "$(rollup_diff "$R")" "0"
 check_eq "view: delete" "$(sqlite3 "$R" "DELETE FROM usage WHERE serial = 'R2'; SELECT count(*) FROM usage_days")" "2"
+check_eq "view: delete keeps the roll-up" "$(rollup_diff "$R")|$(sqlite3 "$R" "SELECT count(*) FROM usage_months")" "0|2"

@@ -41,3 +41,16 @@ run_cr() {
     OUT=$(cat "$WORK/out")
     ERR=$(cat "$WORK/err")
 }
+
+# rollup_diff DB: rows of usage_months that differ from the roll-up computed
+# afresh from usage_days, both ways (0 when the roll-up is exact).
+rollup_diff() {
+    sqlite3 "$1" "WITH fresh AS (
+        SELECT id >> 16 AS serial_id,
+               unixepoch((id & 65535) * 86400, 'unixepoch', 'start of month') / 86400 AS first_day,
+               account_id, count(*) AS days, sum(calls > 0 OR call_minutes > 0) AS active_days,
+               sum(calls) AS calls, sum(call_minutes) AS call_minutes
+          FROM usage_days GROUP BY 1, 2, 3)
+      SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM usage_months))
+           + (SELECT count(*) FROM (SELECT * FROM usage_months EXCEPT SELECT * FROM fresh))"
+}

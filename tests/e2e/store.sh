@@ -45,6 +45,7 @@ check_eq "migration v1: now version 2" "$(sqlite3 "$V1" 'PRAGMA user_version')" 
 check_eq "migration v1: usage rows the same" "$(sqlite3 "$V1" "SELECT * FROM usage ORDER BY date, serial")" "$before_usage"
 check_eq "migration v1: usage_effective the same" \
     "$(sqlite3 "$V1" "SELECT * FROM usage_effective ORDER BY date, serial, source")" "$before_effective"
+check_eq "migration v1: roll-up built" "$(rollup_diff "$V1")|$(sqlite3 "$V1" "SELECT count(*) FROM usage_months")" "0|4"
 check_eq "migration v1: usage is a view over usage_days" \
     "$(sqlite3 "$V1" "SELECT type FROM sqlite_schema WHERE name = 'usage'; SELECT count(*) FROM usage_days")" "view
 4"

@@ -33,19 +33,46 @@ static const char fixture[] =
     " VALUES ('S4', '2026-09-01T10:00:00Z', 'A1', '2026-09-01T10:01:29Z',"
     "         1788256800, 1788256889, '2026-09-01');";
 
-static cr_json *run(sqlite3 *db, const char *account, const char *period_text)
+static cr_json *adoption(sqlite3 *db, const char *account, const char *period_text, bool daily)
 {
     cr_error err;
     cr_error_clear(&err);
     cr_period p;
     cr_metrics_ctx ctx;
+    cr_metrics_options opt = {.daily_usage = daily};
     cr_json *root = cr_json_object();
     cr_period_parse(period_text, NULL, &p, &err);
-    int rc = cr_metrics_ctx_init(&ctx, db, account, &p, NULL, &err);
+    int rc = cr_metrics_ctx_init(&ctx, db, account, &p, &opt, &err);
     if (rc == 0)
         rc = cr_metrics_adoption(&ctx, root, &err);
-    CHECK_INT(rc, 0, "adoption %s %s (%s)", account, period_text, err.message);
+    CHECK_INT(rc, 0, "adoption %s %s%s (%s)", account, period_text, daily ? " daily" : "", err.message);
     cr_metrics_ctx_free(&ctx);
+    return root;
+}
+
+static char *json_text(const cr_json *doc)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f) {
+        cr_json_write(doc, f, 0);
+        fclose(f);
+    }
+    return text;
+}
+
+/* The adoption section, checked to be the same from the monthly roll-up (whole
+ * months) and from the daily rows. */
+static cr_json *run(sqlite3 *db, const char *account, const char *period_text)
+{
+    cr_json *root = adoption(db, account, period_text, false);
+    cr_json *daily = adoption(db, account, period_text, true);
+    char *a = json_text(root), *b = json_text(daily);
+    CHECK(a && b && strcmp(a, b) == 0, "%s %s: roll-up and daily rows agree", account, period_text);
+    free(a);
+    free(b);
+    cr_json_free(daily);
     return root;
 }
 
