@@ -11,7 +11,10 @@
  *   - into an empty table every record is an append at the end of the B-tree,
  *     32 rows per INSERT; into a filled one, an id above the largest stored is
  *     new, any other is looked up (sorted, so the lookups walk the B-tree in
- *     order) and inserted, updated or left unchanged.
+ *     order) and inserted, updated or left unchanged;
+ *   - the monthly roll-up (usage_months) gets what each written row adds or
+ *     takes away, summed per device, month and account while a device's month
+ *     is merged: exact under re-imports, updates and rows moving account.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,11 +72,6 @@ struct usage_load {
     duplicate *dups;
     size_t dup_count, dup_cap;
 };
-
-static int prepare(cr_importer *im, const char *name, sqlite3_stmt **st, cr_error *err)
-{
-    return cr_ingest_prepare_named(im, name, st, err);
-}
 
 /* The INSERT of USAGE_BATCH rows: the one-row statement's VALUES repeated. */
 static int prepare_batch_insert(cr_importer *im, struct usage_load *u, cr_error *err)
@@ -137,15 +135,15 @@ int cr_ingest_usage_begin(cr_importer *im, cr_error *err)
         return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
     int rc;
     sqlite3_stmt *max = NULL;
-    if ((rc = prepare(im, "import.usage.serial_lookup", &u->serial_lookup, err)) ||
-        (rc = prepare(im, "import.usage.serial_insert", &u->serial_insert, err)) ||
-        (rc = prepare(im, "import.usage.lookup", &u->lookup, err)) ||
-        (rc = prepare(im, "import.usage.update", &u->update, err)) ||
-        (rc = prepare(im, "import.usage.insert", &u->insert_one, err)) ||
+    if ((rc = cr_ingest_prepare_named(im, "import.usage.serial_lookup", &u->serial_lookup, err)) ||
+        (rc = cr_ingest_prepare_named(im, "import.usage.serial_insert", &u->serial_insert, err)) ||
+        (rc = cr_ingest_prepare_named(im, "import.usage.lookup", &u->lookup, err)) ||
+        (rc = cr_ingest_prepare_named(im, "import.usage.update", &u->update, err)) ||
+        (rc = cr_ingest_prepare_named(im, "import.usage.insert", &u->insert_one, err)) ||
         (rc = prepare_batch_insert(im, u, err)) ||
-        (rc = prepare(im, "import.usage.month_add", &u->month_add, err)) ||
-        (rc = prepare(im, "import.usage.month_drop_empty", &u->month_drop_empty, err)) ||
-        (rc = prepare(im, "import.usage.max_id", &max, err)))
+        (rc = cr_ingest_prepare_named(im, "import.usage.month_add", &u->month_add, err)) ||
+        (rc = cr_ingest_prepare_named(im, "import.usage.month_drop_empty", &u->month_drop_empty, err)) ||
+        (rc = cr_ingest_prepare_named(im, "import.usage.max_id", &max, err)))
         return rc;
     rc = sqlite3_step(max);
     u->max_id = rc == SQLITE_ROW ? sqlite3_column_int64(max, 0) : -1;

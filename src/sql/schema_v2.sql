@@ -12,7 +12,7 @@
 -- of ids, so a device's usage over a period is a single B-tree range, and the
 -- importer sorts a file's rows by id in C and appends them (src/ingest_usage.c).
 -- The view "usage" gives the rows back with their version 1 columns, for
--- reports and ad-hoc SQL.
+-- reports and ad-hoc SQL, and usage_months keeps their monthly roll-up.
 
 CREATE TABLE serials (
     serial_id  INTEGER PRIMARY KEY,

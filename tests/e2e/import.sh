@@ -272,10 +272,21 @@ USAGE_BEFORE=$(q "SELECT count(*) FROM usage")
 DIGEST_X=$(db_digest "$X")
 "$CSMREPORT" import --db "$X" --quiet "$BIG" >/dev/null 2>&1 &
 IMP=$!
-sleep 1
+# Killed once rows are being written (the WAL has grown past 4 MB), not while
+# the file is still being read and sorted.
+tries=0
+while [ "$tries" -lt 200 ] && [ "$(stat -c %s "$X-wal" 2>/dev/null || echo 0)" -lt 4194304 ] &&
+    kill -0 "$IMP" 2>/dev/null; do
+    sleep 0.05
+    tries=$((tries + 1))
+done
+wal_at_kill=$(stat -c %s "$X-wal" 2>/dev/null || echo 0)
 kill -9 "$IMP" 2>/dev/null
 wait "$IMP" 2>/dev/null
+[ "$wal_at_kill" -ge 4194304 ] && pass "killed import: killed while writing" ||
+    fail "killed import: killed while writing" "the WAL had $wal_at_kill bytes"
 check_eq "killed import: integrity_check" "$(sqlite3 "$X" 'PRAGMA integrity_check')" "ok"
+check_eq "killed import: no sort file left" "$(ls -A "$WORK" | grep -c csmreport-sort)" "0"
 after=$(q "SELECT count(*) FROM usage")
 if [ "$after" = "$USAGE_BEFORE" ]; then
     check_eq "killed import: old content intact" "$(db_digest "$X")" "$DIGEST_X"
