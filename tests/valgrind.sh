@@ -21,6 +21,12 @@ for f in partners accounts contracts catalog firmware holidays devices tickets u
         failed=$((failed + 1)); echo "FAIL valgrind import $f"; head -30 "$BUILD/vg.log"
     fi
 done
+# usage again: every row looked up (the path of a filled table).
+if $VG "$BUILD/csmreport" import --db "$DB" "$TOP/samples/usage.csv" 2>"$BUILD/vg.log"; then
+    passed=$((passed + 1)); echo "PASS valgrind re-import usage"
+else
+    failed=$((failed + 1)); echo "FAIL valgrind re-import usage"; head -30 "$BUILD/vg.log"
+fi
 for a in $(sqlite3 "$DB" "SELECT account_id FROM accounts"); do
     if $VG "$BUILD/csmreport" metrics --db "$DB" --account "$a" --period 2026-Q3 --format json >/dev/null 2>"$BUILD/vg.log"; then
         passed=$((passed + 1)); echo "PASS valgrind metrics $a"
