@@ -118,6 +118,17 @@ time_import() {
     fi
 }
 
+# usage_round NAME TOOL LOG: records one round of a loader on the usage file
+# (after timed), or says how it failed.
+usage_round() {
+    if [ "$RC" -eq 0 ]; then
+        say "  round $round: $1: ${SECS} s, ${RSS_KB} KB"
+        result "$variant" "$2" usage "$USAGE_ROWS" "$bytes" "$SECS" "$RSS_KB"
+    else
+        say "  $1 failed: $(head -n 1 "$3")"
+    fi
+}
+
 for variant in sorted shuffled; do
     fleet=$B/fleet-$variant
     say "== $variant"
@@ -164,12 +175,7 @@ for variant in sorted shuffled; do
             fdb=$B/floor-$variant.db
             rm_db "$fdb"
             timed "$B/floor-$variant.log" "$FLOOR" "$f" sqlite "$fdb" WAL
-            if [ "$RC" -eq 0 ]; then
-                say "  round $round: load_floor: ${SECS} s, ${RSS_KB} KB"
-                result "$variant" floor usage "$USAGE_ROWS" "$bytes" "$SECS" "$RSS_KB"
-            else
-                say "  load_floor failed: $(head -n 1 "$B/floor-$variant.log")"
-            fi
+            usage_round load_floor floor "$B/floor-$variant.log"
             rm_db "$fdb"
         fi
 
@@ -178,10 +184,7 @@ for variant in sorted shuffled; do
             udb=$B/cr-usage-$variant.db
             rm_db "$udb"
             time_import "$B/usage-$variant.log" "$udb" --kind usage "$f"
-            if [ "$RC" -eq 0 ]; then
-                say "  round $round: csmreport import usage: ${SECS} s, ${RSS_KB} KB"
-                result "$variant" cr-usage usage "$USAGE_ROWS" "$bytes" "$SECS" "$RSS_KB"
-            fi
+            usage_round "csmreport import" cr-usage "$B/usage-$variant.log"
             rm_db "$udb"
         fi
 
@@ -192,12 +195,7 @@ for variant in sorted shuffled; do
             sqlite3 "$sdb" "CREATE TABLE usage(date TEXT, account_id TEXT, serial TEXT,
                 calls INTEGER, call_minutes INTEGER, meetings INTEGER)"
             timed "$B/sqlite3-$variant.log" sqlite3 "$sdb" ".import --csv --skip 1 '$f' usage"
-            if [ "$RC" -eq 0 ]; then
-                say "  round $round: sqlite3 .import: ${SECS} s, ${RSS_KB} KB"
-                result "$variant" sqlite3 usage "$USAGE_ROWS" "$bytes" "$SECS" "$RSS_KB"
-            else
-                say "  sqlite3 .import failed: $(head -n 1 "$B/sqlite3-$variant.log")"
-            fi
+            usage_round "sqlite3 .import" sqlite3 "$B/sqlite3-$variant.log"
             rm_db "$sdb"
         fi
         round=$((round + 1))
