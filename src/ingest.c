@@ -9,6 +9,8 @@
  * duplicate: exact, in constant memory. A profile with a keep rule ("highest
  * sys_mod_count, then the last") reads the file twice: the first pass finds the
  * winning line of every key, kept in a TEMP table (a 128-bit hash per key).
+ * Usage rows, most of any store, are instead collected, sorted by their key
+ * and merged into their table at the end of the file (ingest_usage.c).
  * This file holds the passes, the rejects file, the import log and the entry
  * point.
  */
@@ -28,7 +30,6 @@
 #include "csmreport/db.h"
 #include "csmreport/kinds.h"
 #include "csmreport/sqlnamed.h"
-#include "csmreport/strdict.h"
 #include "csmreport/tz.h"
 #include "csmreport/values.h"
 #include "ingest_internal.h"
@@ -394,7 +395,6 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot write the import log", err);
 }
-
 
 static int run_import(cr_importer *im, cr_error *err)
 {

@@ -15,9 +15,9 @@
 #include "csmreport/db.h"
 #include "csmreport/kinds.h"
 #include "csmreport/sqlnamed.h"
+#include "csmreport/strdict.h"
 #include "csmreport/tz.h"
 #include "csmreport/values.h"
-#include "csmreport/strdict.h"
 #include "ingest_internal.h"
 
 /* Raw text of column c in the current record after the profile's null values
