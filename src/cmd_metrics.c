@@ -28,7 +28,7 @@ int cr_cmd_metrics(int argc, char **argv, cr_error *err)
         {"period", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
         {"daily-usage", no_argument, NULL, 'D'},   {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    cr_metrics_options options = {0};
+    cr_metrics_options options = {.daily_usage = false};
     const char *db_path = CR_DEFAULT_DB, *account = NULL, *period_text = NULL, *format = "text";
     int c;
     optind = 1;

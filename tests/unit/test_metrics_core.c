@@ -106,7 +106,7 @@ int main(void)
     cr_period q3;
     cr_period_parse("2026-Q3", NULL, &q3, &err);
     cr_metrics_ctx ctx;
-    cr_metrics_options opt = {{0, 3600, 0, 0}};
+    cr_metrics_options opt = {.escalation_seconds = {0, 3600, 0, 0}};
     int rc = cr_metrics_ctx_init(&ctx, db, "A1", &q3, &opt, &err);
     CHECK_INT(rc, 0, "ctx init");
     if (rc == 0) {

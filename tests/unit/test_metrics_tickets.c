@@ -148,7 +148,7 @@ int main(void)
     cr_json_free(r);
 
     /* P4 escalation set to 7 days: T10 (8 d) now breaches too. */
-    cr_metrics_options opt = {{0, 0, 0, 7 * DAY}};
+    cr_metrics_options opt = {.escalation_seconds = {0, 0, 0, 7 * DAY}};
     r = run(db, &opt);
     CHECK_INT(cr_json_size(cr_json_path(r, "tickets.aging_breaches")), 4, "P4 threshold settable");
     cr_json_free(r);

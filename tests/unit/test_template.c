@@ -414,7 +414,7 @@ static void test_formats(sqlite3 *db)
     cr_json *doc = NULL;
     cr_period p;
     cr_period_parse("2026-Q3", NULL, &p, &err);
-    cr_metrics_options opt = {{12 * 3600, 0, 0, 0}};
+    cr_metrics_options opt = {.escalation_seconds = {12 * 3600, 0, 0, 0}};
     if (r && cr_metrics_compute(db, "FR-ECLAIR", &p, &opt, &doc, &err) == 0) {
         char want_line[256], pct[32] = "\xe2\x80\x94";
         const cr_json *rate = cr_json_path(doc, "rma.rate");
