@@ -30,13 +30,16 @@ static void print_error(const cr_error *e)
 }
 
 /* The progress line of a long import on a terminal. */
-static void show_progress(void *ctx, const char *path, unsigned long long bytes_done,
-                          unsigned long long bytes_total, long long rows, bool done)
+static void show_progress(void *ctx, const char *path, const char *phase, unsigned long long done,
+                          unsigned long long total, long long rows, bool finished)
 {
     (void)ctx;
-    fprintf(stderr, "\rcsmreport: importing %s: %3d%% (%lld rows)%s", path,
-            bytes_total ? (int)(100.0 * (double)bytes_done / (double)bytes_total) : 100, rows,
-            done ? "\n" : "");
+    if (total)
+        fprintf(stderr, "\rcsmreport: importing %s: %s %3d%% (%lld rows)%s", path, phase,
+                (int)(100.0 * (double)done / (double)total), rows, finished ? "\n" : "");
+    else
+        fprintf(stderr, "\rcsmreport: importing %s: %s (%lld rows)%s", path, phase, rows,
+                finished ? "\n" : "");
 }
 
 int cr_cmd_import(int argc, char **argv, cr_error *err)

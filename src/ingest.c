@@ -184,16 +184,17 @@ int cr_ingest_reject_duplicates(cr_importer *im, const long *lines, const long *
     return rc;
 }
 
-static void show_progress(cr_importer *im, bool done)
+void cr_ingest_progress(cr_importer *im, const char *phase, unsigned long long done,
+                        unsigned long long total, bool finished)
 {
     if (!im->opt->progress)
         return;
     time_t now = time(NULL);
-    if (!done && now == im->last_progress)
+    if (!finished && now == im->last_progress)
         return;
     im->last_progress = now;
-    im->opt->progress(im->opt->progress_ctx, im->path, cr_csv_offset(im->csv), im->file_size,
-                      im->res->rows_read, done);
+    im->progress_finished = finished;
+    im->opt->progress(im->opt->progress_ctx, im->path, phase, done, total, im->res->rows_read, finished);
 }
 
 static int open_csv(cr_importer *im, cr_error *err)
@@ -293,7 +294,7 @@ static int import_records(cr_importer *im, cr_error *err)
     while ((rc = next_record(im, why, sizeof why, &bad_line, &bad_col, err)) > 0) {
         im->res->rows_read++;
         if ((im->res->rows_read & 4095) == 0)
-            show_progress(im, false);
+            cr_ingest_progress(im, "reading", cr_csv_offset(im->csv), im->file_size, false);
         long line = cr_csv_record_line(im->csv);
         bool ok = rc == 1 && cr_ingest_convert_record(im, false, why, sizeof why, &bad_line, &bad_col);
         if (ok && im->usage) {
@@ -331,7 +332,8 @@ static int import_records(cr_importer *im, cr_error *err)
             cr_ingest_add_error(im, bad_line, bad_col, why);
         }
     }
-    show_progress(im, true);
+    /* Usage goes on with writing its sorted rows. */
+    cr_ingest_progress(im, "reading", cr_csv_offset(im->csv), im->file_size, !im->usage);
     if (rc < 0)
         return err->code;
     if (!im->usage)
@@ -451,6 +453,8 @@ int cr_import_file(sqlite3 *db, const char *path, const cr_import_options *opt,
     clock_gettime(CLOCK_MONOTONIC, &t0);
     utc_now(started, sizeof started);
     int rc = run_import(&im, err);
+    if (im.last_progress && !im.progress_finished) /* stopped early: end the line */
+        cr_ingest_progress(&im, "stopped", 0, 0, true);
     if (rc == 0) {
         res->seconds = seconds_since(&t0);
         cr_ingest_finalize_all(&im);

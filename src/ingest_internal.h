@@ -107,6 +107,8 @@ typedef struct cr_importer {
     size_t dropped_count;
     bool bulk_empty;                 /* the natural-key index is among them */
 
+    bool progress_finished;          /* the last progress call said finished */
+
     FILE *rejects;
     char rejects_tmp[4096];
     unsigned long long file_size;
@@ -114,6 +116,9 @@ typedef struct cr_importer {
 } cr_importer;
 
 /* ingest.c */
+/* Tells the caller's progress callback, at most once a second unless finished. */
+void cr_ingest_progress(cr_importer *im, const char *phase, unsigned long long done,
+                        unsigned long long total, bool finished);
 /* Counts a bad row and keeps its message among the first CR_IMPORT_ERRORS_MAX. */
 void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why);
 /* Field of the current record as read ("" past the end of a short row). */

@@ -476,7 +476,10 @@ int cr_ingest_usage_finish(cr_importer *im, cr_error *err)
     bool have = false;
     bool write = true; /* until a duplicate makes the file fail */
     const usage_rec *r;
+    uint64_t merged = 0, total = cr_runsort_count(u->sort);
     while ((r = cr_runsort_next(u->sort, err)) != NULL) {
+        if ((++merged & 65535) == 0)
+            cr_ingest_progress(im, "writing", merged, total, false);
         if (have && r->id == best.id) {
             if (u->keep_rule) {
                 im->res->superseded++;
@@ -500,6 +503,7 @@ int cr_ingest_usage_finish(cr_importer *im, cr_error *err)
         return rc;
     if ((rc = flush_batch(im, err)) || (rc = apply_month_deltas(im, err)))
         return rc;
+    cr_ingest_progress(im, "writing", total, total, true);
     return report_duplicates(im, err);
 }
 

@@ -26,10 +26,12 @@ typedef struct cr_import_options {
     const char *account;       /* account_id for exports without that column */
     const char *snapshot_date; /* snapshot_date for device exports without it */
     bool skip_bad_rows;
-    /* Called about once a second while a file is read, and once at its end
-     * (done): bytes read of the file's size and rows so far. NULL: quiet. */
-    void (*progress)(void *ctx, const char *path, unsigned long long bytes_done,
-                     unsigned long long bytes_total, long long rows, bool done);
+    /* Called about once a second while a file is imported, and once at its
+     * end (finished). phase "reading": done of total bytes of the file;
+     * "writing" (usage, after reading): done of total sorted rows written.
+     * rows: rows read so far. NULL: quiet. */
+    void (*progress)(void *ctx, const char *path, const char *phase, unsigned long long done,
+                     unsigned long long total, long long rows, bool finished);
     void *progress_ctx;
 } cr_import_options;
 

@@ -166,3 +166,16 @@ check_contains "view: a NULL serial refused" "$(sqlite3 "$R" "INSERT INTO usage 
 check_eq "view: insert keeps the roll-up" "$(rollup_diff "$R")" "0"
 check_eq "view: delete" "$(sqlite3 "$R" "DELETE FROM usage WHERE serial = 'R2'; SELECT count(*) FROM usage_days")" "2"
 check_eq "view: delete keeps the roll-up" "$(rollup_diff "$R")|$(sqlite3 "$R" "SELECT count(*) FROM usage_months")" "0|2"
+
+# On a terminal, a usage import shows both phases and ends its progress line
+# before any message (script(1) gives it a pseudo-terminal).
+if command -v script >/dev/null 2>&1; then
+    tty_out=$(script -qc "'$CSMREPORT' import --db '$WORK/tty.db' '$D/big.csv'" /dev/null | tr '\r' '\n')
+    check_contains "progress: reading" "$tty_out" "big.csv: reading"
+    check_contains "progress: writing to the end" "$tty_out" "big.csv: writing 100% (1200000 rows)"
+    tty_out=$(script -qc "'$CSMREPORT' import --db '$WORK/tty.db' '$D/early.csv'" /dev/null | tr -d '\r')
+    check_contains "progress: a failed file ends its line first" "$tty_out" "stopped (2 rows)
+csmreport: $D/early.csv:3:1:"
+else
+    fail "progress" "script(1) is missing (Debian package bsdutils)"
+fi
