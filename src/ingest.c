@@ -147,7 +147,7 @@ static void drop_rejects(cr_importer *im)
     }
 }
 
-int cr_ingest_reject_duplicates(cr_importer *im, const long *lines, const long *firsts, size_t n,
+int cr_ingest_reject_duplicates(cr_importer *im, const cr_ingest_duplicate *dups, size_t n,
                                 cr_error *err)
 {
     char keys[160], why[256];
@@ -170,11 +170,11 @@ int cr_ingest_reject_duplicates(cr_importer *im, const long *lines, const long *
             rc = err->code;
         }
         /* A ragged row was rejected by the first reading: not one of these. */
-        if (got < 0 || cr_csv_record_line(im->csv) != lines[i])
+        if (got < 0 || cr_csv_record_line(im->csv) != dups[i].line)
             continue;
-        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, firsts[i]);
+        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, dups[i].first);
         rc = reject_row(im, why, err);
-        cr_ingest_add_error(im, lines[i], 1, why);
+        cr_ingest_add_error(im, dups[i].line, 1, why);
         i++;
     }
     cr_csv_close(im->csv);

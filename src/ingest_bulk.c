@@ -21,8 +21,8 @@
 /* A bulk load into a table that is small beside the file: its secondary indexes
  * are dropped and built again after the rows, inside the same transaction (one
  * sort instead of millions of random B-tree inserts). Into an empty table, the
- * natural-key index goes too (usage and calls keep theirs as a named UNIQUE
- * index): every row is then a plain append, in any input order, and a key
+ * natural-key index goes too (calls keeps its key as a named UNIQUE index;
+ * usage has a path of its own, ingest_usage.c): every row is then a plain append, in any input order, and a key
  * repeated within the file makes the index build fail, which is then turned
  * into row errors (report_bulk_duplicates). The other tables' keys are
  * constraints and stay: their upserts need them. */

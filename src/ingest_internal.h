@@ -132,9 +132,14 @@ int cr_ingest_map_columns(cr_importer *im, cr_error *err);
 int cr_ingest_resolve_kind(cr_importer *im, cr_error *err);
 int cr_ingest_check_options(cr_importer *im, cr_error *err);
 
-/* Writes the rows at these lines (ascending) into the rejects file, each as a
- * duplicate of the line in firsts. */
-int cr_ingest_reject_duplicates(cr_importer *im, const long *lines, const long *firsts, size_t n,
+/* A key met again in one file: the later line and the first with that key. */
+typedef struct cr_ingest_duplicate {
+    long line, first;
+} cr_ingest_duplicate;
+
+/* Writes the rows of these duplicates (by ascending line) into the rejects
+ * file, and counts them as bad rows. */
+int cr_ingest_reject_duplicates(cr_importer *im, const cr_ingest_duplicate *dups, size_t n,
                                 cr_error *err);
 
 /* ingest_values.c */

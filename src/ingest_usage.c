@@ -39,11 +39,6 @@ typedef struct usage_rec {
     uint32_t calls, call_minutes, meetings;
 } usage_rec;
 
-/* A key met again: the later line and the first line with that key. */
-typedef struct duplicate {
-    long line, first;
-} duplicate;
-
 /* What the rows written so far change in one roll-up row. */
 typedef struct month_delta {
     uint32_t account;
@@ -69,7 +64,7 @@ struct usage_load {
     size_t delta_count;
     usage_rec batch[USAGE_BATCH];
     size_t batched;
-    duplicate *dups;
+    cr_ingest_duplicate *dups;
     size_t dup_count, dup_cap;
 };
 
@@ -417,19 +412,19 @@ static int note_duplicate(struct usage_load *u, long line, long first, cr_error 
 {
     if (u->dup_count == u->dup_cap) {
         size_t cap = u->dup_cap ? u->dup_cap * 2 : 64;
-        duplicate *grown = realloc(u->dups, cap * sizeof *grown);
+        cr_ingest_duplicate *grown = realloc(u->dups, cap * sizeof *grown);
         if (!grown)
             return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
         u->dups = grown;
         u->dup_cap = cap;
     }
-    u->dups[u->dup_count++] = (duplicate){line, first};
+    u->dups[u->dup_count++] = (cr_ingest_duplicate){line, first};
     return 0;
 }
 
 static int by_line(const void *a, const void *b)
 {
-    long x = ((const duplicate *)a)->line, y = ((const duplicate *)b)->line;
+    long x = ((const cr_ingest_duplicate *)a)->line, y = ((const cr_ingest_duplicate *)b)->line;
     return (x > y) - (x < y);
 }
 
@@ -440,24 +435,10 @@ static int report_duplicates(cr_importer *im, cr_error *err)
     if (!u->dup_count)
         return 0;
     qsort(u->dups, u->dup_count, sizeof *u->dups, by_line);
+    if (im->opt->skip_bad_rows)
+        return cr_ingest_reject_duplicates(im, u->dups, u->dup_count, err);
     char keys[160];
     cr_ingest_key_names(im, keys, sizeof keys);
-    if (im->opt->skip_bad_rows) {
-        long *lines = malloc(u->dup_count * sizeof *lines), *firsts = malloc(u->dup_count * sizeof *firsts);
-        if (!lines || !firsts) {
-            free(lines);
-            free(firsts);
-            return cr_error_set(err, EX_OSERR, NULL, 0, 0, "out of memory");
-        }
-        for (size_t i = 0; i < u->dup_count; i++) {
-            lines[i] = u->dups[i].line;
-            firsts[i] = u->dups[i].first;
-        }
-        int rc = cr_ingest_reject_duplicates(im, lines, firsts, u->dup_count, err);
-        free(lines);
-        free(firsts);
-        return rc;
-    }
     for (size_t i = 0; i < u->dup_count; i++) {
         char why[256];
         snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, u->dups[i].first);

@@ -6,8 +6,10 @@
 -- walks an index or aggregates a big table once before it joins:
 -- * "distinct account ids of a table" is a loose index scan (a recursive CTE
 --   that seeks to the next account id), one seek per account, not a table scan;
--- * usage and call records are aggregated per (account, serial) first, and only
---   those pairs are looked up in the inventory (devices_serial index).
+--   usage_days has no account index, so its ids take one pass;
+-- * usage and call records are reduced to distinct (account, serial) pairs
+--   first, and only those pairs are looked up in the inventory
+--   (devices_serial index).
 -- Data of account ids missing from the accounts table is reported once, by the
 -- *_without_account checks, and left out of the per-account checks.
 

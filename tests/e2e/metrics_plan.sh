@@ -1,7 +1,7 @@
 # metrics_plan.sh - no metrics query reads a whole big table (issue 3, Speed):
 # every "-- name:" block of src/sql/metrics_*.sql is prepared on a small imported
 # fleet (with call records) and its bytecode checked by tests/bench/metricsbench.c
-# for a full scan of usage_days, tickets, devices or calls (SCAN, SCAN USING INDEX, an
+# for a full scan of usage_days, usage_months, serials, tickets, devices or calls (SCAN, SCAN USING INDEX, an
 # automatic index built from the table). A SEARCH through an index passes; scans
 # of the small reference tables pass. One PASS/FAIL per query, plus a control
 # query that does scan usage_days, so a detector that stopped seeing scans fails too.
