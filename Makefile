@@ -37,12 +37,20 @@ else
 Q = @
 endif
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+SRC_DIRS := core ingest store metrics template render
+LIB_SRC  := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_SRC  := $(wildcard src/cli/*.c)
+CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 EMBED    := $(wildcard src/sql/*.sql src/xsd/*.xsd templates/*.xsd)
 EMBED_C  := $(BUILD)/gen/embedded.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Unit tests reach the modules' internal headers (metrics_internal.h, ...).
+UNIT_INC := $(foreach d,$(SRC_DIRS),-Isrc/$(d)) -Itests/unit
+# Every object and test records the headers it read (-MMD -MP): touching any
+# header, public or internal, rebuilds exactly what includes it.
+DEPFLAGS  = -MMD -MP
 
 .PHONY: all deps demo test check-tests bench sanitize valgrind install clean
 
@@ -51,10 +59,10 @@ all: $(BUILD)/csmreport $(BUILD)/fleetgen
 deps:
 	$(Q).ci/install-deps
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/csmreport/*.h) | $(BUILD)/gen/embedded.h
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/gen/embedded.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/embed: src/tools/embed.c
 	@mkdir -p $(dir $@)
@@ -73,22 +81,20 @@ $(BUILD)/obj/embedded.o: $(EMBED_C)
 $(BUILD)/libcsmreport.a: $(LIB_OBJ) $(BUILD)/obj/embedded.o
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/csmreport: $(BUILD)/obj/main.o $(BUILD)/libcsmreport.a
+$(BUILD)/csmreport: $(CLI_OBJ) $(BUILD)/libcsmreport.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BUILD)/obj/main.o: src/main.c $(wildcard include/csmreport/*.h) | $(BUILD)/gen/embedded.h
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/fleetgen: src/tools/fleetgen.c $(BUILD)/libcsmreport.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcsmreport.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcsmreport.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Isrc -Itests/unit -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) $(UNIT_INC) -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/fleetgen.d $(UNIT_BIN:=.d)
 
 # The README's two commands: each does every set-up step on a fresh machine.
 demo: deps

@@ -17,7 +17,6 @@ int cr_cmd_import(int argc, char **argv, cr_error *err);
 int cr_cmd_check(int argc, char **argv, cr_error *err);
 int cr_cmd_metrics(int argc, char **argv, cr_error *err);
 int cr_cmd_render(int argc, char **argv, cr_error *err);
-int cr_cmd_run(int argc, char **argv, cr_error *err);
 int cr_cmd_version(int argc, char **argv, cr_error *err);
 
 #endif

@@ -47,9 +47,8 @@ void cr_db_rollback(sqlite3 *db);
 /* Prepares sql; on failure fills err and returns NULL. */
 sqlite3_stmt *cr_db_prepare(sqlite3 *db, const char *sql, cr_error *err);
 
-/* Binds text (NULL or "" as SQL NULL) / int64. Index is 1-based. */
+/* Binds text (NULL or "" as SQL NULL). Index is 1-based. */
 void cr_db_bind_text(sqlite3_stmt *st, int index, const char *s);
-void cr_db_bind_text_len(sqlite3_stmt *st, int index, const char *s, int len);
 
 /* The text of column col, or NULL. */
 const char *cr_db_column_text(sqlite3_stmt *st, int col);

@@ -21,6 +21,10 @@ typedef struct cr_error {
     char message[CR_ERROR_MSG_MAX]; /* lowercase, problem first, no full stop */
 } cr_error;
 
+/* The one exit code of a failed allocation, everywhere (an operating-system
+ * error in sysexits terms). */
+#define CR_EX_NOMEM EX_OSERR
+
 /* Clears err (code 0, empty strings). */
 void cr_error_clear(cr_error *err);
 
@@ -30,6 +34,14 @@ int cr_error_set(cr_error *err, int code, const char *file, long line, long colu
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int cr_error_setv(cr_error *err, int code, const char *file, long line, long column,
                   const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+/* The exit code of an action that failed: err->code, or EX_SOFTWARE when the
+ * action failed without filling err (or err is NULL). Never 0, so a caller that
+ * returns it never turns a failure into success. */
+int cr_error_exit_code(const cr_error *err);
+
+/* Fills err with "out of memory" and returns CR_EX_NOMEM. */
+int cr_error_nomem(cr_error *err);
 
 /* Formats "FILE:LINE:COLUMN: message" (parts that are unknown left out) into buf. */
 void cr_error_format(const cr_error *err, char *buf, unsigned long size);

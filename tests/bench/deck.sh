@@ -32,12 +32,12 @@ fi
 
 # ---- build: the workload program over the deck sources, as make bench builds them
 PKGS="cairo pangocairo pangoft2 fontconfig"
-SRCS="deck draw_text draw_chart deck_layout report numfmt chartlayout error"
+SRCS="render/deck render/text render/chart render/deck_layout template/report core/numfmt render/chartlayout core/error"
 set --
 for s in $SRCS; do set -- "$@" "$TOP/src/$s.c"; done
 # shellcheck disable=SC2046 # pkg-config output is meant to split
 if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -DNDEBUG \
-    -I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags $PKGS) -DCR_VERSION='"bench"' \
+    -I"$TOP/include" -I"$TOP/src/render" $(pkg-config --cflags $PKGS) -DCR_VERSION='"bench"' \
     -o "$B/deckbench" "$TOP/tests/bench/deckbench.c" "$@" \
     $(pkg-config --libs $PKGS) -lm -lpthread >"$B/build.log" 2>&1; then
     say "deck bench: cannot build deckbench:"

@@ -54,7 +54,7 @@ if [ -z "$DB" ]; then
         say "fleet: generated $fleet"
     fi
     DB=$B/metrics.db
-    dbwant="$want $(cat "$TOP"/src/sql/schema_v1.sql "$TOP"/src/sql/import.sql "$TOP"/src/ingest.c | cksum)"
+    dbwant="$want $(cat "$TOP"/src/sql/schema_v1.sql "$TOP"/src/sql/import.sql "$TOP"/src/ingest/ingest.c | cksum)"
     if [ -f "$DB" ] && [ -f "$DB.stamp" ] && [ "$(cat "$DB.stamp")" = "$dbwant" ]; then
         say "database: reused $DB"
     else

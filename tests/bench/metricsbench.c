@@ -99,7 +99,7 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* ---- the named blocks, read the way src/metrics_util.c reads them */
+/* ---- the named blocks, read the way src/metrics/metrics_util.c reads them */
 
 static char *read_file(const char *path)
 {

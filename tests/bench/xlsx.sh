@@ -33,8 +33,8 @@ fi
 PKGS="xlsxwriter"
 # shellcheck disable=SC2046
 if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -DNDEBUG -I"$TOP/include" \
-    -o "$B/xlsxbench" "$TOP/tests/bench/xlsxbench.c" "$TOP/src/workbook.c" "$TOP/src/report.c" \
-    "$TOP/src/numfmt.c" "$TOP/src/datetime.c" "$TOP/src/chartlayout.c" "$TOP/src/error.c" \
+    -o "$B/xlsxbench" "$TOP/tests/bench/xlsxbench.c" "$TOP/src/render/workbook.c" "$TOP/src/template/report.c" \
+    "$TOP/src/core/numfmt.c" "$TOP/src/core/datetime.c" "$TOP/src/render/chartlayout.c" "$TOP/src/core/error.c" \
     $(pkg-config --cflags --libs $PKGS) -lm >"$B/xlsxbench.log" 2>&1; then
     say "bench: cannot build xlsxbench:"
     sed 's/^/    /' "$B/xlsxbench.log"

@@ -22,11 +22,11 @@ if [ ! -x "$TD" ]; then
     TD=$WORK/test_deck
     PKGS="cairo pangocairo pangoft2 fontconfig"
     set --
-    for s in deck draw_text draw_chart deck_layout report numfmt chartlayout error; do
+    for s in render/deck render/text render/chart render/deck_layout template/report core/numfmt render/chartlayout core/error; do
         set -- "$@" "$TOP/src/$s.c"
     done
     # shellcheck disable=SC2046
-    cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -I"$TOP/include" -I"$TOP/src" \
+    cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -I"$TOP/include" -I"$TOP/src/render" \
         -I"$TOP/tests/unit" $(pkg-config --cflags $PKGS) -DCR_VERSION='"0.1.0"' -o "$TD" \
         "$TOP/tests/unit/test_deck.c" "$@" $(pkg-config --libs $PKGS) -lm -lpthread \
         >"$WORK/cc.log" 2>&1 || { fail "deck: build test_deck" "$(head -c 600 "$WORK/cc.log")"; exit 1; }

@@ -239,7 +239,7 @@ check_contains "unknown header: says kind" "$ERR" "kind"
 check_eq "unknown header: data unchanged" "$(db_digest "$X")" "$DIGEST_X"
 
 # ---------- a busy database ----------
-grep -q CSMREPORT_BUSY_MS "$TOP/src/db.c" && export CSMREPORT_BUSY_MS=1000
+grep -q CSMREPORT_BUSY_MS "$TOP/src/store/db.c" && export CSMREPORT_BUSY_MS=1000
 printf 'date,account_id,serial,calls,call_minutes,meetings\n2026-10-01,A1,S9,1,1,1\n' >"$D/busy.csv"
 $PY - "$X" "$WORK/locked" <<'EOF' &
 import sqlite3, sys, time

@@ -1,4 +1,4 @@
-# import_usage.sh - usage's sorted path (src/ingest_usage.c) at a size that
+# import_usage.sh - usage's sorted path (src/ingest/ingest_usage.c) at a size that
 # spills sorted runs to disk (more than 2^20 rows): values stored under the
 # right date and serial, re-import, updates, a duplicate key across runs (error
 # and --skip-bad-rows), a profile's keep rule, the key's range, order

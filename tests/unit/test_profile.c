@@ -1,5 +1,5 @@
-/* test_profile.c - import profiles (src/profile.c) and the safe XML reader
- * under them (src/xmlsafe.c): the shipped profiles, every value the real
+/* test_profile.c - import profiles (src/ingest/profile.c) and the safe XML reader
+ * under them (src/core/xmlsafe.c): the shipped profiles, every value the real
  * exports hold, and a table of invalid or hostile profiles, each of which must
  * give EX_CONFIG (EX_NOINPUT for a missing file) at the right line.
  */

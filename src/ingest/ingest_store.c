@@ -1,0 +1,499 @@
+/* ingest_store.c - writing records: the kind's statements (src/sql/import.sql),
+ * rows inserted 32 at a time with a row-by-row path for conflicts, stored rows
+ * replaced when they changed, snapshot replacement for devices, and new time
+ * zones of accounts applied to their naive timestamps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csmreport/csv.h"
+#include "csmreport/datetime.h"
+#include "csmreport/db.h"
+#include "csmreport/kinds.h"
+#include "csmreport/sql.h"
+#include "csmreport/tz.h"
+#include "csmreport/values.h"
+#include "ingest_internal.h"
+
+int cr_ingest_prepare_named(cr_importer *im, const char *name, sqlite3_stmt **st, cr_error *err)
+{
+    const char *sql = cr_sql(name);
+    if (!sql)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "statement %s is missing", name);
+    *st = cr_db_prepare(im->db, sql, err);
+    return *st ? 0 : err->code;
+}
+
+int cr_ingest_param(sqlite3_stmt *st, const char *name)
+{
+    return sqlite3_bind_parameter_index(st, name);
+}
+
+/* Finds the bind index of every parameter of b->st, whose names carry suffix
+ * (":date" + "_3" in the batch statement, "" elsewhere). */
+static void find_params(cr_importer *im, bound_stmt *b, const char *suffix)
+{
+    char pname[96];
+#define PARAM(name) (snprintf(pname, sizeof pname, ":%s%s", (name), suffix), cr_ingest_param(b->st, pname))
+    for (size_t c = 0; c < im->kind->column_count; c++)
+        b->column[c] = PARAM(im->kind->columns[c].name);
+    static const char *const utc_names[6] = {"opened_utc", "closed_utc", "rma_approved_utc",
+                                             "shipped_utc", "delivered_utc", "updated_utc"};
+    for (int i = 0; i < 6; i++)
+        b->utc[i] = PARAM(utc_names[i]);
+    b->last_seen_utc = PARAM("last_seen_utc");
+    b->start_utc = PARAM("start_utc");
+    b->end_utc = PARAM("end_utc");
+    b->local_date = PARAM("local_date");
+    b->rowid = PARAM("rowid");
+    b->old_rowid = PARAM("old_rowid");
+#undef PARAM
+}
+
+static int prepare_bound(cr_importer *im, const char *what, bound_stmt *b, cr_error *err)
+{
+    char name[64];
+    snprintf(name, sizeof name, "import.%s.%s", im->kind->name, what);
+    int rc = cr_ingest_prepare_named(im, name, &b->st, err);
+    if (rc)
+        return rc;
+    find_params(im, b, "");
+    return 0;
+}
+
+/* The kind's single-row INSERT turned into a BATCH_ROWS-row one: the VALUES
+ * tuple repeated, its parameters renamed ":name_ROW". */
+static char *batch_insert_sql(const char *sql)
+{
+    const char *values = strstr(sql, "VALUES");
+    const char *open = values ? strchr(values, '(') : NULL;
+    const char *close = open ? strrchr(open, ')') : NULL;
+    if (!close)
+        return NULL;
+    size_t tuple_len = (size_t)(close - open) + 1, prefix_len = (size_t)(open - sql);
+    size_t params = 0;
+    for (const char *p = open; p <= close; p++)
+        params += *p == ':';
+    /* Each row: the tuple, a comma, and "_NN" after every parameter name. */
+    size_t cap = prefix_len + BATCH_ROWS * (tuple_len + 1 + params * 4) + 1;
+    char *out = malloc(cap), *w = out;
+    if (!out)
+        return NULL;
+    memcpy(w, sql, prefix_len);
+    w += prefix_len;
+    for (int row = 0; row < BATCH_ROWS; row++) {
+        if (row)
+            *w++ = ',';
+        for (const char *p = open; p <= close; p++) {
+            *w++ = *p;
+            if (*p != ':')
+                continue;
+            while (p[1] == '_' || (p[1] >= 'a' && p[1] <= 'z') || (p[1] >= '0' && p[1] <= '9'))
+                *w++ = *++p;
+            w += snprintf(w, (size_t)(out + cap - w), "_%d", row);
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+static int prepare_batch(cr_importer *im, cr_error *err)
+{
+    char name[64];
+    snprintf(name, sizeof name, "import.%s.insert", im->kind->name);
+    char *sql = batch_insert_sql(cr_sql(name));
+    if (!sql)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "cannot build the batch insert");
+    sqlite3_stmt *st = cr_db_prepare(im->db, sql, err);
+    free(sql);
+    if (!st)
+        return err->code;
+    for (int row = 0; row < BATCH_ROWS; row++) {
+        char suffix[16];
+        snprintf(suffix, sizeof suffix, "_%d", row);
+        im->batch[row].st = st;
+        find_params(im, &im->batch[row], suffix);
+    }
+    im->batching = true;
+    return 0;
+}
+
+int cr_ingest_prepare_statements(cr_importer *im, cr_error *err)
+{
+    const char *k = im->kind->name;
+    int rc;
+    sqlite3_stmt *max = NULL;
+    if (strcmp(k, "usage") == 0)
+        return cr_ingest_usage_begin(im, err);
+    if ((rc = prepare_bound(im, "insert", &im->insert, err)) ||
+        (rc = prepare_bound(im, "lookup", &im->lookup, err)) ||
+        (rc = prepare_bound(im, "replace", &im->replace, err)) ||
+        (!im->opt->skip_bad_rows && (rc = prepare_batch(im, err))))
+        return rc;
+    char name[64];
+    snprintf(name, sizeof name, "import.%s.max_rowid", k);
+    if ((rc = cr_ingest_prepare_named(im, name, &max, err)))
+        return rc;
+    rc = sqlite3_step(max);
+    im->rowid_mark = rc == SQLITE_ROW ? sqlite3_column_int64(max, 0) : 0;
+    im->next_rowid = im->rowid_mark;
+    sqlite3_finalize(max);
+    if (rc != SQLITE_ROW)
+        return cr_db_fail(im->db, rc, "cannot read the table", err);
+    if ((rc = cr_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS cr_touched (id INTEGER PRIMARY KEY); "
+                                 "DELETE FROM temp.cr_touched", err)))
+        return rc;
+    if (!(im->touched = cr_db_prepare(im->db, "INSERT INTO temp.cr_touched (id) VALUES (?1)", err)))
+        return err->code;
+    if ((rc = cr_ingest_prepare_named(im, "import.account.timezone", &im->tz_lookup, err)))
+        return rc;
+    if (strcmp(k, "devices") == 0) {
+        if ((rc = cr_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS cr_snapshots ("
+                                     "account_id TEXT, snapshot_date TEXT, "
+                                     "PRIMARY KEY (account_id, snapshot_date)) WITHOUT ROWID; "
+                                     "DELETE FROM temp.cr_snapshots", err)))
+            return rc;
+        im->snap_seen = cr_db_prepare(im->db, "INSERT OR IGNORE INTO temp.cr_snapshots VALUES (?1, ?2)", err);
+        if (!im->snap_seen)
+            return err->code;
+    }
+    if (strcmp(k, "accounts") == 0 &&
+        (rc = cr_ingest_prepare_named(im, "import.accounts.old_timezone", &im->old_tz, err)))
+        return rc;
+    /* Keys seen in this file: h1 is the rowid (the fastest B-tree), h2 makes a
+     * false "duplicate" a 2^-128 event. */
+    if ((rc = cr_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS cr_seen ("
+                                 "h1 INTEGER PRIMARY KEY, h2 INTEGER NOT NULL, "
+                                 "line INTEGER NOT NULL, rank REAL); DELETE FROM temp.cr_seen", err)))
+        return rc;
+    im->seen_insert = cr_db_prepare(im->db, "INSERT INTO temp.cr_seen VALUES (?1, ?2, ?3, ?4)", err);
+    if (!im->seen_insert)
+        return err->code;
+    im->seen_lookup = cr_db_prepare(im->db, "SELECT h2, line, rank FROM temp.cr_seen WHERE h1 = ?1", err);
+    if (!im->seen_lookup)
+        return err->code;
+    im->seen_update = cr_db_prepare(im->db, "UPDATE temp.cr_seen SET line = ?2, rank = ?3 WHERE h1 = ?1", err);
+    return im->seen_update ? 0 : err->code;
+}
+
+void cr_ingest_finalize_all(cr_importer *im)
+{
+    cr_ingest_usage_free(im);
+    sqlite3_stmt **all[] = {&im->insert.st, &im->lookup.st, &im->replace.st, &im->touched,
+                            &im->batch[0].st,
+                            &im->seen_insert, &im->seen_lookup, &im->seen_update,
+                            &im->tz_lookup, &im->snap_seen,
+                            &im->old_tz};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        sqlite3_finalize(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+static void bind_int_or_null(sqlite3_stmt *st, int p, bool null, int64_t v)
+{
+    if (!p)
+        return;
+    if (null)
+        sqlite3_bind_null(st, p);
+    else
+        sqlite3_bind_int64(st, p, v);
+}
+
+/* Binds the current record (values, derived values) to every parameter b takes. */
+static void bind_row(cr_importer *im, const bound_stmt *b)
+{
+    sqlite3_stmt *st = b->st;
+    for (size_t c = 0; c < im->kind->column_count; c++) {
+        const cr_value *v = &im->values[c];
+        int p = b->column[c];
+        if (!p)
+            continue;
+        if (v->null)
+            sqlite3_bind_null(st, p);
+        else if (v->has_number)
+            sqlite3_bind_int64(st, p, v->number);
+        else
+            sqlite3_bind_text(st, p, v->text, (int)v->len, SQLITE_STATIC);
+    }
+    const derived_values *d = &im->derived;
+    for (int i = 0; i < 6; i++)
+        bind_int_or_null(st, b->utc[i], d->utc_null[i], d->utc[i]);
+    bind_int_or_null(st, b->last_seen_utc, d->last_seen_null, d->last_seen_utc);
+    bind_int_or_null(st, b->start_utc, false, d->start_utc);
+    bind_int_or_null(st, b->end_utc, false, d->end_utc);
+    if (b->local_date)
+        sqlite3_bind_text(st, b->local_date, d->local_date, 10, SQLITE_STATIC);
+}
+
+/* Notes the (account, snapshot) of the current device row; at the end of the file
+ * the rows of those snapshots that the file did not write are removed. */
+static int remember_snapshot(cr_importer *im, cr_error *err)
+{
+    const cr_value *acc = &im->values[cr_ingest_value_index(im, "account_id")];
+    const cr_value *snap = &im->values[cr_ingest_value_index(im, "snapshot_date")];
+    char pair[160];
+    snprintf(pair, sizeof pair, "%.*s\x1f%.*s", (int)acc->len, acc->text, (int)snap->len, snap->text);
+    if (strcmp(pair, im->last_snap) == 0)
+        return 0;
+    snprintf(im->last_snap, sizeof im->last_snap, "%s", pair);
+    sqlite3_bind_text(im->snap_seen, 1, acc->text, (int)acc->len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(im->snap_seen, 2, snap->text, (int)snap->len, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(im->snap_seen);
+    sqlite3_reset(im->snap_seen);
+    return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "snapshot bookkeeping", err);
+}
+
+/* A devices file replaces each snapshot it contains, whole: a device missing
+ * from a corrected re-export is removed. */
+int cr_ingest_remove_unlisted_devices(cr_importer *im, cr_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = cr_ingest_prepare_named(im, "import.devices.delete_unlisted", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, cr_ingest_param(st, ":mark"), im->rowid_mark);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return cr_db_fail(im->db, rc, "cannot replace the snapshots", err);
+    im->res->deleted = sqlite3_changes(im->db);
+    return 0;
+}
+
+static int remember_timezone_change(cr_importer *im, cr_error *err)
+{
+    const cr_value *acc = &im->values[cr_ingest_value_index(im, "account_id")];
+    const cr_value *zone = &im->values[cr_ingest_value_index(im, "timezone")];
+    char old_zone[128] = "", new_zone[128] = "";
+    sqlite3_bind_text(im->old_tz, 1, acc->text, (int)acc->len, SQLITE_TRANSIENT);
+    if (sqlite3_step(im->old_tz) == SQLITE_ROW)
+        snprintf(old_zone, sizeof old_zone, "%s", (const char *)sqlite3_column_text(im->old_tz, 0));
+    sqlite3_reset(im->old_tz);
+    if (!zone->null)
+        snprintf(new_zone, sizeof new_zone, "%.*s", (int)zone->len, zone->text);
+    if (strcmp(old_zone, new_zone) == 0)
+        return 0;
+    char **ids = realloc(im->retime_ids, (im->retime_count + 1) * sizeof *ids);
+    if (ids)
+        im->retime_ids = ids;
+    char **zones = realloc(im->retime_zones, (im->retime_count + 1) * sizeof *zones);
+    if (zones)
+        im->retime_zones = zones;
+    if (!ids || !zones)
+        return cr_error_nomem(err);
+    im->retime_ids[im->retime_count] = malloc(acc->len + 1);
+    im->retime_zones[im->retime_count] = strdup(new_zone);
+    if (!im->retime_ids[im->retime_count] || !im->retime_zones[im->retime_count]) {
+        free(im->retime_ids[im->retime_count]);
+        free(im->retime_zones[im->retime_count]);
+        return cr_error_nomem(err);
+    }
+    memcpy(im->retime_ids[im->retime_count], acc->text, acc->len);
+    im->retime_ids[im->retime_count][acc->len] = '\0';
+    im->retime_count++;
+    return 0;
+}
+
+/* Re-reads the naive timestamps of accounts whose time zone changed. */
+int cr_ingest_retime_accounts(cr_importer *im, cr_error *err)
+{
+    static const char *const names[] = {"import.accounts.retime_tickets", "import.accounts.retime_calls",
+                                        "import.accounts.retime_devices"};
+    for (size_t n = 0; n < 3; n++) {
+        sqlite3_stmt *st;
+        int rc = cr_ingest_prepare_named(im, names[n], &st, err);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < im->retime_count; i++) {
+            sqlite3_bind_text(st, cr_ingest_param(st, ":account_id"), im->retime_ids[i], -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, cr_ingest_param(st, ":tz"), im->retime_zones[i], -1, SQLITE_STATIC);
+            rc = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (rc != SQLITE_DONE) {
+                sqlite3_finalize(st);
+                return cr_db_fail(im->db, rc, "cannot re-time the account's records", err);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return 0;
+}
+
+static int step_done(cr_importer *im, const bound_stmt *b, sqlite3_int64 rowid,
+                     sqlite3_int64 old_rowid, cr_error *err)
+{
+    bind_row(im, b);
+    if (b->rowid)
+        sqlite3_bind_int64(b->st, b->rowid, rowid);
+    if (b->old_rowid)
+        sqlite3_bind_int64(b->st, b->old_rowid, old_rowid);
+    int rc = sqlite3_step(b->st);
+    sqlite3_reset(b->st);
+    return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot store the row", err);
+}
+
+/* Stores the record in im->values row by row: insert, or replace / touch the
+ * stored row. Sets *duplicate when its key was already written by this file
+ * (the row is then left alone). */
+static int store_row(cr_importer *im, long line, bool *duplicate, cr_error *err)
+{
+    int rc;
+    *duplicate = false;
+    sqlite3_int64 rowid = im->next_rowid + 1;
+    if ((rc = step_done(im, &im->insert, rowid, 0, err)))
+        return rc;
+    if (sqlite3_changes(im->db)) {
+        im->next_rowid = rowid;
+        im->res->inserted++;
+        return 0;
+    }
+    bind_row(im, &im->lookup);
+    rc = sqlite3_step(im->lookup.st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(im->lookup.st);
+        return rc == SQLITE_DONE
+                   ? cr_error_set(err, EX_SOFTWARE, im->path, line, 0, "the database refused the row")
+                   : cr_db_fail(im->db, rc, "cannot look up the row", err);
+    }
+    sqlite3_int64 stored = sqlite3_column_int64(im->lookup.st, 0);
+    bool changed = sqlite3_column_int(im->lookup.st, 1);
+    bool may_replace = sqlite3_column_int(im->lookup.st, 2);
+    sqlite3_reset(im->lookup.st);
+    if (stored > im->rowid_mark) {
+        *duplicate = true;
+        return 0;
+    }
+    /* A stored row: noted once, so that a repeat of the key in this file is
+     * seen as a duplicate; the row itself is rewritten only when it changed. */
+    sqlite3_bind_int64(im->touched, 1, stored);
+    rc = sqlite3_step(im->touched);
+    sqlite3_reset(im->touched);
+    if (rc == SQLITE_CONSTRAINT) {
+        *duplicate = true;
+        return 0;
+    }
+    if (rc != SQLITE_DONE)
+        return cr_db_fail(im->db, rc, "cannot note the row", err);
+    if (!(changed && may_replace)) {
+        im->res->unchanged++;
+        return 0;
+    }
+    if ((rc = step_done(im, &im->replace, 0, stored, err)))
+        return rc;
+    im->res->updated++;
+    return 0;
+}
+
+/* Copies the current record into batch slot i and binds it there. */
+static int batch_add(cr_importer *im, long line, cr_error *err)
+{
+    batch_slot *slot = &im->slots[im->batched];
+    size_t need = 0, ncols = im->kind->column_count;
+    for (size_t c = 0; c < ncols; c++)
+        if (!im->values[c].null && !im->values[c].has_number)
+            need += im->values[c].len + 1;
+    if (need > slot->text_cap) {
+        char *grown = realloc(slot->text, need);
+        if (!grown)
+            return cr_error_nomem(err);
+        slot->text = grown;
+        slot->text_cap = need;
+    }
+    size_t used = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        slot->values[c] = im->values[c];
+        if (!im->values[c].null && !im->values[c].has_number) {
+            memcpy(slot->text + used, im->values[c].text, im->values[c].len);
+            slot->text[used + im->values[c].len] = '\0';
+            slot->values[c].text = slot->text + used;
+            used += im->values[c].len + 1;
+        }
+    }
+    slot->derived = im->derived;
+    slot->line = line;
+    /* Bind from the slot's own copies: they live until the batch runs. */
+    memcpy(im->values, slot->values, sizeof slot->values);
+    im->derived = slot->derived;
+    bind_row(im, &im->batch[im->batched]);
+    sqlite3_bind_int64(im->batch[im->batched].st, im->batch[im->batched].rowid,
+                       im->next_rowid + 1 + (sqlite3_int64)im->batched);
+    im->batched++;
+    return 0;
+}
+
+/* Runs the rows of the batch: all at once when BATCH_ROWS are waiting and none
+ * conflicts; otherwise the rows not inserted (or all, for a short batch) go the
+ * row-by-row way. */
+int cr_ingest_batch_flush(cr_importer *im, cr_error *err)
+{
+    size_t n = im->batched, done = 0;
+    int rc;
+    im->batched = 0;
+    if (n == 0)
+        return 0;
+    sqlite3_int64 first = im->next_rowid + 1;
+    if (n == BATCH_ROWS) {
+        rc = sqlite3_step(im->batch[0].st);
+        sqlite3_reset(im->batch[0].st);
+        if (rc != SQLITE_DONE)
+            return cr_db_fail(im->db, rc, "cannot store the rows", err);
+        done = (size_t)sqlite3_changes(im->db);
+        im->next_rowid += BATCH_ROWS;
+        im->res->inserted += (long long)done;
+        if (done == n)
+            return 0;
+    }
+    sqlite3_stmt *exists = NULL;
+    if (done) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE rowid = ?1", im->kind->table);
+        if (!(exists = cr_db_prepare(im->db, sql, err)))
+            return err->code;
+    }
+    rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (exists) {
+            sqlite3_bind_int64(exists, 1, first + (sqlite3_int64)i);
+            int found = sqlite3_step(exists) == SQLITE_ROW;
+            sqlite3_reset(exists);
+            if (found)
+                continue;
+        }
+        batch_slot *slot = &im->slots[i];
+        memcpy(im->values, slot->values, sizeof slot->values);
+        im->derived = slot->derived;
+        bool duplicate;
+        if ((rc = store_row(im, slot->line, &duplicate, err)))
+            break;
+        if (duplicate) {
+            char why[512];
+            cr_ingest_report_duplicate(im, slot->line, why, sizeof why);
+            cr_ingest_add_error(im, slot->line, 1, why);
+        }
+    }
+    sqlite3_finalize(exists);
+    return rc;
+}
+
+/* Writes the current record (now, or with its batch). Sets *duplicate when its
+ * key was already written by this file. */
+int cr_ingest_write_record(cr_importer *im, long line, bool *duplicate, cr_error *err)
+{
+    int rc;
+    *duplicate = false;
+    if (im->snap_seen && (rc = remember_snapshot(im, err)))
+        return rc;
+    if (im->old_tz && (rc = remember_timezone_change(im, err)))
+        return rc;
+    if (!im->batching)
+        return store_row(im, line, duplicate, err);
+    if ((rc = batch_add(im, line, err)))
+        return rc;
+    return im->batched == BATCH_ROWS ? cr_ingest_batch_flush(im, err) : 0;
+}

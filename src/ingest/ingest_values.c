@@ -1,0 +1,258 @@
+/* ingest_values.c - one record: every value converted and checked (values.c)
+ * after the profile's null values and maps, cross-field checks, values derived
+ * from the account's time zone, and the record's natural key. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csmreport/csv.h"
+#include "csmreport/datetime.h"
+#include "csmreport/db.h"
+#include "csmreport/kinds.h"
+#include "csmreport/sql.h"
+#include "csmreport/strdict.h"
+#include "csmreport/tz.h"
+#include "csmreport/values.h"
+#include "ingest_internal.h"
+
+/* Raw text of column c in the current record after the profile's null values
+ * and maps. Returns false when a strict map does not know the value. */
+static bool column_text(cr_importer *im, size_t c, const char **text, size_t *len, char *why, size_t why_size)
+{
+    const column_source *s = &im->src[c];
+    if (s->field == NO_SOURCE) {
+        *text = s->constant ? s->constant : "";
+        *len = strlen(*text);
+        return true;
+    }
+    *text = cr_ingest_raw_field(im, s->field, len);
+    const cr_profile *profile = im->opt->profile;
+    if (!profile)
+        return true;
+    if (cr_profile_is_null(profile, *text, *len)) {
+        *text = "";
+        *len = 0;
+        return true;
+    }
+    if (s->profile_field && s->profile_field->map_count) {
+        const char *mapped = cr_profile_map_value(s->profile_field, *text);
+        if (!mapped) {
+            snprintf(why, why_size, "value '%.40s' of column '%s' is not mapped by profile %s",
+                     *text, im->header[s->field], profile->name);
+            return false;
+        }
+        *text = mapped;
+        *len = strlen(mapped);
+    }
+    return true;
+}
+
+long cr_ingest_column_line(cr_importer *im, size_t c)
+{
+    int f = im->src[c].field;
+    return f >= 0 && (size_t)f < cr_csv_count(im->csv) ? cr_csv_field_line(im->csv, (size_t)f)
+                                                        : cr_csv_record_line(im->csv);
+}
+
+long cr_ingest_column_col(cr_importer *im, size_t c)
+{
+    int f = im->src[c].field;
+    return f >= 0 && (size_t)f < cr_csv_count(im->csv) ? cr_csv_field_column(im->csv, (size_t)f) : 1;
+}
+
+/* A naive time of an export whose profile names its zone gets that zone's
+ * offset at that instant, written into the stored text: it then no longer
+ * depends on the account's zone (which re-timing would apply). */
+static void pin_to_profile_zone(cr_importer *im, cr_value *v)
+{
+    const cr_tz *tz = cr_tz_get(im->opt->profile->timezone, NULL);
+    if (!tz)
+        return; /* checked when the profile was loaded */
+    int64_t local = cr_timestamp_local_seconds(&v->ts);
+    v->ts.has_offset = true;
+    v->ts.offset_seconds = (int)(local - cr_tz_local_to_utc(tz, local));
+    cr_timestamp_format(&v->ts, v->buf);
+    v->text = v->buf;
+    v->len = strlen(v->buf);
+}
+
+/* Converts every column of the current record into im->values. On a bad value
+ * records the error (or the reject) and returns false. only_keys converts the
+ * natural key columns only (the keep rule's first pass, errors not recorded). */
+bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t why_size, long *bad_line,
+                           long *bad_col)
+{
+    const cr_kind *kind = im->kind;
+    for (size_t c = 0; c < kind->column_count; c++) {
+        const cr_column *col = &kind->columns[c];
+        cr_value *v = &im->values[c];
+        if (only_keys && !col->key)
+            continue;
+        const char *text;
+        size_t len;
+        *bad_line = cr_ingest_column_line(im, c);
+        *bad_col = cr_ingest_column_col(im, c);
+        if (!column_text(im, c, &text, &len, why, why_size))
+            return false;
+        if (!cr_value_convert(col, text, len, im->src[c].format, v, why, why_size)) {
+            char reason[512];
+            snprintf(reason, sizeof reason, "%s: %s", col->name, why);
+            snprintf(why, why_size, "%s", reason);
+            return false;
+        }
+        if (v->null && col->required) {
+            snprintf(why, why_size, "%s: required value is empty", col->name);
+            return false;
+        }
+        if (col->type == CR_V_TIMESTAMP && !v->null && !v->ts.has_offset && im->opt->profile &&
+            im->opt->profile->timezone)
+            pin_to_profile_zone(im, v);
+    }
+    return true;
+}
+
+int cr_ingest_value_index(const cr_importer *im, const char *name)
+{
+    return cr_kind_column_index(im->kind, name);
+}
+
+/* Cross-field checks of one record, on its converted and derived values. */
+bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col)
+{
+    const char *k = im->kind->name;
+    const derived_values *d = &im->derived;
+    int at = -1;
+    if (strcmp(k, "accounts") == 0) {
+        at = cr_ingest_value_index(im, "term_end");
+        if (cr_date_compare(im->values[at].ts.date, im->values[cr_ingest_value_index(im, "term_start")].ts.date) < 0) {
+            snprintf(why, why_size, "term_end is before term_start");
+            goto bad;
+        }
+    } else if (strcmp(k, "calls") == 0) {
+        at = cr_ingest_value_index(im, "end_time");
+        if (d->end_utc < d->start_utc) {
+            snprintf(why, why_size, "end_time is before start_time");
+            goto bad;
+        }
+    } else if (strcmp(k, "tickets") == 0) {
+        at = cr_ingest_value_index(im, "closed_at");
+        if (!d->utc_null[1] && d->utc[1] < d->utc[0]) {
+            snprintf(why, why_size, "closed_at is before opened_at");
+            goto bad;
+        }
+    }
+    return true;
+bad:
+    *bad_line = cr_ingest_column_line(im, (size_t)at);
+    *bad_col = cr_ingest_column_col(im, (size_t)at);
+    return false;
+}
+
+/* The time zone of an account (UTC until its accounts row arrives: the accounts
+ * import then re-reads the naive times). */
+static const cr_tz *account_tz(cr_importer *im, const cr_value *account)
+{
+    if (im->tz && account->len < sizeof im->tz_account && strlen(im->tz_account) == account->len &&
+        memcmp(im->tz_account, account->text, account->len) == 0)
+        return im->tz;
+    const char *zone = NULL;
+    sqlite3_bind_text(im->tz_lookup, 1, account->text, (int)account->len, SQLITE_STATIC);
+    if (sqlite3_step(im->tz_lookup) == SQLITE_ROW)
+        zone = (const char *)sqlite3_column_text(im->tz_lookup, 0);
+    im->tz = cr_tz_get(zone, NULL);
+    if (!im->tz)
+        im->tz = cr_tz_get(NULL, NULL);
+    sqlite3_reset(im->tz_lookup);
+    if (account->len < sizeof im->tz_account) {
+        memcpy(im->tz_account, account->text, account->len);
+        im->tz_account[account->len] = '\0';
+    } else {
+        im->tz_account[0] = '\0';
+    }
+    return im->tz;
+}
+
+static int64_t utc_of(const cr_value *v, const cr_tz *tz)
+{
+    int64_t local = cr_timestamp_local_seconds(&v->ts);
+    return v->ts.has_offset ? local - v->ts.offset_seconds : cr_tz_local_to_utc(tz, local);
+}
+
+/* Computes the derived values of the current record once, for every statement. */
+void cr_ingest_compute_derived(cr_importer *im)
+{
+    const char *k = im->kind->name;
+    derived_values *d = &im->derived;
+    int acc = cr_ingest_value_index(im, "account_id");
+    if (strcmp(k, "tickets") == 0) {
+        static const char *const cols[6] = {"opened_at", "closed_at", "rma_approved_at",
+                                            "shipped_at", "delivered_at", "updated_at"};
+        const cr_tz *tz = account_tz(im, &im->values[acc]);
+        for (int i = 0; i < 6; i++) {
+            const cr_value *v = &im->values[cr_ingest_value_index(im, cols[i])];
+            d->utc_null[i] = v->null;
+            d->utc[i] = v->null ? 0 : utc_of(v, tz);
+        }
+    } else if (strcmp(k, "devices") == 0) {
+        const cr_value *v = &im->values[cr_ingest_value_index(im, "last_seen")];
+        d->last_seen_null = v->null;
+        d->last_seen_utc = v->null ? 0 : utc_of(v, account_tz(im, &im->values[acc]));
+    } else if (strcmp(k, "calls") == 0) {
+        const cr_tz *tz = account_tz(im, &im->values[acc]);
+        d->start_utc = utc_of(&im->values[cr_ingest_value_index(im, "start_time")], tz);
+        d->end_utc = utc_of(&im->values[cr_ingest_value_index(im, "end_time")], tz);
+        int64_t local = cr_tz_utc_to_local(tz, d->start_utc);
+        int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+        cr_date_format(cr_civil_from_days(day), d->local_date);
+    }
+}
+
+/* The natural key of the current record as one string (values joined by 0x1f). */
+size_t cr_ingest_key_text(const cr_importer *im, char *key, size_t size)
+{
+    size_t used = 0;
+    for (size_t c = 0; c < im->kind->column_count; c++) {
+        if (!im->kind->columns[c].key)
+            continue;
+        const cr_value *v = &im->values[c];
+        size_t n = v->null ? 0 : v->len;
+        if (used + n + 1 > size)
+            n = size - used - 1;
+        memcpy(key + used, v->text, n);
+        used += n;
+        key[used++] = '\x1f';
+    }
+    return used;
+}
+
+void cr_ingest_key_hashes(cr_importer *im, uint64_t *h1, uint64_t *h2)
+{
+    char key[4096];
+    size_t used = cr_ingest_key_text(im, key, sizeof key);
+    *h1 = cr_hash64(key, used, 0);
+    *h2 = cr_hash64(key, used, 0x9e3779b97f4a7c15ULL);
+}
+
+double cr_ingest_keep_rank(cr_importer *im)
+{
+    size_t len;
+    const char *s = cr_ingest_raw_field(im, im->keep_field, &len);
+    char *end;
+    double d = strtod(s, &end);
+    return end == s ? -1e300 : d;
+}
+
+void cr_ingest_key_names(const cr_importer *im, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < im->kind->column_count && used < size; c++)
+        if (im->kind->columns[c].key)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                                     im->kind->columns[c].name);
+}

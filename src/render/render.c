@@ -1,0 +1,508 @@
+/* render.c - rendering a template for many subjects: selection, shards, worker
+ * threads, output names and safe folders (render.h).
+ *
+ * The subjects are listed once on a read-only connection, then the workers
+ * take them from a shared counter, each on its own read-only connection.
+ * Outcomes are kept per subject and handed to the caller's callback in
+ * subject order, under the job's lock, as soon as every earlier subject is
+ * done, so the report of a run does not depend on the thread timing.
+ */
+#include "csmreport/render.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csmreport/db.h"
+#include "csmreport/deck.h"
+#include "csmreport/report.h"
+#include "csmreport/workbook.h"
+
+#define NAME_PART_MAX 96
+#define OUT_DIR_MAX 4096
+/* OUT/partners/ID/ID_STEM_PERIOD.xlsx */
+#define PATH_SIZE (OUT_DIR_MAX + 4 * CR_RENDER_NAME_SIZE + 32)
+
+/* ---------- names ---------- */
+
+static uint32_t fnv1a32(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static uint64_t fnv1a64(const char *s)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void cr_render_safe_name(const char *s, char *out, size_t size)
+{
+    if (size == 0)
+        return;
+    /* keep room for "-" and 8 hex digits; CR_RENDER_NAME_SIZE has it for 96 */
+    size_t max = size > 10 ? size - 10 : 0;
+    if (max > NAME_PART_MAX)
+        max = NAME_PART_MAX;
+    size_t o = 0;
+    bool changed = false;
+    for (const char *p = s; *p; p++) {
+        char ch = *p;
+        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                  ch == '_' || ch == '-' || (ch == '.' && o > 0);
+        if (o >= max) {
+            changed = true;
+            break;
+        }
+        out[o++] = ok ? ch : '_';
+        changed |= !ok;
+    }
+    if (o == 0)
+        changed = true;
+    out[o] = '\0';
+    if (changed)
+        snprintf(out + o, size - o, "-%08x", (unsigned)fnv1a32(s));
+}
+
+unsigned cr_render_shard_of(const char *shard_key, unsigned n)
+{
+    return n ? (unsigned)(fnv1a64(shard_key) % n) + 1 : 1;
+}
+
+int64_t cr_render_creation_time(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (s && *s) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(s, &end, 10);
+        if (!*end && !errno && v >= 0)
+            return v;
+    }
+    return (int64_t)time(NULL);
+}
+
+/* ---------- subjects ---------- */
+
+enum { WROTE_PDF = 1, WROTE_XLSX = 2 };
+
+typedef struct subject {
+    char *id;        /* account_id or partner_id */
+    char *shard_key; /* the partner, or the account when it has none */
+    bool finished;   /* rendered or failed; the outcome below is set */
+    unsigned wrote;  /* WROTE_* */
+    int rc;
+    cr_error *err;   /* the failure (NULL when rc is 0, or when out of memory) */
+} subject;
+
+typedef struct subject_list {
+    subject *items;
+    size_t count, cap;
+} subject_list;
+
+static int add_subject(subject_list *l, const char *id, const char *shard_key, cr_error *err)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        subject *n = realloc(l->items, cap * sizeof *n);
+        if (!n)
+            return cr_error_nomem(err);
+        l->items = n;
+        l->cap = cap;
+    }
+    subject *s = &l->items[l->count];
+    memset(s, 0, sizeof *s);
+    s->id = strdup(id);
+    s->shard_key = strdup(shard_key && *shard_key ? shard_key : id);
+    if (!s->id || !s->shard_key) {
+        free(s->id);
+        free(s->shard_key);
+        return cr_error_nomem(err);
+    }
+    l->count++;
+    return 0;
+}
+
+static void free_subject(subject *s)
+{
+    free(s->id);
+    free(s->shard_key);
+    free(s->err);
+}
+
+static void free_subjects(subject_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free_subject(&l->items[i]);
+    free(l->items);
+}
+
+/* Runs sql (one optional text parameter) and adds a subject per row of
+ * (id, shard key). */
+static int select_subjects(sqlite3 *db, const char *sql, const char *param, subject_list *l,
+                           cr_error *err)
+{
+    sqlite3_stmt *st = cr_db_prepare(db, sql, err);
+    if (!st)
+        return cr_error_exit_code(err);
+    if (param)
+        cr_db_bind_text(st, 1, param);
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = cr_db_column_text(st, 0);
+        if (id && (rc = add_subject(l, id, cr_db_column_text(st, 1), err)))
+            break;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = cr_db_fail(db, step, "cannot list the subjects", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Fills l with the subjects of job's selection, in subject order. */
+static int list_subjects(const cr_render_job *job, bool partner_scope, subject_list *l,
+                         cr_error *err)
+{
+    sqlite3 *db = cr_db_open(job->db_path, CR_DB_READONLY, err);
+    if (!db)
+        return cr_error_exit_code(err);
+    const char *id = job->subject_id;
+    int rc;
+    if (job->selection == CR_RENDER_ACCOUNT)
+        rc = select_subjects(db, "SELECT account_id, partner_id FROM accounts WHERE account_id = ?1",
+                             id, l, err);
+    else if (job->selection == CR_RENDER_PARTNER && !partner_scope)
+        rc = select_subjects(db, "SELECT account_id, partner_id FROM accounts WHERE partner_id = ?1 "
+                                 "ORDER BY account_id", id, l, err);
+    else if (job->selection == CR_RENDER_PARTNER)
+        rc = add_subject(l, id, id, err);
+    else if (!partner_scope)
+        rc = select_subjects(db, "SELECT account_id, partner_id FROM accounts ORDER BY account_id",
+                             NULL, l, err);
+    else
+        rc = select_subjects(db, "SELECT partner_id, partner_id FROM partners UNION "
+                                 "SELECT DISTINCT partner_id, partner_id FROM accounts "
+                                 "WHERE partner_id IS NOT NULL AND partner_id <> '' ORDER BY 1",
+                             NULL, l, err);
+    cr_db_close(db);
+    if (rc)
+        return rc;
+    if (job->selection == CR_RENDER_ACCOUNT && l->count == 0)
+        return cr_error_set(err, EX_DATAERR, NULL, 0, 0, "unknown account '%s'", id);
+    if (job->selection == CR_RENDER_PARTNER && !partner_scope && l->count == 0)
+        return cr_error_set(err, EX_DATAERR, NULL, 0, 0, "no account has partner '%s'", id);
+    return 0;
+}
+
+/* Drops the subjects outside shard k of n: all accounts of one partner share
+ * its shard key, so they stay together. */
+static void keep_shard(subject_list *l, unsigned k, unsigned n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < l->count; i++) {
+        subject *s = &l->items[i];
+        if (cr_render_shard_of(s->shard_key, n) == k)
+            l->items[kept++] = *s;
+        else
+            free_subject(s);
+    }
+    l->count = kept;
+}
+
+/* ---------- folders ---------- */
+
+/* Creates dir and its missing parents (mkdir -p). */
+static int make_out_dir(const char *dir, cr_error *err)
+{
+    char buf[OUT_DIR_MAX];
+    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "output folder name too long");
+    for (char *p = buf + 1; ; p++) {
+        bool end = *p == '\0';
+        if (*p == '/' || end) {
+            *p = '\0';
+            if (buf[0] && mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return cr_error_set(err, EX_CANTCREAT, buf, 0, 0, "cannot create the output folder: %s",
+                                    strerror(errno));
+            if (end)
+                break;
+            *p = '/';
+        }
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return cr_error_set(err, EX_CANTCREAT, dir, 0, 0, "the output folder is not a folder");
+    return 0;
+}
+
+/* Creates (if missing) and opens the folder name inside dirfd, refusing a
+ * symbolic link. Returns the new descriptor or -1 with errno set. */
+static int open_subdir(int dirfd, const char *name)
+{
+    if (mkdirat(dirfd, name, 0777) != 0 && errno != EEXIST)
+        return -1;
+    return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* ---------- the work ---------- */
+
+typedef struct run {
+    const cr_render_job *job;
+    const char *stem;
+    bool partner_scope;
+    bool have_proc; /* /proc/self/fd reaches an open folder */
+    subject_list *subjects;
+    size_t next;      /* the next subject to take */
+    size_t done;      /* subjects finished */
+    size_t delivered; /* subjects handed to on_subject */
+    pthread_mutex_t lock;
+} run;
+
+/* The cleaned name parts of s's files. */
+typedef struct name_parts {
+    char id[CR_RENDER_NAME_SIZE], stem[CR_RENDER_NAME_SIZE], period[CR_RENDER_NAME_SIZE];
+} name_parts;
+
+static void make_name_parts(const run *r, const subject *s, name_parts *n)
+{
+    cr_render_safe_name(s->id, n->id, sizeof n->id);
+    cr_render_safe_name(r->stem, n->stem, sizeof n->stem);
+    cr_render_safe_name(r->job->period->label, n->period, sizeof n->period);
+}
+
+/* The file of extension ext as the user knows it: OUT[/partners]/ID/ID_STEM_PERIOD.ext.
+ * Returns false when it does not fit in size. */
+static bool shown_path(const run *r, const name_parts *n, const char *ext, char *buf, size_t size)
+{
+    int len = snprintf(buf, size, "%s%s/%s/%s_%s_%s.%s", r->job->out_dir,
+                       r->partner_scope ? "/partners" : "", n->id, n->id, n->stem, n->period, ext);
+    return len >= 0 && (size_t)len < size;
+}
+
+/* Renders one subject on db; fills s->wrote and s->rc, and e on failure. */
+static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
+{
+    const cr_render_job *job = r->job;
+    cr_render_request req = {.db = db, .subject_id = s->id, .period = job->period,
+                             .locale = job->locale, .created = job->created};
+    cr_report *rep = NULL;
+    int rc = cr_template_resolve(job->tpl, &req, &rep, e);
+
+    name_parts n;
+    make_name_parts(r, s, &n);
+    int base = -1, sub = -1, dir = -1;
+    if (!rc) {
+        base = open(job->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        sub = base < 0 ? -1 : r->partner_scope ? open_subdir(base, "partners") : dup(base);
+        dir = sub < 0 ? -1 : open_subdir(sub, n.id);
+        if (dir < 0) {
+            int errnum = errno;
+            char why[128] = "it is a symbolic link";
+            if (errnum != ELOOP && errnum != ENOTDIR && strerror_r(errnum, why, sizeof why) != 0)
+                snprintf(why, sizeof why, "error %d", errnum);
+            rc = cr_error_set(e, EX_CANTCREAT, NULL, 0, 0, "cannot create the folder %s%s/%s: %s",
+                              job->out_dir, r->partner_scope ? "/partners" : "", n.id, why);
+        }
+    }
+    for (int k = 0; k < 2 && !rc; k++) {
+        bool want = k == 0 ? job->pdf : job->xlsx;
+        if (!want)
+            continue;
+        const char *ext = k == 0 ? "pdf" : "xlsx";
+        char path[PATH_SIZE], shown[PATH_SIZE];
+        bool fits = shown_path(r, &n, ext, shown, sizeof shown);
+        if (r->have_proc)
+            snprintf(path, sizeof path, "/proc/self/fd/%d/%s_%s_%s.%s", dir, n.id, n.stem, n.period, ext);
+        else if (fits) /* no /proc: the folder by name, checked above */
+            snprintf(path, sizeof path, "%s", shown);
+        else {
+            rc = cr_error_set(e, EX_CANTCREAT, NULL, 0, 0, "output file name too long");
+            break;
+        }
+        rc = k == 0 ? cr_deck_write(rep, path, e) : cr_workbook_write(rep, path, e);
+        if (rc && e->file[0]) { /* name the file as the user knows it, not through /proc */
+            size_t len = strnlen(shown, sizeof e->file - 1);
+            memcpy(e->file, shown, len);
+            e->file[len] = '\0';
+        }
+        if (!rc)
+            s->wrote |= k == 0 ? WROTE_PDF : WROTE_XLSX;
+    }
+    if (dir >= 0)
+        close(dir);
+    if (sub >= 0)
+        close(sub);
+    if (base >= 0)
+        close(base);
+    cr_report_free(rep);
+    s->rc = rc;
+}
+
+/* Hands subject s to on_subject (with r->lock held). */
+static void deliver(run *r, const subject *s)
+{
+    const cr_render_job *job = r->job;
+    if (!job->on_subject)
+        return;
+    name_parts n;
+    make_name_parts(r, s, &n);
+    char pdf[PATH_SIZE], xlsx[PATH_SIZE];
+    bool have_pdf = (s->wrote & WROTE_PDF) && shown_path(r, &n, "pdf", pdf, sizeof pdf);
+    bool have_xlsx = (s->wrote & WROTE_XLSX) && shown_path(r, &n, "xlsx", xlsx, sizeof xlsx);
+    const cr_error *err = NULL;
+    cr_error oom;
+    if (s->rc && s->err) {
+        err = s->err;
+    } else if (s->rc) {
+        cr_error_set(&oom, s->rc, NULL, 0, 0, "failed (out of memory for the reason)");
+        err = &oom;
+    }
+    job->on_subject(job->ctx, s->id, have_pdf ? pdf : NULL, have_xlsx ? xlsx : NULL, err);
+}
+
+/* Records that subject i is finished, reports the progress and hands every
+ * finished subject not yet reported, in order, to on_subject. */
+static void finish(run *r, size_t i, const cr_error *e)
+{
+    subject *s = &r->subjects->items[i];
+    if (s->rc) {
+        s->err = malloc(sizeof *s->err);
+        if (s->err) {
+            *s->err = *e;
+            if (!s->err->code)
+                s->err->code = s->rc;
+        }
+    }
+    pthread_mutex_lock(&r->lock);
+    s->finished = true;
+    r->done++;
+    if (r->job->on_progress)
+        r->job->on_progress(r->job->ctx, r->done, r->subjects->count);
+    while (r->delivered < r->subjects->count && r->subjects->items[r->delivered].finished) {
+        subject *d = &r->subjects->items[r->delivered++];
+        deliver(r, d);
+        free(d->err); /* the outcome is told: keep the memory flat over long runs */
+        d->err = NULL;
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void *worker(void *arg)
+{
+    run *r = arg;
+    cr_error open_err, e;
+    cr_error_clear(&open_err);
+    sqlite3 *db = cr_db_open(r->job->db_path, CR_DB_READONLY, &open_err);
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        size_t i = r->next++;
+        pthread_mutex_unlock(&r->lock);
+        if (i >= r->subjects->count)
+            break;
+        subject *s = &r->subjects->items[i];
+        cr_error_clear(&e);
+        if (!db) {
+            e = open_err;
+            if (!e.code)
+                e.code = EX_SOFTWARE;
+            s->rc = e.code;
+        } else {
+            render_one(r, db, s, &e);
+        }
+        finish(r, i, &e);
+    }
+    cr_db_close(db);
+    return NULL;
+}
+
+static int check_job(const cr_render_job *job, bool partner_scope, cr_error *err)
+{
+    if (!job->db_path || !job->tpl || !job->period || !job->out_dir)
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                            "a render job needs a database, a template, a period and a folder");
+    if (job->selection != CR_RENDER_ALL && (!job->subject_id || !*job->subject_id))
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "an empty account or partner");
+    if (job->selection == CR_RENDER_ACCOUNT && partner_scope)
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                            "a partner report is rendered per partner, not for one account");
+    if (!job->pdf && !job->xlsx)
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "a render job needs --pdf, --xlsx or both");
+    if (job->jobs < 0 || job->jobs > CR_RENDER_JOBS_MAX)
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "the number of threads must be from 1 to %d",
+                            CR_RENDER_JOBS_MAX);
+    if (job->shard_n > CR_RENDER_SHARDS_MAX ||
+        (job->shard_n > 0 && (job->shard_k < 1 || job->shard_k > job->shard_n)))
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "shard %u/%u: K must be from 1 to N (N up to %d)",
+                            job->shard_k, job->shard_n, CR_RENDER_SHARDS_MAX);
+    return 0;
+}
+
+int cr_render_run(const cr_render_job *job, cr_render_summary *summary, cr_error *err)
+{
+    if (summary)
+        *summary = (cr_render_summary){0};
+    bool partner_scope = job->tpl && cr_template_get_scope(job->tpl) == CR_SCOPE_PARTNER;
+    int rc = check_job(job, partner_scope, err);
+    if (rc)
+        return rc;
+    subject_list subjects = {0};
+    if ((rc = list_subjects(job, partner_scope, &subjects, err)))
+        goto out_free;
+    if (job->shard_n > 1)
+        keep_shard(&subjects, job->shard_k, job->shard_n);
+    if (subjects.count == 0)
+        goto out_free;
+    if ((rc = make_out_dir(job->out_dir, err)))
+        goto out_free;
+
+    run r = {.job = job, .stem = cr_template_output_stem(job->tpl), .partner_scope = partner_scope,
+             .have_proc = access("/proc/self/fd", X_OK) == 0, .subjects = &subjects};
+    if (!r.stem || !*r.stem)
+        r.stem = "report";
+    pthread_mutex_init(&r.lock, NULL);
+    size_t jobs = job->jobs > 0 ? (size_t)job->jobs : 1;
+    size_t threads = jobs < subjects.count ? jobs : subjects.count;
+    pthread_t tids[CR_RENDER_JOBS_MAX];
+    size_t started = 0;
+    for (size_t i = 1; i < threads; i++) {
+        if (pthread_create(&tids[started], NULL, worker, &r) != 0)
+            break; /* fewer threads: the rest is done by those running */
+        started++;
+    }
+    worker(&r);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    pthread_mutex_destroy(&r.lock);
+
+    if (summary) {
+        summary->selected = subjects.count;
+        for (size_t i = 0; i < subjects.count; i++) {
+            const subject *s = &subjects.items[i];
+            if (!s->rc)
+                continue;
+            summary->failed++;
+            if (!summary->first_failure)
+                summary->first_failure = s->rc;
+        }
+        summary->written = summary->selected - summary->failed;
+    }
+
+out_free:
+    free_subjects(&subjects);
+    return rc;
+}

@@ -1,0 +1,338 @@
+/* text.c - the deck's fonts (a private fontconfig configuration) and plain
+ * text drawing with pango. Data is set with pango_layout_set_text, never as
+ * markup, so "<b>x</b> & <span>" prints as it is. */
+#include "text.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangofc-fontmap.h>
+
+#ifndef CR_DATADIR
+#define CR_DATADIR "/usr/local/share/csmreport"
+#endif
+
+/* Carlito for text, DejaVu Sans for the symbols Carlito lacks, Noto Sans CJK JP
+ * for Japanese (the only fonts the private configuration holds). */
+#define FAMILIES "Carlito,DejaVu Sans,Noto Sans CJK JP"
+#define PROBE_FONT "Carlito-Regular.ttf"
+#define CJK_FAMILY "Noto Sans CJK JP"
+
+static const struct {
+    double size;
+    bool bold;
+} type_scale[CR_FONT_COUNT] = {
+    [CR_FONT_COVER_TITLE] = {34, true},    [CR_FONT_COVER_SUBTITLE] = {17, false},
+    [CR_FONT_TITLE] = {24, true},          [CR_FONT_SUBTITLE] = {13, false},
+    [CR_FONT_HEADING] = {15, true},        [CR_FONT_BODY] = {12.5, false},
+    [CR_FONT_BODY_BOLD] = {12.5, true},    [CR_FONT_LARGE] = {19, false},
+    [CR_FONT_NOTE] = {10, false},          [CR_FONT_KPI_VALUE] = {28, true},
+    [CR_FONT_KPI_LABEL] = {11, false},     [CR_FONT_CHART_TITLE] = {12.5, true},
+    [CR_FONT_AXIS_TITLE] = {10, false},    [CR_FONT_TICK] = {9.5, false},
+    [CR_FONT_VALUE] = {9.5, false},        [CR_FONT_TABLE] = {10, false},
+    [CR_FONT_TABLE_HEAD] = {10, true},     [CR_FONT_FOOTER] = {8.5, false},
+};
+
+static pthread_once_t fonts_once = PTHREAD_ONCE_INIT;
+static FcConfig *fonts_config;    /* process lifetime, see text.h */
+static char fonts_problem[CR_ERROR_MSG_MAX];
+
+static bool has_probe(const char *dir)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, PROBE_FONT) >= (int)sizeof path)
+        return false;
+    return access(path, R_OK) == 0;
+}
+
+/* The fonts/ folder: $CSMREPORT_FONTS, else beside the program (build/ and
+ * build/tests/ in a checkout, bin/ of an installation), else the data folder,
+ * else ./fonts. */
+static bool find_fonts_dir(char *out, size_t size)
+{
+    const char *env = getenv("CSMREPORT_FONTS");
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return has_probe(out);
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        static const char *const rel[] = {"/../fonts", "/../../fonts", "/../share/csmreport/fonts"};
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            if (snprintf(out, size, "%s%s", exe, rel[i]) < (int)size && has_probe(out))
+                return true;
+        }
+    }
+    snprintf(out, size, "%s", CR_DATADIR "/fonts");
+    if (has_probe(out))
+        return true;
+    snprintf(out, size, "%s", "fonts");
+    return has_probe(out);
+}
+
+static bool is_cjk_jp(FcPattern *p)
+{
+    FcChar8 *fam;
+    for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &fam) == FcResultMatch; i++)
+        if (strcmp((const char *)fam, CJK_FAMILY) == 0)
+            return true;
+    return false;
+}
+
+static bool covers_ja(FcPattern *p)
+{
+    FcLangSet *ls;
+    return FcPatternGetLangSet(p, FC_LANG, 0, &ls) == FcResultMatch &&
+           FcLangSetHasLang(ls, (const FcChar8 *)"ja") == FcLangEqual;
+}
+
+/* Copies the system's Japanese faces (Noto Sans CJK JP; failing that, any face
+ * covering Japanese) into the private set. The patterns come from the system's
+ * font cache, so nothing is scanned again. */
+static size_t add_japanese(FcFontSet *app)
+{
+    FcConfig *sys = FcInitLoadConfigAndFonts();
+    if (!sys)
+        return 0;
+    size_t added = 0;
+    for (int pass = 0; pass < 2 && added == 0; pass++) {
+        for (FcSetName which = FcSetSystem; which <= FcSetApplication; which++) {
+            FcFontSet *set = FcConfigGetFonts(sys, which);
+            for (int i = 0; set && i < set->nfont; i++) {
+                FcPattern *p = set->fonts[i];
+                if (pass == 0 ? !is_cjk_jp(p) : !covers_ja(p))
+                    continue;
+                FcPattern *copy = FcPatternDuplicate(p);
+                if (copy && FcFontSetAdd(app, copy))
+                    added++;
+                else if (copy)
+                    FcPatternDestroy(copy);
+            }
+        }
+    }
+    FcConfigDestroy(sys);
+    return added;
+}
+
+static void fonts_load(void)
+{
+    char dir[PATH_MAX];
+    if (!find_fonts_dir(dir, sizeof dir)) {
+        snprintf(fonts_problem, sizeof fonts_problem,
+                 "cannot find the deck fonts (%s); set CSMREPORT_FONTS to the fonts folder",
+                 PROBE_FONT);
+        return;
+    }
+    /* file by file: adding the folder would make fontconfig try to write a
+     * cache, and complain on stderr where there is no writable cache folder */
+    FcConfig *cfg = FcConfigCreate();
+    DIR *dh = cfg ? opendir(dir) : NULL;
+    size_t loaded = 0;
+    struct dirent *e;
+    while (dh && (e = readdir(dh))) {
+        size_t n = strlen(e->d_name);
+        char path[PATH_MAX];
+        if (n < 5 || (strcmp(e->d_name + n - 4, ".ttf") && strcmp(e->d_name + n - 4, ".otf")))
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path &&
+            FcConfigAppFontAddFile(cfg, (const FcChar8 *)path))
+            loaded++;
+    }
+    if (dh)
+        closedir(dh);
+    if (loaded == 0) {
+        snprintf(fonts_problem, sizeof fonts_problem, "cannot load the fonts in %.900s", dir);
+        if (cfg)
+            FcConfigDestroy(cfg);
+        return;
+    }
+    FcFontSet *app = FcConfigGetFonts(cfg, FcSetApplication);
+    if (app)
+        add_japanese(app);
+    fonts_config = cfg;
+}
+
+int cr_text_fonts_init(cr_error *err)
+{
+    pthread_once(&fonts_once, fonts_load);
+    if (!fonts_config)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "%s", fonts_problem);
+    /* pango's default font map is per thread: give each the private set once */
+    PangoFontMap *fm = pango_cairo_font_map_get_default();
+    if (!PANGO_IS_FC_FONT_MAP(fm))
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "pango does not use fontconfig");
+    if (pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(fm)) != fonts_config)
+        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), fonts_config);
+    return 0;
+}
+
+int cr_text_open(cr_text *t, cairo_t *cr, const char *lang, cr_error *err)
+{
+    memset(t, 0, sizeof *t);
+    int rc = cr_text_fonts_init(err);
+    if (rc)
+        return rc;
+    t->cr = cr;
+    t->locale = cr_numfmt_locale_from_tag(lang);
+    t->context = pango_font_map_create_context(pango_cairo_font_map_get_default());
+    /* points as units, no hinting: the same positions on every run and host */
+    pango_cairo_context_set_resolution(t->context, 72);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    pango_cairo_context_set_font_options(t->context, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(t->context, FALSE);
+    pango_context_set_language(t->context,
+                               pango_language_from_string(cr_numfmt_locale_tag(t->locale)));
+    t->layout = pango_layout_new(t->context);
+    for (int f = 0; f < CR_FONT_COUNT; f++) {
+        PangoFontDescription *d = pango_font_description_from_string(FAMILIES);
+        pango_font_description_set_absolute_size(d, type_scale[f].size * PANGO_SCALE);
+        pango_font_description_set_weight(d, type_scale[f].bold ? PANGO_WEIGHT_BOLD
+                                                                : PANGO_WEIGHT_NORMAL);
+        t->fonts[f] = d;
+        double h;
+        /* a Japanese line is taller than a Latin one */
+        cr_text_set(t, -1, (cr_font)f, t->locale == CR_LOCALE_JA ? "Ag\xe6\x97\xa5" : "Ag", NULL,
+                    &h);
+        t->line_height[f] = h;
+    }
+    return 0;
+}
+
+void cr_text_close(cr_text *t)
+{
+    for (int i = 0; i < CR_TEXT_POOL; i++)
+        if (t->pool[i])
+            g_object_unref(t->pool[i]);
+    if (t->layout)
+        g_object_unref(t->layout);
+    for (int f = 0; f < CR_FONT_COUNT; f++)
+        if (t->fonts[f])
+            pango_font_description_free(t->fonts[f]);
+    if (t->context)
+        g_object_unref(t->context);
+    memset(t, 0, sizeof *t);
+}
+
+PangoLayout *cr_text_set(cr_text *t, int slot, cr_font f, const char *text, double *w, double *h)
+{
+    PangoLayout *ly = t->layout;
+    if (slot >= 0 && slot < CR_TEXT_POOL) {
+        if (!t->pool[slot])
+            t->pool[slot] = pango_layout_new(t->context);
+        ly = t->pool[slot];
+    }
+    pango_layout_set_width(ly, -1);
+    pango_layout_set_height(ly, -1);
+    pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_NONE);
+    pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
+    pango_layout_set_font_description(ly, t->fonts[f]);
+    pango_layout_set_text(ly, text ? text : "", -1);
+    if (w || h) {
+        PangoRectangle logical;
+        pango_layout_get_extents(ly, NULL, &logical);
+        if (w)
+            *w = (double)logical.width / PANGO_SCALE;
+        if (h)
+            *h = (double)logical.height / PANGO_SCALE;
+    }
+    return ly;
+}
+
+void cr_text_show(cr_text *t, PangoLayout *layout, double x, double y, cr_align align,
+                  cr_valign valign)
+{
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    double w = (double)logical.width / PANGO_SCALE, h = (double)logical.height / PANGO_SCALE;
+    double xx = align == CR_ALIGN_LEFT ? x : align == CR_ALIGN_CENTER ? x - w / 2 : x - w;
+    double yy = valign == CR_VALIGN_TOP ? y : valign == CR_VALIGN_MIDDLE ? y - h / 2 : y - h;
+    cairo_move_to(t->cr, xx, yy);
+    pango_cairo_show_layout(t->cr, layout);
+    cairo_new_path(t->cr); /* no current point left for the next arc to join */
+}
+
+double cr_text_draw(cr_text *t, cr_font f, const char *text, double x, double y, cr_align align,
+                    cr_valign valign)
+{
+    double w;
+    PangoLayout *ly = cr_text_set(t, -1, f, text, &w, NULL);
+    cr_text_show(t, ly, x, y, align, valign);
+    return w;
+}
+
+double cr_text_draw_fit(cr_text *t, cr_font f, const char *text, double x, double y,
+                        double max_width, cr_align align, cr_valign valign)
+{
+    double w;
+    PangoLayout *ly = cr_text_set(t, -1, f, text, &w, NULL);
+    if (w > max_width) {
+        pango_layout_set_width(ly, (int)(max_width > 0 ? max_width * PANGO_SCALE : 0));
+        pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_END);
+        /* measure the ink of the cut line, not the box width */
+        PangoRectangle logical;
+        pango_layout_line_get_extents(pango_layout_get_line_readonly(ly, 0), NULL, &logical);
+        w = (double)logical.width / PANGO_SCALE;
+        double xx = align == CR_ALIGN_LEFT ? x : align == CR_ALIGN_CENTER ? x - w / 2 : x - w;
+        double h = t->line_height[f];
+        double yy = valign == CR_VALIGN_TOP ? y : valign == CR_VALIGN_MIDDLE ? y - h / 2 : y - h;
+        cairo_move_to(t->cr, xx, yy);
+        pango_cairo_show_layout(t->cr, ly);
+        cairo_new_path(t->cr);
+        return w;
+    }
+    cr_text_show(t, ly, x, y, align, valign);
+    return w;
+}
+
+double cr_text_box(cr_text *t, cr_font f, const char *text, double x, double y, double width,
+                   double max_height, cr_align align, bool draw)
+{
+    PangoLayout *ly = cr_text_set(t, -1, f, text, NULL, NULL);
+    pango_layout_set_width(ly, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_alignment(ly, align == CR_ALIGN_LEFT     ? PANGO_ALIGN_LEFT
+                                   : align == CR_ALIGN_CENTER ? PANGO_ALIGN_CENTER
+                                                              : PANGO_ALIGN_RIGHT);
+    if (max_height > 0) {
+        pango_layout_set_height(ly, (int)(max_height * PANGO_SCALE));
+        pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_END);
+    }
+    PangoRectangle logical;
+    pango_layout_get_extents(ly, NULL, &logical);
+    if (draw) {
+        cairo_move_to(t->cr, x, y);
+        pango_cairo_show_layout(t->cr, ly);
+        cairo_new_path(t->cr);
+    }
+    return (double)logical.height / PANGO_SCALE;
+}
+
+double cr_text_measure(const char *utf8, size_t len, void *ctx)
+{
+    cr_text_measure_ctx *m = ctx;
+    PangoLayout *ly = cr_text_set(m->t, -1, m->font, "", NULL, NULL);
+    pango_layout_set_text(ly, utf8, (int)len);
+    PangoRectangle logical;
+    pango_layout_get_extents(ly, NULL, &logical);
+    return (double)logical.width / PANGO_SCALE;
+}
+
+void cr_text_rgb(cairo_t *cr, uint32_t rgb)
+{
+    cairo_set_source_rgb(cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
+                         (rgb & 0xff) / 255.0);
+}

@@ -1,0 +1,120 @@
+/* check.c - the data-quality report (SPEC section 2): runs each named query of
+ * check.sql and gathers its findings into one JSON document.
+ */
+#include "csmreport/check.h"
+
+#include <stdio.h>
+
+#include "csmreport/db.h"
+#include "csmreport/sql.h"
+
+typedef struct check_def {
+    const char *id;       /* also the query name, check.<id> */
+    const char *severity; /* "warning": a metric is wrong or missing; "info": a default applies */
+    const char *title;
+} check_def;
+
+/* Report order: reference data first, then the data that hangs off it. */
+static const check_def checks[] = {
+    {"unknown_models", "warning", "models not in the catalog (category unknown)"},
+    {"devices_without_account", "warning", "devices of account ids not in accounts"},
+    {"tickets_without_account", "warning", "tickets of account ids not in accounts"},
+    {"usage_without_account", "warning", "usage and calls of account ids not in accounts"},
+    {"contracts_without_account", "warning", "contract lines of account ids not in accounts"},
+    {"tickets_without_device", "info", "tickets for serials never in the account's inventory"},
+    {"usage_unknown_serials", "warning",
+     "usage for serials never in the account's inventory (not counted by metrics)"},
+    {"stale_snapshots", "warning",
+     "months without an inventory snapshot (the previous one is carried forward)"},
+    {"enterprise_without_contract", "warning",
+     "enterprise accounts without contract lines (no true-up, no RMA threshold)"},
+    {"unknown_partner", "info", "accounts naming a partner not in partners"},
+    {"missing_firmware_data", "info",
+     "inventory models without firmware releases (software currency unknown)"},
+    {"missing_holidays", "warning",
+     "term years without holidays (business-day rules count them as business days)"},
+    {"rma_incomplete", "warning", "RMA tickets with missing or inconsistent dates"},
+    {"accounts_missing_settings", "info",
+     "accounts without time zone, currency or locale (defaults apply)"},
+};
+
+/* Runs one check; adds its entry to `list` and its count to *problems. */
+static int run_one(sqlite3 *db, const check_def *c, cr_json *list, int64_t *problems,
+                   cr_error *err)
+{
+    char name[96];
+    snprintf(name, sizeof name, "check.%s", c->id);
+    const char *sql = cr_sql(name);
+    if (!sql)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query %s is missing", name);
+
+    /* count is set now to keep the key order and replaced (in place) below */
+    cr_json *entry = cr_json_append(list, cr_json_object());
+    cr_json *examples = NULL;
+    if (!entry || !cr_json_set(entry, "id", cr_json_string(c->id))
+        || !cr_json_set(entry, "title", cr_json_string(c->title))
+        || !cr_json_set(entry, "severity", cr_json_string(c->severity))
+        || !cr_json_set(entry, "count", cr_json_int(0))
+        || !(examples = cr_json_set(entry, "examples", cr_json_array())))
+        return cr_error_nomem(err);
+
+    sqlite3_stmt *st = cr_db_prepare(db, sql, err);
+    if (!st)
+        return err->code;
+    int rc = 0, step;
+    int64_t count = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count++ >= CR_CHECK_EXAMPLES)
+            continue;
+        const char *detail = cr_db_column_text(st, 0);
+        if (!cr_json_append(examples, cr_json_string(detail ? detail : ""))) {
+            rc = cr_error_nomem(err);
+            goto out_finalize;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        char what[128];
+        snprintf(what, sizeof what, "check %s", c->id);
+        rc = cr_db_fail(db, step, what, err);
+        goto out_finalize;
+    }
+    if (!cr_json_set(entry, "count", cr_json_int(count))) {
+        rc = cr_error_nomem(err);
+        goto out_finalize;
+    }
+    *problems += count;
+
+out_finalize:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+cr_json *cr_check_run(sqlite3 *db, cr_error *err)
+{
+    cr_json *doc = cr_json_object();
+    cr_json *list = doc ? cr_json_set(doc, "checks", cr_json_array()) : NULL;
+    if (!list) {
+        cr_json_free(doc);
+        cr_error_nomem(err);
+        return NULL;
+    }
+    /* One read transaction: every check sees the same data. */
+    if (cr_db_exec(db, "BEGIN", err))
+        goto out_free;
+    int64_t problems = 0;
+    for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++)
+        if (run_one(db, &checks[k], list, &problems, err))
+            goto out_rollback;
+    cr_db_rollback(db); /* nothing was written: just ends the read */
+    if (!cr_json_set(doc, "problems", cr_json_int(problems))) {
+        cr_error_nomem(err);
+        goto out_free;
+    }
+    return doc;
+
+out_rollback:
+    cr_db_rollback(db);
+out_free:
+    cr_json_free(doc);
+    return NULL;
+}
