@@ -4,11 +4,30 @@
  * the next such line. cr_sql("import.tickets.upsert") is block "tickets.upsert"
  * of the embedded import.sql. The text lives as long as the program; lookups
  * are thread-safe.
+ *
+ * This is the one way to run a named query: cr_sql_prepare it, bind its values
+ * by parameter name (":account"), step, finalize.
  */
-#ifndef CSMREPORT_SQLNAMED_H
-#define CSMREPORT_SQLNAMED_H
+#ifndef CSMREPORT_SQL_H
+#define CSMREPORT_SQL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "csmreport/error.h"
 
 /* The statement text, or NULL when there is no such block. */
 const char *cr_sql(const char *qualified_name);
+
+/* Prepares the named statement on db (persistent: kept for many steps). On
+ * failure (no such block, or SQLite refuses it) fills err and returns NULL.
+ * The caller finalizes the statement. */
+sqlite3_stmt *cr_sql_prepare(sqlite3 *db, const char *qualified_name, cr_error *err);
+
+/* Bind a value to the parameter called param (":account"); a statement that
+ * has no such parameter is left as it is, so one set of values serves the
+ * statements that use only some of them. Text NULL or "" binds SQL NULL. */
+void cr_sql_bind_text(sqlite3_stmt *st, const char *param, const char *value);
+void cr_sql_bind_int64(sqlite3_stmt *st, const char *param, int64_t value);
 
 #endif

@@ -22,11 +22,8 @@
 
 int cr_ingest_prepare_named(cr_importer *im, const char *name, sqlite3_stmt **st, cr_error *err)
 {
-    const char *sql = cr_sql(name);
-    if (!sql)
-        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "statement %s is missing", name);
-    *st = cr_db_prepare(im->db, sql, err);
-    return *st ? 0 : err->code;
+    *st = cr_sql_prepare(im->db, name, err);
+    return *st ? 0 : cr_error_exit_code(err);
 }
 
 int cr_ingest_param(sqlite3_stmt *st, const char *name)

@@ -36,6 +36,7 @@ static const cr_column partners_cols[] = {
     COL("locale", CR_V_LOCALE, false, false),
     COL("currency", CR_V_CURRENCY, false, false),
     COL("recipients", CR_V_EMAILS, false, false),
+    COL("timezone", CR_V_TIMEZONE, false, false),
 };
 
 static const cr_column contracts_cols[] = {

@@ -74,7 +74,7 @@ static void parse_options(cr_account *a, const char *options)
 
 static int load_account(cr_metrics_ctx *ctx, const char *account_id, cr_error *err)
 {
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "core.account", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_core.account", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
@@ -134,7 +134,7 @@ static void free_snapshots(cr_metrics_ctx *ctx)
 /* Reads the account's snapshot dates into ctx->snapshots. */
 static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
 {
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "core.snapshots", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_core.snapshots", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -215,7 +215,7 @@ static bool query_date(const cr_metrics_ctx *ctx, const char *name, const char *
                        const char *d2, char date[11], bool *ok, cr_error *err)
 {
     *ok = false;
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, name, err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
     if (!st)
         return false;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -310,8 +310,8 @@ static int add_header(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     cr_json_set(root, "as_of", cr_json_string(end));
     int status = 0;
     cr_json *fresh = cr_json_set(root, "data_as_of", cr_json_object());
-    cr_json_set(fresh, "latest_snapshot", date_or_null(ctx, "core.latest_snapshot", end, err, &status));
-    cr_json_set(fresh, "latest_import", date_or_null(ctx, "core.latest_import", NULL, err, &status));
+    cr_json_set(fresh, "latest_snapshot", date_or_null(ctx, "metrics_core.latest_snapshot", end, err, &status));
+    cr_json_set(fresh, "latest_import", date_or_null(ctx, "metrics_core.latest_import", NULL, err, &status));
     return status;
 }
 

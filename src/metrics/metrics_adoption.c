@@ -148,8 +148,8 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
     u->first_month = p->start.year * 12 + p->start.month - 1;
     u->month_count = cr_period_months(p);
     bool whole_months = p->start.day == 1 && p->end.day == cr_days_in_month(p->end.year, p->end.month);
-    sqlite3_stmt *st = cr_metrics_prepare(
-        ctx->db, whole_months && !ctx->options.daily_usage ? "adoption.usage_months" : "adoption.usage", err);
+    sqlite3_stmt *st = cr_sql_prepare(
+        ctx->db, whole_months && !ctx->options.daily_usage ? "metrics_adoption.usage_months" : "metrics_adoption.usage", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -198,7 +198,7 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
         return status;
     qsort(u->rows, u->count, sizeof *u->rows, compare_serial);
 
-    st = cr_metrics_prepare(ctx->db, "adoption.call_days", err);
+    st = cr_sql_prepare(ctx->db, "metrics_adoption.call_days", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -233,7 +233,7 @@ static bool active_in_period(const device_usage *d)
 static int sum_inventory(cr_metrics_ctx *ctx, const char *snapshot, const usage_table *u,
                          adoption_sums *s, cr_error *err)
 {
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "adoption.inventory", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_adoption.inventory", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -268,7 +268,7 @@ typedef struct month_sums {
 static int sum_months(cr_metrics_ctx *ctx, const char *lo, const char *hi, const usage_table *u,
                       month_sums *months, cr_error *err)
 {
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "adoption.month_devices", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_adoption.month_devices", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);

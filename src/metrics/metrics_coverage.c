@@ -24,7 +24,7 @@ int cr_metrics_coverage(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     int found = cr_metrics_asof_inventory(ctx, root, "coverage", snapshot, &stale, err);
     if (found <= 0)
         return found < 0 ? err->code : 0;
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "coverage.models", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_coverage.models", err);
     if (!st)
         return cr_error_exit_code(err);
     /* "more than 30 days before as-of": last seen before the local day as-of - 30 */

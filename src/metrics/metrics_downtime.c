@@ -130,14 +130,14 @@ int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         return cr_error_nomem(err);
     cr_json *items = cr_json_array();
 
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "downtime.rmas", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_downtime.rmas", err);
     if (!st) {
         cr_json_free(items);
         return cr_error_exit_code(err);
     }
-    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
-    cr_metrics_bind_int64(st, ":start", ctx->start_utc);
-    cr_metrics_bind_int64(st, ":end", ctx->end_utc);
+    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_int64(st, ":start", ctx->start_utc);
+    cr_sql_bind_int64(st, ":end", ctx->end_utc);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         add_item(ctx, st, items, &t, &ok);
     if (rc != SQLITE_DONE)

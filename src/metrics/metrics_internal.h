@@ -18,6 +18,7 @@
 #include "csmreport/datetime.h"
 #include "csmreport/error.h"
 #include "csmreport/json.h"
+#include "csmreport/sql.h"
 #include "csmreport/metrics.h"
 #include "csmreport/period.h"
 #include "csmreport/tz.h"
@@ -95,15 +96,6 @@ double cr_p90(double *v, size_t n);
 /* Rounds a/b half away from zero (b > 0), exactly. */
 __extension__ typedef __int128 cr_int128;
 int64_t cr_div_round_half_away(cr_int128 a, cr_int128 b);
-/* A named query: "adoption.active" is the "-- name: active" block of the
- * embedded src/sql/metrics_adoption.sql (each section keeps its SQL in its own
- * file). Returns NULL when absent. The text lives as long as the program. */
-const char *cr_metrics_sql(const char *name);
-/* That query prepared on db; NULL with err filled when it is missing or fails. */
-sqlite3_stmt *cr_metrics_prepare(sqlite3 *db, const char *name, cr_error *err);
-/* Bind by parameter name (":account_id"); a parameter the query lacks is skipped. */
-void cr_metrics_bind_text(sqlite3_stmt *st, const char *param, const char *value);
-void cr_metrics_bind_int64(sqlite3_stmt *st, const char *param, int64_t value);
 /* Sets obj[key] = v; clears *ok when that fails (out of memory). */
 void cr_metrics_put(cr_json *obj, const char *key, cr_json *v, bool *ok);
 

@@ -69,12 +69,12 @@ static void rma_list_free(rma_list *list)
 static int load_rmas(cr_metrics_ctx *ctx, int64_t start, int64_t end, rma_list *out, cr_error *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "rma.rmas", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_rma.rmas", err);
     if (!st)
         return cr_error_exit_code(err);
-    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
-    cr_metrics_bind_int64(st, ":start", start);
-    cr_metrics_bind_int64(st, ":end", end);
+    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_int64(st, ":start", start);
+    cr_sql_bind_int64(st, ":end", end);
     int rc, code = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         rma_row *grown = realloc(out->rows, (out->count + 1) * sizeof *grown);
@@ -123,11 +123,11 @@ static int inventory_headsets(cr_metrics_ctx *ctx, bool *found, int64_t *count, 
         }
         return 0;
     }
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "rma.inventory_headsets", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_rma.inventory_headsets", err);
     if (!st)
         return cr_error_exit_code(err);
-    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
-    cr_metrics_bind_text(st, ":snapshot", snapshot);
+    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_text(st, ":snapshot", snapshot);
     int rc = sqlite3_step(st);
     int code = 0;
     if (rc == SQLITE_ROW)

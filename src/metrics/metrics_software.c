@@ -103,7 +103,7 @@ static void releases_free(release *r, size_t n)
 static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, const char *snapshot,
                              const char *as_of, cr_error *err)
 {
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, name, err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
     if (!st)
         return NULL;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -117,7 +117,7 @@ static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, const char *
 static int load_releases(cr_metrics_ctx *ctx, const char *snapshot, const char *as_of,
                          release **out, size_t *count, cr_error *err)
 {
-    sqlite3_stmt *st = prepare(ctx, "software.releases", snapshot, as_of, err);
+    sqlite3_stmt *st = prepare(ctx, "metrics_software.releases", snapshot, as_of, err);
     if (!st)
         return cr_error_exit_code(err);
     release *r = NULL;
@@ -204,7 +204,7 @@ int cr_metrics_software(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     int status = load_releases(ctx, snapshot, as_of, &rel, &nrel, err);
     if (status)
         return status;
-    sqlite3_stmt *st = prepare(ctx, "software.devices", snapshot, NULL, err);
+    sqlite3_stmt *st = prepare(ctx, "metrics_software.devices", snapshot, NULL, err);
     if (!st) {
         releases_free(rel, nrel);
         return cr_error_exit_code(err);

@@ -104,7 +104,7 @@ static partner *find_partner(ticket_sums *s, const char *name)
 static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, int64_t a, int64_t b,
                              int nbounds, cr_error *err)
 {
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, name, err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
     if (!st)
         return NULL;
     sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
@@ -130,7 +130,7 @@ static cr_json *median_hours(durations *d)
 
 static int scan_opened(cr_metrics_ctx *ctx, ticket_sums *s, cr_json *p1, cr_error *err)
 {
-    sqlite3_stmt *st = prepare(ctx, "tickets.opened", ctx->start_utc, ctx->end_utc, 2, err);
+    sqlite3_stmt *st = prepare(ctx, "metrics_tickets.opened", ctx->start_utc, ctx->end_utc, 2, err);
     if (!st)
         return cr_error_exit_code(err);
     int rc, status = 0;
@@ -176,7 +176,7 @@ static int scan_opened(cr_metrics_ctx *ctx, ticket_sums *s, cr_json *p1, cr_erro
 
 static int scan_closed(cr_metrics_ctx *ctx, ticket_sums *s, cr_error *err)
 {
-    sqlite3_stmt *st = prepare(ctx, "tickets.closed", ctx->start_utc, ctx->end_utc, 2, err);
+    sqlite3_stmt *st = prepare(ctx, "metrics_tickets.closed", ctx->start_utc, ctx->end_utc, 2, err);
     if (!st)
         return cr_error_exit_code(err);
     int rc, status = 0;
@@ -204,7 +204,7 @@ static int scan_open(cr_metrics_ctx *ctx, cr_json *t, cr_error *err)
 {
     static const char *const bucket_names[4] = {"0-2d", "3-7d", "8-30d", ">30d"};
     static const int64_t bucket_limits[3] = {3 * DAY, 8 * DAY, 31 * DAY}; /* age under */
-    sqlite3_stmt *st = prepare(ctx, "tickets.open_at", ctx->end_utc, 0, 1, err);
+    sqlite3_stmt *st = prepare(ctx, "metrics_tickets.open_at", ctx->end_utc, 0, 1, err);
     if (!st)
         return cr_error_exit_code(err);
     int64_t total = 0, buckets[4] = {0};

@@ -95,10 +95,10 @@ static int load_contracts(cr_metrics_ctx *ctx, contract_line **out, size_t *coun
 {
     *out = NULL;
     *count = 0;
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "trueup.contracts", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_trueup.contracts", err);
     if (!st)
         return cr_error_exit_code(err);
-    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_text(st, ":account", ctx->account.account_id);
     contract_line *lines = NULL;
     size_t n = 0;
     int rc;
@@ -220,12 +220,12 @@ static int load_counts(cr_metrics_ctx *ctx, const walk_month *months, size_t mon
     }
     if (!first)
         return 0;
-    sqlite3_stmt *st = cr_metrics_prepare(ctx->db, "trueup.snapshot_counts", err);
+    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_trueup.snapshot_counts", err);
     if (!st)
         return cr_error_exit_code(err);
-    cr_metrics_bind_text(st, ":account", ctx->account.account_id);
-    cr_metrics_bind_text(st, ":first", first);
-    cr_metrics_bind_text(st, ":last", last);
+    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_text(st, ":first", first);
+    cr_sql_bind_text(st, ":last", last);
     size_t cap = 0;
     int rc, status = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -48,39 +48,6 @@ int64_t cr_div_round_half_away(cr_int128 a, cr_int128 b)
     return (int64_t)q;
 }
 
-/* ---- named queries: the blocks of the embedded metrics_<section>.sql files ---- */
-
-const char *cr_metrics_sql(const char *name)
-{
-    char full[128];
-    snprintf(full, sizeof full, "metrics_%s", name);
-    return cr_sql(full);
-}
-
-sqlite3_stmt *cr_metrics_prepare(sqlite3 *db, const char *name, cr_error *err)
-{
-    const char *sql = cr_metrics_sql(name);
-    if (!sql) {
-        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "missing query %s", name);
-        return NULL;
-    }
-    return cr_db_prepare(db, sql, err);
-}
-
-void cr_metrics_bind_text(sqlite3_stmt *st, const char *param, const char *value)
-{
-    int index = sqlite3_bind_parameter_index(st, param);
-    if (index > 0)
-        cr_db_bind_text(st, index, value);
-}
-
-void cr_metrics_bind_int64(sqlite3_stmt *st, const char *param, int64_t value)
-{
-    int index = sqlite3_bind_parameter_index(st, param);
-    if (index > 0)
-        sqlite3_bind_int64(st, index, value);
-}
-
 void cr_metrics_put(cr_json *obj, const char *key, cr_json *v, bool *ok)
 {
     if (!cr_json_set(obj, key, v))

@@ -11,12 +11,12 @@
 --   K.replace  the new values, in place
 
 -- name: partners.insert
-INSERT OR IGNORE INTO partners (rowid, partner_id, partner_name, locale, currency, recipients)
-VALUES (:rowid, :partner_id, :partner_name, :locale, :currency, :recipients);
+INSERT OR IGNORE INTO partners (rowid, partner_id, partner_name, locale, currency, recipients, timezone)
+VALUES (:rowid, :partner_id, :partner_name, :locale, :currency, :recipients, :timezone);
 
 -- name: partners.lookup
-SELECT rowid, (partner_name, locale, currency, recipients)
-       IS NOT (:partner_name, :locale, :currency, :recipients),
+SELECT rowid, (partner_name, locale, currency, recipients, timezone)
+       IS NOT (:partner_name, :locale, :currency, :recipients, :timezone),
        1
   FROM partners WHERE partner_id = :partner_id;
 
@@ -25,7 +25,8 @@ UPDATE partners SET
     partner_name = :partner_name,
     locale = :locale,
     currency = :currency,
-    recipients = :recipients
+    recipients = :recipients,
+    timezone = :timezone
 WHERE rowid = :old_rowid;
 
 -- name: partners.max_rowid
@@ -272,7 +273,7 @@ DELETE FROM devices
    AND (account_id, snapshot_date) IN (SELECT account_id, snapshot_date FROM temp.cr_snapshots);
 
 -- name: accounts.old_timezone
-SELECT coalesce(timezone, '') FROM accounts WHERE account_id = :account_id;
+SELECT coalesce(timezone, '') FROM accounts_resolved WHERE account_id = :account_id;
 
 -- Naive timestamps of an account whose time zone changed are read again in the
 -- new zone (an import in any order gives the same data).
@@ -298,7 +299,9 @@ UPDATE devices SET last_seen_utc = cr_local_to_utc(last_seen, :tz)
 WHERE account_id = :account_id AND last_seen IS NOT NULL;
 
 -- name: account.timezone
-SELECT coalesce(timezone, '') FROM accounts WHERE account_id = :account_id;
+-- The zone naive timestamps of the account are read in: its own, else its
+-- partner's (accounts_resolved), else UTC.
+SELECT coalesce(timezone, '') FROM accounts_resolved WHERE account_id = :account_id;
 
 -- name: log.insert
 INSERT INTO import_log (file, kind, size_bytes, rows_read, rows_inserted, rows_updated,

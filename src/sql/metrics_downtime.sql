@@ -1,6 +1,6 @@
 -- metrics_downtime.sql - queries of the downtime / advance replacement section
 -- (SPEC 5.3). Each named block below is one statement, read with
--- cr_metrics_sql("downtime.NAME").
+-- cr_sql("metrics_downtime.NAME").
 
 -- name: rmas
 -- One row per RMA (distinct rma_number) of the account dated in [:start, :end],

@@ -1,5 +1,5 @@
 -- metrics_rma.sql - queries of the headset RMA rate section (SPEC 5.2).
--- Each named block below is one statement, read with cr_metrics_sql("rma.NAME").
+-- Each named block below is one statement, read with cr_sql("metrics_rma.NAME").
 
 -- name: rmas
 -- The account's RMAs (distinct rma_number) dated in [:start, :end], most recent

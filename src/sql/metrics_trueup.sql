@@ -1,5 +1,5 @@
 -- metrics_trueup.sql - queries of the true-up section (SPEC 5.4).
--- Each named block below is one statement, read with cr_metrics_sql("trueup.NAME").
+-- Each named block below is one statement, read with cr_sql("metrics_trueup.NAME").
 
 -- name: contracts
 -- The account's contract lines in the fixed category order of the report.

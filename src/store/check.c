@@ -44,9 +44,9 @@ static int run_one(sqlite3 *db, const check_def *c, cr_json *list, int64_t *prob
 {
     char name[96];
     snprintf(name, sizeof name, "check.%s", c->id);
-    const char *sql = cr_sql(name);
-    if (!sql)
-        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query %s is missing", name);
+    sqlite3_stmt *st = cr_sql_prepare(db, name, err);
+    if (!st)
+        return cr_error_exit_code(err);
 
     /* count is set now to keep the key order and replaced (in place) below */
     cr_json *entry = cr_json_append(list, cr_json_object());
@@ -55,12 +55,11 @@ static int run_one(sqlite3 *db, const check_def *c, cr_json *list, int64_t *prob
         || !cr_json_set(entry, "title", cr_json_string(c->title))
         || !cr_json_set(entry, "severity", cr_json_string(c->severity))
         || !cr_json_set(entry, "count", cr_json_int(0))
-        || !(examples = cr_json_set(entry, "examples", cr_json_array())))
+        || !(examples = cr_json_set(entry, "examples", cr_json_array()))) {
+        sqlite3_finalize(st);
         return cr_error_nomem(err);
+    }
 
-    sqlite3_stmt *st = cr_db_prepare(db, sql, err);
-    if (!st)
-        return err->code;
     int rc = 0, step;
     int64_t count = 0;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {

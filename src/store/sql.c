@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csmreport/db.h"
 #include "embedded.h"
 
 typedef struct named_sql {
@@ -85,4 +86,28 @@ const char *cr_sql(const char *qualified_name)
         if (strcmp(entries[i].name, qualified_name) == 0)
             return entries[i].text;
     return NULL;
+}
+
+sqlite3_stmt *cr_sql_prepare(sqlite3 *db, const char *qualified_name, cr_error *err)
+{
+    const char *sql = cr_sql(qualified_name);
+    if (!sql) {
+        cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "query %s is missing", qualified_name);
+        return NULL;
+    }
+    return cr_db_prepare(db, sql, err);
+}
+
+void cr_sql_bind_text(sqlite3_stmt *st, const char *param, const char *value)
+{
+    int index = sqlite3_bind_parameter_index(st, param);
+    if (index > 0)
+        cr_db_bind_text(st, index, value);
+}
+
+void cr_sql_bind_int64(sqlite3_stmt *st, const char *param, int64_t value)
+{
+    int index = sqlite3_bind_parameter_index(st, param);
+    if (index > 0)
+        sqlite3_bind_int64(st, index, value);
 }

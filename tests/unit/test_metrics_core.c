@@ -70,10 +70,10 @@ static void test_rounding(void)
 
 static void test_sql(void)
 {
-    CHECK(cr_metrics_sql("core.account") != NULL, "named query core.account");
-    CHECK(cr_metrics_sql("core.snapshots") != NULL, "named query core.snapshots");
-    CHECK(cr_metrics_sql("core.nope") == NULL, "absent named query");
-    CHECK(cr_metrics_sql("account") == NULL, "name without section");
+    CHECK(cr_sql("metrics_core.account") != NULL, "named query core.account");
+    CHECK(cr_sql("metrics_core.snapshots") != NULL, "named query core.snapshots");
+    CHECK(cr_sql("metrics_core.nope") == NULL, "absent named query");
+    CHECK(cr_sql("account") == NULL, "name without file");
 }
 
 int main(void)
