@@ -9,9 +9,8 @@
 
 #include <sqlite3.h>
 
-#include "csmreport/error.h"
-
-/* Registers every function on db; EX_SOFTWARE on failure. */
-int cr_sqlfunc_register(sqlite3 *db, cr_error *err);
+/* Registers every function on db. Returns SQLite's result code (SQLITE_OK on
+ * success): the store (db.c), which opened db, reports a failure. */
+int cr_sqlfunc_register(sqlite3 *db);
 
 #endif

@@ -102,6 +102,12 @@ const char *cr_db_column_text(sqlite3_stmt *st, int col)
     return (const char *)sqlite3_column_text(st, col);
 }
 
+static int register_functions(sqlite3 *db, cr_error *err)
+{
+    int rc = cr_sqlfunc_register(db);
+    return rc == SQLITE_OK ? 0 : cr_db_fail(db, rc, "cannot register SQL functions", err);
+}
+
 static int user_version(sqlite3 *db, int *version, cr_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -195,7 +201,7 @@ sqlite3 *cr_db_open(const char *path, cr_db_mode mode, cr_error *err)
         cr_db_exec(db, "PRAGMA journal_mode = WAL", err) ||
         cr_db_exec(db, "PRAGMA synchronous = NORMAL", err) ||
         cr_db_exec(db, "PRAGMA cache_size = -65536", err) ||
-        cr_sqlfunc_register(db, err) || migrate(db, path, err))
+        register_functions(db, err) || migrate(db, path, err))
         goto out_close;
     if (mode == CR_DB_READWRITE)
         return db;
@@ -203,7 +209,7 @@ sqlite3 *cr_db_open(const char *path, cr_db_mode mode, cr_error *err)
     db = open_connection(path, SQLITE_OPEN_READONLY, err);
     if (!db)
         return NULL;
-    if (cr_db_exec(db, "PRAGMA cache_size = -65536", err) || cr_sqlfunc_register(db, err))
+    if (cr_db_exec(db, "PRAGMA cache_size = -65536", err) || register_functions(db, err))
         goto out_close;
     return db;
 out_close:

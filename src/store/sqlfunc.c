@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "csmreport/datetime.h"
-#include "csmreport/db.h"
 #include "csmreport/tz.h"
 
 /* cr_local_to_utc(timestamp_text, tz_name): the UTC epoch second of a stored
@@ -138,7 +137,7 @@ static void sql_month_activity_final(sqlite3_context *ctx)
     sqlite3_result_text(ctx, text, -1, sqlite3_free);
 }
 
-int cr_sqlfunc_register(sqlite3 *db, cr_error *err)
+int cr_sqlfunc_register(sqlite3 *db)
 {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     int rc = sqlite3_create_function(db, "cr_local_to_utc", 2, flags, NULL, sql_local_to_utc, NULL, NULL);
@@ -147,8 +146,6 @@ int cr_sqlfunc_register(sqlite3 *db, cr_error *err)
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function(db, "cr_month_activity", 4, flags, NULL, NULL,
                                      sql_month_activity_step, sql_month_activity_final);
-    if (rc != SQLITE_OK)
-        return cr_db_fail(db, rc, "cannot register SQL functions", err);
-    return 0;
+    return rc;
 }
 
