@@ -3,7 +3,7 @@
 # and a damaged spreadsheet re-save that must be rejected cleanly.
 . "${TOP:-.}/tests/e2e/lib.sh"
 
-R=$SHARED/realdata
+R=$TOP/tests/data/realdata
 P=$TOP/samples/profiles
 D=$WORK/d
 mkdir -p "$D"

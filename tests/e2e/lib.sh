@@ -3,7 +3,6 @@
 # $CSMREPORT is the binary, $TOP the checkout, $BUILD the build folder.
 set -u
 : "${CSMREPORT:=build/csmreport}" "${TOP:=.}"
-SHARED="$TOP/../shared"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/csmreport-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 PY=/usr/bin/python3
