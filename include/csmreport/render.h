@@ -6,12 +6,12 @@
  *
  * Files go to OUT/<account>/<account>_<stem>_<period>.pdf|.xlsx, or for a
  * partner template OUT/partners/<partner>/<partner>_<stem>_<period>.*; every
- * part of those names that comes from data is reduced by cr_render_safe_name.
- * The subject folders are created and then opened with O_NOFOLLOW, and the
- * writers get paths through /proc/self/fd/<folder> when /proc is there, so
- * nothing is ever written through a symbolic link, even one swapped in during
- * the run. The deck and workbook writers publish each file by rename, so a
- * file named in a result is always whole.
+ * part of those names that comes from data is reduced by cr_outfile_safe_name.
+ * Folders and files are made through outfile.h: OUT is opened once, the
+ * folders below it are created and opened without following a symbolic link,
+ * and each file is written as a temporary file in its folder and published by
+ * rename, so nothing is ever written through a link and a file named in a
+ * result is always whole.
  *
  * Nothing here prints: each subject's outcome and the progress go to the
  * caller's callbacks.
@@ -31,10 +31,6 @@
 #define CR_RENDER_JOBS_MAX 256
 /* Most shards a run may be split into. */
 #define CR_RENDER_SHARDS_MAX 100000
-/* Room cr_render_safe_name needs: at most 96 bytes of name, "-" and 8 hex
- * digits of hash, the terminating NUL. */
-#define CR_RENDER_NAME_SIZE 112
-
 typedef enum cr_render_selection {
     CR_RENDER_ACCOUNT, /* the account subject_id (not for a partner template) */
     CR_RENDER_PARTNER, /* every account of the partner subject_id; for a partner
@@ -47,9 +43,10 @@ typedef enum cr_render_selection {
  * sorted by id), after its files are written or it failed. subject_id is the
  * account_id (partner_id for a partner template); pdf_path and xlsx_path name
  * the files this run wrote for it as OUT/... (NULL when not asked for or not
- * written); err is NULL on success, else the reason (err->file names the
- * output file, as named here, when writing it failed, or the template when a
- * dataset failed). All pointers are valid during the call only.
+ * written); err is NULL on success, else the reason (an output error names
+ * the file or folder, as named here, in its message (outfile.h); err->file
+ * names the deck when drawing it failed, or the template when a dataset
+ * failed). All pointers are valid during the call only.
  * xlsx may fail after the PDF was written: both a path and err are then set. */
 typedef void (*cr_render_subject_fn)(void *ctx, const char *subject_id, const char *pdf_path,
                                      const char *xlsx_path, const cr_error *err);
@@ -96,21 +93,15 @@ typedef struct cr_render_summary {
  * with a partner template, a bad shard or job count, no file asked for),
  * EX_DATAERR for an unknown account or a partner without accounts (with a
  * partner template an unknown partner is that subject's failure), the
- * database's code when it cannot be read, EX_CANTCREAT when out_dir cannot be
- * made. summary may be NULL; it is filled in both cases.
+ * database's code when it cannot be read, the outfile mapping's code
+ * (EX_CANTCREAT, EX_NOPERM, EX_IOERR; outfile.h) when out_dir cannot be made.
+ * summary may be NULL; it is filled in both cases.
  *
  * Thread-safety: the callbacks run on the worker threads, but never two at a
  * time (an internal lock is held around them, so keep them short and do not
  * start another run from them); they need no locking of their own against
  * each other. Separate runs may go on in parallel, also over one template. */
 int cr_render_run(const cr_render_job *job, cr_render_summary *summary, cr_error *err);
-
-/* Reduces s to [A-Za-z0-9._-] into out (size at least CR_RENDER_NAME_SIZE):
- * other bytes become '_', a leading '.' too (no ".", ".." or hidden names),
- * at most 96 bytes are kept; when that changed anything "-" and 8 hex digits
- * of a hash of s follow, so two names cannot collide by cleaning. Used for
- * every output name part taken from data. */
-void cr_render_safe_name(const char *s, char *out, size_t size);
 
 /* The shard (1 to n) that the shard key (partner_id, or account_id of an
  * account without a partner) falls in: stable across runs and machines. */

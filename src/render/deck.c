@@ -1,8 +1,8 @@
 /* deck.c - a resolved report's pages as a 16:9 PDF deck: page plan (tables
  * that continue on following pages), page chrome (title, subtitle, footer,
  * cover), blocks (text, bullets, KPI tiles, tables, rows; charts through
- * chart.c), PDF metadata and bookmarks, and the atomic write through a
- * stream we own (temporary file, status after finish, fsync, rename). */
+ * chart.c), PDF metadata and bookmarks; cairo streams the PDF into an
+ * outfile (outfile.h), and the surface status is checked after finishing. */
 #include "csmreport/deck.h"
 
 #include <errno.h>
@@ -570,44 +570,22 @@ static int draw_page(deck *d, size_t number, const plan_page *pp)
     return rc;
 }
 
-/* ---- output: a stream into a temporary file -------------------------------- */
+/* ---- output: cairo's stream into the output file --------------------------- */
 
+/* cairo writes through this stream into the outfile's FILE*; the first
+ * write error stops it and is told with its errno. */
 typedef struct out_stream {
-    int fd;
-    int errnum;            /* first write error */
-    size_t len;
-    unsigned char buf[1 << 16];
+    FILE *f;
+    int errnum;
 } out_stream;
-
-static int flush_stream(out_stream *s)
-{
-    size_t off = 0;
-    while (off < s->len && !s->errnum) {
-        ssize_t n = write(s->fd, s->buf + off, s->len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            s->errnum = n < 0 ? errno : EIO;
-        else
-            off += (size_t)n;
-    }
-    s->len = 0;
-    return s->errnum;
-}
 
 static cairo_status_t stream_write(void *closure, const unsigned char *data, unsigned int length)
 {
     out_stream *s = closure;
-    while (length > 0 && !s->errnum) {
-        size_t n = sizeof s->buf - s->len;
-        if (n > length)
-            n = length;
-        memcpy(s->buf + s->len, data, n);
-        s->len += n;
-        data += n;
-        length -= (unsigned int)n;
-        if (s->len == sizeof s->buf)
-            flush_stream(s);
+    if (!s->errnum && length > 0) {
+        errno = 0;
+        if (fwrite(data, 1, length, s->f) != length)
+            s->errnum = errno ? errno : EIO;
     }
     return s->errnum ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
@@ -633,7 +611,7 @@ static void set_metadata(cairo_surface_t *s, const cr_report *r)
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
-static int render(deck *d, out_stream *s)
+static int render(deck *d, cr_outfile *of, out_stream *s)
 {
     const cr_report *r = d->r;
     d->surface = cairo_pdf_surface_create_for_stream(stream_write, s, CR_PAGE_W, CR_PAGE_H);
@@ -665,54 +643,41 @@ out:
     free(d->title_h);
     if (rc)
         return rc;
-    if (s->errnum || st == CAIRO_STATUS_WRITE_ERROR)
-        return cr_error_set(d->err, EX_IOERR, NULL, 0, 0, "cannot write the deck: %s",
-                            strerror(s->errnum ? s->errnum : EIO));
+    if (s->errnum || st == CAIRO_STATUS_WRITE_ERROR) {
+        if (!s->errnum)
+            s->errnum = EIO;
+        return cr_outfile_fail(of, s->errnum, "write", d->err);
+    }
     if (st != CAIRO_STATUS_SUCCESS)
         return cr_error_set(d->err, EX_SOFTWARE, NULL, 0, 0, "cannot draw the deck: %s",
                             cairo_status_to_string(st));
     return 0;
 }
 
+int cr_deck_write_to(const cr_report *r, cr_outfile *of, cr_error *err)
+{
+    out_stream s = {.f = cr_outfile_stream(of)};
+    if (!s.f)
+        return cr_outfile_fail(of, errno, "write", err);
+    /* big writes: a deck is megabytes of font and image streams */
+    setvbuf(s.f, NULL, _IOFBF, 1 << 16);
+    deck d = {.r = r, .err = err};
+    int rc = render(&d, of, &s);
+    /* a drawing failure names the deck; a write failure's message already does */
+    if (rc && !s.errnum && err && !err->file[0])
+        snprintf(err->file, sizeof err->file, "%s", cr_outfile_name(of));
+    return rc;
+}
+
 int cr_deck_write(const cr_report *r, const char *path, cr_error *err)
 {
-    char tmp[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    int n = slash ? snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path,
-                             slash + 1)
-                  : snprintf(tmp, sizeof tmp, ".%s.XXXXXX", path);
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return cr_error_set(err, EX_CANTCREAT, path, 0, 0, "output path too long");
-    out_stream *s = malloc(sizeof *s);
-    if (!s)
-        return cr_error_set(err, CR_EX_NOMEM, path, 0, 0, "out of memory");
-    s->len = 0;
-    s->errnum = 0;
-    s->fd = mkstemp(tmp);
-    if (s->fd < 0) {
-        int e = errno;
-        free(s);
-        return cr_error_set(err, EX_CANTCREAT, path, 0, 0, "cannot create a temporary file: %s",
-                            strerror(e));
+    cr_outfile *of;
+    int rc = cr_outfile_open_path(path, &of, err);
+    if (rc)
+        return rc;
+    if ((rc = cr_deck_write_to(r, of, err))) {
+        cr_outfile_abort(of);
+        return rc;
     }
-    deck d = {.r = r, .err = err};
-    int rc = render(&d, s);
-    if (!rc && flush_stream(s))
-        rc = cr_error_set(err, EX_IOERR, path, 0, 0, "cannot write: %s", strerror(s->errnum));
-    if (!rc && fchmod(s->fd, 0644) != 0)
-        rc = cr_error_set(err, EX_IOERR, path, 0, 0, "cannot set the mode: %s", strerror(errno));
-    if (!rc && fsync(s->fd) != 0)
-        rc = cr_error_set(err, EX_IOERR, path, 0, 0, "cannot sync: %s", strerror(errno));
-    if (close(s->fd) != 0 && !rc)
-        rc = cr_error_set(err, EX_IOERR, path, 0, 0, "cannot close: %s", strerror(errno));
-    if (!rc && rename(tmp, path) != 0)
-        rc = cr_error_set(err, EX_CANTCREAT, path, 0, 0, "cannot rename into place: %s",
-                          strerror(errno));
-    if (rc) {
-        unlink(tmp);
-        if (err && !err->file[0])
-            snprintf(err->file, sizeof err->file, "%s", path);
-    }
-    free(s);
-    return rc;
+    return cr_outfile_commit(of, err);
 }

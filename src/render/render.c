@@ -10,36 +10,24 @@
 #include "csmreport/render.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csmreport/db.h"
 #include "csmreport/deck.h"
+#include "csmreport/outfile.h"
 #include "csmreport/report.h"
 #include "csmreport/workbook.h"
 
-#define NAME_PART_MAX 96
 #define OUT_DIR_MAX 4096
 /* OUT/partners/ID/ID_STEM_PERIOD.xlsx */
-#define PATH_SIZE (OUT_DIR_MAX + 4 * CR_RENDER_NAME_SIZE + 32)
+#define PATH_SIZE (OUT_DIR_MAX + 4 * CR_OUTFILE_NAME_SIZE + 32)
 
 /* ---------- names ---------- */
-
-static uint32_t fnv1a32(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 16777619u;
-    }
-    return h;
-}
 
 static uint64_t fnv1a64(const char *s)
 {
@@ -49,34 +37,6 @@ static uint64_t fnv1a64(const char *s)
         h *= 1099511628211ull;
     }
     return h;
-}
-
-void cr_render_safe_name(const char *s, char *out, size_t size)
-{
-    if (size == 0)
-        return;
-    /* keep room for "-" and 8 hex digits; CR_RENDER_NAME_SIZE has it for 96 */
-    size_t max = size > 10 ? size - 10 : 0;
-    if (max > NAME_PART_MAX)
-        max = NAME_PART_MAX;
-    size_t o = 0;
-    bool changed = false;
-    for (const char *p = s; *p; p++) {
-        char ch = *p;
-        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                  ch == '_' || ch == '-' || (ch == '.' && o > 0);
-        if (o >= max) {
-            changed = true;
-            break;
-        }
-        out[o++] = ok ? ch : '_';
-        changed |= !ok;
-    }
-    if (o == 0)
-        changed = true;
-    out[o] = '\0';
-    if (changed)
-        snprintf(out + o, size - o, "-%08x", (unsigned)fnv1a32(s));
 }
 
 unsigned cr_render_shard_of(const char *shard_key, unsigned n)
@@ -224,48 +184,13 @@ static void keep_shard(subject_list *l, unsigned k, unsigned n)
     l->count = kept;
 }
 
-/* ---------- folders ---------- */
-
-/* Creates dir and its missing parents (mkdir -p). */
-static int make_out_dir(const char *dir, cr_error *err)
-{
-    char buf[OUT_DIR_MAX];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
-        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "output folder name too long");
-    for (char *p = buf + 1; ; p++) {
-        bool end = *p == '\0';
-        if (*p == '/' || end) {
-            *p = '\0';
-            if (buf[0] && mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return cr_error_set(err, EX_CANTCREAT, buf, 0, 0, "cannot create the output folder: %s",
-                                    strerror(errno));
-            if (end)
-                break;
-            *p = '/';
-        }
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return cr_error_set(err, EX_CANTCREAT, dir, 0, 0, "the output folder is not a folder");
-    return 0;
-}
-
-/* Creates (if missing) and opens the folder name inside dirfd, refusing a
- * symbolic link. Returns the new descriptor or -1 with errno set. */
-static int open_subdir(int dirfd, const char *name)
-{
-    if (mkdirat(dirfd, name, 0777) != 0 && errno != EEXIST)
-        return -1;
-    return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-}
-
 /* ---------- the work ---------- */
 
 typedef struct run {
     const cr_render_job *job;
     const char *stem;
     bool partner_scope;
-    bool have_proc; /* /proc/self/fd reaches an open folder */
+    cr_outfile_dir *out; /* job->out_dir, open for the whole run */
     subject_list *subjects;
     size_t next;      /* the next subject to take */
     size_t done;      /* subjects finished */
@@ -275,14 +200,14 @@ typedef struct run {
 
 /* The cleaned name parts of s's files. */
 typedef struct name_parts {
-    char id[CR_RENDER_NAME_SIZE], stem[CR_RENDER_NAME_SIZE], period[CR_RENDER_NAME_SIZE];
+    char id[CR_OUTFILE_NAME_SIZE], stem[CR_OUTFILE_NAME_SIZE], period[CR_OUTFILE_NAME_SIZE];
 } name_parts;
 
 static void make_name_parts(const run *r, const subject *s, name_parts *n)
 {
-    cr_render_safe_name(s->id, n->id, sizeof n->id);
-    cr_render_safe_name(r->stem, n->stem, sizeof n->stem);
-    cr_render_safe_name(r->job->period->label, n->period, sizeof n->period);
+    cr_outfile_safe_name(s->id, n->id, sizeof n->id);
+    cr_outfile_safe_name(r->stem, n->stem, sizeof n->stem);
+    cr_outfile_safe_name(r->job->period->label, n->period, sizeof n->period);
 }
 
 /* The file of extension ext as the user knows it: OUT[/partners]/ID/ID_STEM_PERIOD.ext.
@@ -305,50 +230,30 @@ static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
 
     name_parts n;
     make_name_parts(r, s, &n);
-    int base = -1, sub = -1, dir = -1;
-    if (!rc) {
-        base = open(job->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        sub = base < 0 ? -1 : r->partner_scope ? open_subdir(base, "partners") : dup(base);
-        dir = sub < 0 ? -1 : open_subdir(sub, n.id);
-        if (dir < 0) {
-            int errnum = errno;
-            char why[128] = "it is a symbolic link";
-            if (errnum != ELOOP && errnum != ENOTDIR && strerror_r(errnum, why, sizeof why) != 0)
-                snprintf(why, sizeof why, "error %d", errnum);
-            rc = cr_error_set(e, EX_CANTCREAT, NULL, 0, 0, "cannot create the folder %s%s/%s: %s",
-                              job->out_dir, r->partner_scope ? "/partners" : "", n.id, why);
-        }
-    }
+    cr_outfile_dir *scope = NULL, *dir = NULL;
+    if (!rc && r->partner_scope)
+        rc = cr_outfile_make_dir(r->out, "partners", &scope, e);
+    if (!rc)
+        rc = cr_outfile_make_dir(scope ? scope : r->out, n.id, &dir, e);
     for (int k = 0; k < 2 && !rc; k++) {
         bool want = k == 0 ? job->pdf : job->xlsx;
         if (!want)
             continue;
-        const char *ext = k == 0 ? "pdf" : "xlsx";
-        char path[PATH_SIZE], shown[PATH_SIZE];
-        bool fits = shown_path(r, &n, ext, shown, sizeof shown);
-        if (r->have_proc)
-            snprintf(path, sizeof path, "/proc/self/fd/%d/%s_%s_%s.%s", dir, n.id, n.stem, n.period, ext);
-        else if (fits) /* no /proc: the folder by name, checked above */
-            snprintf(path, sizeof path, "%s", shown);
-        else {
-            rc = cr_error_set(e, EX_CANTCREAT, NULL, 0, 0, "output file name too long");
+        char name[4 * CR_OUTFILE_NAME_SIZE];
+        snprintf(name, sizeof name, "%s_%s_%s.%s", n.id, n.stem, n.period, k == 0 ? "pdf" : "xlsx");
+        cr_outfile *of;
+        if ((rc = cr_outfile_open(dir, name, &of, e)))
             break;
-        }
-        rc = k == 0 ? cr_deck_write(rep, path, e) : cr_workbook_write(rep, path, e);
-        if (rc && e->file[0]) { /* name the file as the user knows it, not through /proc */
-            size_t len = strnlen(shown, sizeof e->file - 1);
-            memcpy(e->file, shown, len);
-            e->file[len] = '\0';
-        }
+        rc = k == 0 ? cr_deck_write_to(rep, of, e) : cr_workbook_write_to(rep, of, e);
+        if (rc)
+            cr_outfile_abort(of);
+        else
+            rc = cr_outfile_commit(of, e);
         if (!rc)
             s->wrote |= k == 0 ? WROTE_PDF : WROTE_XLSX;
     }
-    if (dir >= 0)
-        close(dir);
-    if (sub >= 0)
-        close(sub);
-    if (base >= 0)
-        close(base);
+    cr_outfile_dir_close(dir);
+    cr_outfile_dir_close(scope);
     cr_report_free(rep);
     s->rc = rc;
 }
@@ -467,11 +372,12 @@ int cr_render_run(const cr_render_job *job, cr_render_summary *summary, cr_error
         keep_shard(&subjects, job->shard_k, job->shard_n);
     if (subjects.count == 0)
         goto out_free;
-    if ((rc = make_out_dir(job->out_dir, err)))
+    cr_outfile_dir *out;
+    if ((rc = cr_outfile_dir_open(job->out_dir, &out, err)))
         goto out_free;
 
     run r = {.job = job, .stem = cr_template_output_stem(job->tpl), .partner_scope = partner_scope,
-             .have_proc = access("/proc/self/fd", X_OK) == 0, .subjects = &subjects};
+             .out = out, .subjects = &subjects};
     if (!r.stem || !*r.stem)
         r.stem = "report";
     pthread_mutex_init(&r.lock, NULL);
@@ -488,6 +394,7 @@ int cr_render_run(const cr_render_job *job, cr_render_summary *summary, cr_error
     for (size_t i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     pthread_mutex_destroy(&r.lock);
+    cr_outfile_dir_close(out);
 
     if (summary) {
         summary->selected = subjects.count;

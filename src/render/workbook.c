@@ -33,25 +33,21 @@
  * every cell written with a format equal to an earlier one (it only caches
  * the index of the first), which made a third of the time of a large sheet.
  *
- * The file is made by mkstemp in the target's folder, filled through
- * /proc/self/fd (so libxlsxwriter writes to the very file we created, never to
- * whatever a path might point at later), synced, checked to still be the same
- * file, and renamed over the target (rename replaces a symlink, never follows
- * it). libxlsxwriter's own temporary files go to that folder as well. On
- * failure the temporary file is removed.
+ * The file is an outfile (outfile.h): libxlsxwriter writes to
+ * cr_outfile_path, which reaches the very temporary file the outfile created
+ * (/proc/self/fd), never whatever a name might point at later; the outfile
+ * publishes it by rename. libxlsxwriter's own temporary files go to the
+ * destination folder as well.
  */
 #include "csmreport/workbook.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "csmreport/chartlayout.h"
@@ -465,6 +461,7 @@ typedef struct writer {
     sheet_plan *plans;
     size_t plan_count;
     cr_error *err;
+    int close_errno;          /* errno when workbook_close failed */
 } writer;
 
 /* The workbook's format for Excel format code `code` (made on first use and
@@ -1090,28 +1087,6 @@ static int finish_sheet(writer *w, sheet_plan *p)
 
 /* ---------- the file ---------- */
 
-/* The process umask, read without changing it (umask(2) would race with
- * other threads); 077 when it cannot be read. */
-static mode_t current_umask(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    unsigned mask = 077;
-    if (f) {
-        char line[128];
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "Umask: %o", &mask) == 1)
-                break;
-        fclose(f);
-    }
-    return (mode_t)mask;
-}
-
-static void errno_text(int errnum, char *buf, size_t size)
-{
-    if (strerror_r(errnum, buf, size) != 0)
-        snprintf(buf, size, "error %d", errnum);
-}
-
 static int build(writer *w, const char *target, char *tmpdir, lxw_error *close_error)
 {
     const cr_report *r = w->r;
@@ -1225,57 +1200,29 @@ static int build(writer *w, const char *target, char *tmpdir, lxw_error *close_e
             rc = add_chart(w, p, k, &cs, &next_row);
     }
     /* close even after an error: it frees the workbook (the file is removed) */
+    errno = 0;
     *close_error = workbook_close(w->wb);
+    w->close_errno = errno;
     w->wb = NULL;
     for (size_t i = 0; i < cs.n; i++)
         free(cs.owned[i]);
     return rc;
 }
 
-int cr_workbook_write(const cr_report *r, const char *path, cr_error *err)
+int cr_workbook_write_to(const cr_report *r, cr_outfile *of, cr_error *err)
 {
-    char buf[256];
-    if (!r || !path || !*path)
-        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "no report or path for the workbook");
-
-    /* the temporary file: ".NAME.XXXXXX" beside the target */
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = path + dir_len;
-    size_t tmp_size = strlen(path) + 32;
-    char *tmp = malloc(tmp_size);
-    if (!tmp)
-        return cr_error_set(err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
-    snprintf(tmp, tmp_size, "%.*s.%s.XXXXXX", (int)dir_len, path,
-             strlen(base) <= 200 ? base : "workbook");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        errno_text(errno, buf, sizeof buf);
-        int rc = cr_error_set(err, EX_CANTCREAT, path, 0, 0, "cannot create a file beside it: %s", buf);
-        free(tmp);
-        return rc;
-    }
-    (void)fchmod(fd, 0666 & ~current_umask());
-
-    /* libxlsxwriter opens the path it is given: give it our file itself */
-    char target[64];
-    snprintf(target, sizeof target, "/proc/self/fd/%d", fd);
-    struct stat st;
-    if (stat(target, &st) != 0)
-        snprintf(target, sizeof target, "%s", ""); /* no /proc: the name mkstemp made */
-
-    writer w = {.r = r, .loc = cr_numfmt_locale_from_tag(r->locale), .err = err};
-    lxw_error close_error = LXW_NO_ERROR;
+    if (!r || !of)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "no report or file for the workbook");
     /* libxlsxwriter's own temporary files go beside the target too, not to a
      * /tmp that may be a small tmpfs */
-    char *tmpdir = dir_len ? strndup(path, dir_len) : strdup(".");
-    if (!tmpdir) {
-        unlink(tmp);
-        close(fd);
-        free(tmp);
+    char *tmpdir = strdup(cr_outfile_folder(of));
+    if (!tmpdir)
         return cr_error_set(err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
-    }
-    int rc = build(&w, target[0] ? target : tmp, tmpdir, &close_error);
+    writer w = {.r = r, .loc = cr_numfmt_locale_from_tag(r->locale), .err = err};
+    lxw_error close_error = LXW_NO_ERROR;
+    /* libxlsxwriter opens the path it is given: the outfile's, which reaches
+     * the very temporary file the outfile created */
+    int rc = build(&w, cr_outfile_path(of), tmpdir, &close_error);
     free(tmpdir);
     for (size_t i = 0; i < w.plan_count; i++) {
         free(w.plans[i].name);
@@ -1287,24 +1234,26 @@ int cr_workbook_write(const cr_report *r, const char *path, cr_error *err)
     free(w.plans);
     free(w.num_formats);
 
-    if (!rc && close_error)
+    if (!rc && close_error && w.close_errno)
+        rc = cr_outfile_fail(of, w.close_errno, "write", err);
+    else if (!rc && close_error) /* libxlsxwriter's own failure, without an errno */
         rc = cr_error_set(err, close_error == LXW_ERROR_CREATING_TMPFILE ? EX_CANTCREAT : EX_IOERR,
-                          path, 0, 0, "cannot write the workbook: %s", lxw_strerror(close_error));
-    struct stat now, named;
-    if (!rc && fsync(fd) != 0) {
-        errno_text(errno, buf, sizeof buf);
-        rc = cr_error_set(err, EX_IOERR, path, 0, 0, "cannot write the workbook: %s", buf);
-    }
-    if (!rc && (fstat(fd, &now) != 0 || lstat(tmp, &named) != 0 || now.st_dev != named.st_dev ||
-                now.st_ino != named.st_ino || !S_ISREG(named.st_mode)))
-        rc = cr_error_set(err, EX_CANTCREAT, path, 0, 0, "the temporary workbook file was replaced");
-    if (!rc && rename(tmp, path) != 0) {
-        errno_text(errno, buf, sizeof buf);
-        rc = cr_error_set(err, EX_CANTCREAT, path, 0, 0, "cannot create the workbook: %s", buf);
-    }
-    if (rc)
-        unlink(tmp);
-    close(fd);
-    free(tmp);
+                          NULL, 0, 0, "cannot write %s: %s", cr_outfile_name(of),
+                          lxw_strerror(close_error));
     return rc;
+}
+
+int cr_workbook_write(const cr_report *r, const char *path, cr_error *err)
+{
+    if (!r || !path || !*path)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "no report or path for the workbook");
+    cr_outfile *of;
+    int rc = cr_outfile_open_path(path, &of, err);
+    if (rc)
+        return rc;
+    if ((rc = cr_workbook_write_to(r, of, err))) {
+        cr_outfile_abort(of);
+        return rc;
+    }
+    return cr_outfile_commit(of, err);
 }

@@ -32,7 +32,7 @@ fi
 
 # ---- build: the workload program over the deck sources, as make bench builds them
 PKGS="cairo pangocairo pangoft2 fontconfig"
-SRCS="render/deck render/text render/chart render/deck_layout template/report core/numfmt render/chartlayout core/error"
+SRCS="render/deck render/text render/chart render/deck_layout template/report core/numfmt render/chartlayout core/error core/outfile"
 set --
 for s in $SRCS; do set -- "$@" "$TOP/src/$s.c"; done
 # shellcheck disable=SC2046 # pkg-config output is meant to split

@@ -35,6 +35,7 @@ PKGS="xlsxwriter"
 if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -DNDEBUG -I"$TOP/include" \
     -o "$B/xlsxbench" "$TOP/tests/bench/xlsxbench.c" "$TOP/src/render/workbook.c" "$TOP/src/template/report.c" \
     "$TOP/src/core/numfmt.c" "$TOP/src/core/datetime.c" "$TOP/src/render/chartlayout.c" "$TOP/src/core/error.c" \
+    "$TOP/src/core/outfile.c" \
     $(pkg-config --cflags --libs $PKGS) -lm >"$B/xlsxbench.log" 2>&1; then
     say "bench: cannot build xlsxbench:"
     sed 's/^/    /' "$B/xlsxbench.log"

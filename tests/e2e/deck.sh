@@ -22,7 +22,7 @@ if [ ! -x "$TD" ]; then
     TD=$WORK/test_deck
     PKGS="cairo pangocairo pangoft2 fontconfig"
     set --
-    for s in render/deck render/text render/chart render/deck_layout template/report core/numfmt render/chartlayout core/error; do
+    for s in render/deck render/text render/chart render/deck_layout template/report core/numfmt render/chartlayout core/error core/outfile; do
         set -- "$@" "$TOP/src/$s.c"
     done
     # shellcheck disable=SC2046

@@ -607,11 +607,11 @@ static void test_failures(const char *dir)
     CHECK(rc == 0 || access(path, F_OK) != 0, "no pages: written or nothing left");
     unlink(path);
     cr_report_free(e);
-    /* a path that is a folder: the rename fails, the temporary file goes */
+    /* a path that is a folder: refused, no temporary file left */
     snprintf(path, sizeof path, "%s/adir", dir);
     mkdir(path, 0755);
     cr_error_clear(&err);
-    CHECK(cr_deck_write(r, path, &err) != 0, "rename over a folder fails");
+    CHECK_INT(cr_deck_write(r, path, &err), EX_CANTCREAT, "a folder at the path refused");
     CHECK_INT(count_entries(dir), 1, "no temporary file left behind");
     rmdir(path);
     cr_report_free(r);

@@ -3,7 +3,7 @@
  * subject order, shards that split the accounts exactly with a partner's
  * accounts together and the same bytes as one run, a subject whose folder is
  * a symbolic link failing alone, the errors that stop a run before it starts,
- * a partner template, and the safe names.
+ * and a partner template (the safe names are tested in test_outfile.c).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -395,39 +395,6 @@ static void test_partner_template(const cr_period *p)
     cr_template_free(t);
 }
 
-static void test_safe_name(void)
-{
-    static const struct {
-        const char *in, *want;
-    } cases[] = {
-        {"US-HARBOR", "US-HARBOR"},
-        {"a.b_c-9", "a.b_c-9"},
-    };
-    char out[CR_RENDER_NAME_SIZE];
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cr_render_safe_name(cases[i].in, out, sizeof out);
-        CHECK_STR(out, cases[i].want, "safe name '%s' unchanged", cases[i].in);
-    }
-    static const char *const changed[] = {"../etc", "a/b", ".hidden", "", "日本", "x\ny"};
-    for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
-        cr_render_safe_name(changed[i], out, sizeof out);
-        bool clean = out[0] != '.' && strlen(out) >= 9;
-        for (const char *c = out; *c; c++)
-            clean &= (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-                     *c == '_' || *c == '-' || *c == '.';
-        CHECK(clean && out[strlen(out) - 9] == '-', "safe name of case %zu cleaned and hashed (%s)", i, out);
-    }
-    char a[CR_RENDER_NAME_SIZE], b[CR_RENDER_NAME_SIZE];
-    cr_render_safe_name("a/b", a, sizeof a);
-    cr_render_safe_name("a:b", b, sizeof b);
-    CHECK(strcmp(a, b) != 0, "safe names of a/b and a:b differ");
-    char longer[300];
-    memset(longer, 'x', sizeof longer - 1);
-    longer[sizeof longer - 1] = '\0';
-    cr_render_safe_name(longer, out, sizeof out);
-    CHECK_INT(strlen(out), 96 + 9, "safe name: long names cut at 96 plus the hash");
-}
-
 int main(void)
 {
     const char *env = getenv("TOP");
@@ -440,7 +407,6 @@ int main(void)
     }
     snprintf(db_path, sizeof db_path, "%s/samples.db", dir);
     CHECK_INT(build_db(), 0, "samples imported");
-    test_safe_name();
 
     char tpl_path[512];
     snprintf(tpl_path, sizeof tpl_path, "%s/templates/example.xml", top);

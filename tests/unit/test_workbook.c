@@ -2,7 +2,7 @@
  *
  * Without arguments: writes workbooks into a temporary folder and checks what C
  * can see (status, the file and nothing else left in the folder, errors leaving
- * nothing behind, a symlink target replaced rather than followed).
+ * nothing behind, a symlink at the target refused, never followed).
  * With "sample PATH": writes the sample workbook to PATH; with "big PATH ROWS":
  * a ROWS-row workbook (constant-memory mode above 200,000 rows); with "stream
  * PATH ROWS": a sheet whose ROWS rows come from a cr_row_source (a streamed
@@ -360,7 +360,7 @@ static void self_tests(void)
     CHECK(stat(path, &st) == 0 && st.st_size > 2000, "workbook file present");
     CHECK_INT(dir_entries(dir), 1, "no temporary file left behind");
 
-    /* a symlink at the target is replaced, its target untouched */
+    /* a symlink at the target is refused and left as it is, its target untouched */
     snprintf(other, sizeof other, "%s/victim", dir);
     FILE *f = fopen(other, "w");
     if (f) {
@@ -370,9 +370,12 @@ static void self_tests(void)
     char link_path[256];
     snprintf(link_path, sizeof link_path, "%s/link.xlsx", dir);
     CHECK(symlink(other, link_path) == 0, "symlink made");
-    CHECK_INT(cr_workbook_write(r, link_path, &err), 0, "written over a symlink");
-    CHECK(lstat(link_path, &st) == 0 && S_ISREG(st.st_mode), "symlink replaced by a file");
+    cr_error_clear(&err);
+    CHECK_INT(cr_workbook_write(r, link_path, &err), EX_CANTCREAT, "a symlink at the target refused");
+    CHECK(strstr(err.message, "symbolic link") != NULL, "message says symbolic link: %s", err.message);
+    CHECK(lstat(link_path, &st) == 0 && S_ISLNK(st.st_mode), "symlink left as it is");
     CHECK(stat(other, &st) == 0 && st.st_size == 4, "symlink target untouched");
+    CHECK_INT(dir_entries(dir), 3, "no temporary file beside the symlink");
     unlink(link_path);
     unlink(other);
 
