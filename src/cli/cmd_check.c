@@ -11,15 +11,18 @@
 #include "csmreport/commands.h"
 #include "csmreport/db.h"
 
-static void check_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: csmreport check [--db FILE] [--format text|json]\n"
-            "Reports data-quality problems: unknown models, data of unknown accounts,\n"
-            "tickets and usage for serials never in the inventory, months without a\n"
-            "snapshot, missing contracts, firmware, holidays and settings. Exits 0 when\n"
-            "it finds problems; the JSON form lists every check with its count.\n");
-}
+static const struct option check_options[] = {{"format", required_argument, NULL, 'f'},
+                                              {NULL, 0, NULL, 0}};
+
+const cr_cmd_syntax cr_cmd_check_syntax = {
+    .usage = "usage: csmreport check [--format text|json]\n"
+             "Reports data-quality problems: unknown models, data of unknown accounts,\n"
+             "tickets and usage for serials never in the inventory, months without a\n"
+             "snapshot, missing contracts, firmware, holidays and settings. Exits 0 when\n"
+             "it finds problems; the JSON form lists every check with its count.\n"
+             "--verbose names the store and the time taken on stderr.\n",
+    .shortopts = "",
+    .longopts = check_options};
 
 /* One section per check with findings, then a summary line. */
 static void print_text(const cr_json *doc, FILE *out)
@@ -53,21 +56,16 @@ static void print_text(const cr_json *doc, FILE *out)
             warnings, with_problems - warnings);
 }
 
-int cr_cmd_check(int argc, char **argv, cr_error *err)
+int cr_cmd_check(const cr_cli *cli, int argc, char **argv, cr_error *err)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
-                                              {"format", required_argument, NULL, 'f'},
-                                              {"help", no_argument, NULL, 'h'},
-                                              {NULL, 0, NULL, 0}};
-    const char *db_path = CR_DEFAULT_DB, *format = "text";
+    const char *format = "text";
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, cr_cmd_check_syntax.shortopts, cr_cmd_check_syntax.longopts,
+                            NULL)) != -1) {
         switch (c) {
-        case 'd': db_path = optarg; break;
         case 'f': format = optarg; break;
-        case 'h': check_usage(stdout); return 0;
-        default: check_usage(stderr); return EX_USAGE;
+        default: return CR_CMD_USAGE;
         }
     }
     bool json = strcmp(format, "json") == 0;
@@ -76,7 +74,7 @@ int cr_cmd_check(int argc, char **argv, cr_error *err)
     if (optind < argc)
         return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unexpected argument '%s'", argv[optind]);
 
-    sqlite3 *db = cr_db_open(db_path, CR_DB_READONLY, err);
+    sqlite3 *db = cr_db_open(cli->db_path, cli->db_mode, err);
     if (!db)
         return err->code;
     cr_json *doc = cr_check_run(db, err);
@@ -89,6 +87,9 @@ int cr_cmd_check(int argc, char **argv, cr_error *err)
     } else {
         print_text(doc, stdout);
     }
+    cr_cli_note(cli, "%s: %zu checks, %lld problem(s), %.3f s", cli->db_path,
+                cr_json_size(cr_json_get(doc, "checks")),
+                (long long)cr_json_get_int(cr_json_get(doc, "problems")), cr_cli_seconds(cli));
     cr_json_free(doc);
     if (fflush(stdout) != 0 || ferror(stdout))
         return cr_error_set(err, EX_IOERR, NULL, 0, 0, "cannot write the report");

@@ -4,23 +4,26 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "csmreport/commands.h"
 #include "csmreport/db.h"
 #include "csmreport/ingest.h"
 #include "csmreport/profile.h"
 
-static void import_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: csmreport import [--db FILE] [--kind K] [--profile P.xml] [--account ID]\n"
-            "                        [--snapshot-date YYYY-MM-DD] [--skip-bad-rows] [--quiet]\n"
-            "                        [--verbose] FILE...\n"
-            "Loads CSV exports. The kind (accounts, partners, contracts, catalog, firmware,\n"
-            "holidays, devices, tickets, usage, calls) is read from the header unless --kind\n"
-            "or the profile names it. Each file is imported whole or not at all.\n");
-}
+static const struct option import_options[] = {
+    {"kind", required_argument, NULL, 'k'},          {"profile", required_argument, NULL, 'p'},
+    {"account", required_argument, NULL, 'a'},       {"snapshot-date", required_argument, NULL, 's'},
+    {"skip-bad-rows", no_argument, NULL, 'S'},       {NULL, 0, NULL, 0}};
+
+const cr_cmd_syntax cr_cmd_import_syntax = {
+    .usage = "usage: csmreport import [--kind K] [--profile P.xml] [--account ID]\n"
+             "                        [--snapshot-date YYYY-MM-DD] [--skip-bad-rows] FILE...\n"
+             "Loads CSV exports. The kind (accounts, partners, contracts, catalog, firmware,\n"
+             "holidays, devices, tickets, usage, calls) is read from the header unless --kind\n"
+             "or the profile names it. Each file is imported whole or not at all.\n"
+             "--verbose prints each file's counts and timings on stdout.\n",
+    .shortopts = "",
+    .longopts = import_options};
 
 static void print_error(const cr_error *e)
 {
@@ -42,50 +45,39 @@ static void show_progress(void *ctx, const char *path, const char *phase, unsign
                 finished ? "\n" : "");
 }
 
-int cr_cmd_import(int argc, char **argv, cr_error *err)
+int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},        {"kind", required_argument, NULL, 'k'},
-        {"profile", required_argument, NULL, 'p'},   {"account", required_argument, NULL, 'a'},
-        {"snapshot-date", required_argument, NULL, 's'}, {"skip-bad-rows", no_argument, NULL, 'S'},
-        {"quiet", no_argument, NULL, 'q'},           {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
-    const char *db_path = CR_DEFAULT_DB, *profile_path = NULL;
+    const char *profile_path = NULL;
     cr_import_options opt = {0};
-    bool quiet = false, verbose = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, cr_cmd_import_syntax.shortopts, cr_cmd_import_syntax.longopts,
+                            NULL)) != -1) {
         switch (c) {
-        case 'd': db_path = optarg; break;
         case 'k': opt.kind = optarg; break;
         case 'p': profile_path = optarg; break;
         case 'a': opt.account = optarg; break;
         case 's': opt.snapshot_date = optarg; break;
         case 'S': opt.skip_bad_rows = true; break;
-        case 'q': quiet = true; break;
-        case 'v': verbose = true; break;
-        case 'h': import_usage(stdout); return 0;
-        default: import_usage(stderr); return EX_USAGE;
+        default: return CR_CMD_USAGE;
         }
     }
-    if (optind >= argc) {
-        import_usage(stderr);
-        return EX_USAGE;
-    }
-    if (!quiet && isatty(STDERR_FILENO))
+    if (optind >= argc)
+        return CR_CMD_USAGE;
+    if (cli->progress)
         opt.progress = show_progress;
     cr_profile *profile = NULL;
     int rc = 0;
     if (profile_path && (rc = cr_profile_load(profile_path, &profile, err)))
         return rc;
     opt.profile = profile;
-    sqlite3 *db = cr_db_open(db_path, CR_DB_READWRITE, err);
+    sqlite3 *db = cr_db_open(cli->db_path, cli->db_mode, err);
     if (!db) {
         cr_profile_free(profile);
         return err->code;
     }
     static cr_import_result res;
+    int failed = 0;
     for (int i = optind; i < argc; i++) {
         cr_error ferr;
         cr_error_clear(&ferr);
@@ -103,12 +95,13 @@ int cr_cmd_import(int argc, char **argv, cr_error *err)
                         argv[i], res.error_total, res.error_total == 1 ? "" : "s");
             if (!rc)
                 rc = frc;
+            failed++;
             continue;
         }
         if (res.rejected)
             fprintf(stderr, "csmreport: warning: %s: %lld row%s rejected, written to %s\n", argv[i],
                     res.rejected, res.rejected == 1 ? "" : "s", res.rejects_path);
-        if (verbose)
+        if (cli->verbose)
             printf("%s: %s, %lld rows read, %lld inserted, %lld updated, %lld unchanged, "
                    "%lld rejected, %lld superseded, %lld deleted, %.3f s (rows %.3f s, merge %.3f s, "
                    "indexes %.3f s; "
@@ -121,5 +114,7 @@ int cr_cmd_import(int argc, char **argv, cr_error *err)
     }
     cr_db_close(db);
     cr_profile_free(profile);
+    cr_cli_note(cli, "%d file%s into %s (%d failed), %.3f s", argc - optind,
+                argc - optind == 1 ? "" : "s", cli->db_path, failed, cr_cli_seconds(cli));
     return rc;
 }

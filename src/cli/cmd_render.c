@@ -1,6 +1,6 @@
 /* cmd_render.c - `csmreport render --template T.xml (--account ID | --partner ID |
  * --all) --period P [--out DIR] [--pdf] [--xlsx] [--locale L] [-j N]
- * [--shard K/N] [--db FILE] [--quiet]`: renders a template for each selected
+ * [--shard K/N]`: renders a template for each selected
  * account (or partner) into a PDF deck and an XLSX workbook.
  *
  * The front end only: it reads the options, loads the template, and hands the
@@ -13,27 +13,35 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "csmreport/commands.h"
 #include "csmreport/period.h"
 #include "csmreport/render.h"
 #include "csmreport/template.h"
 
-static void render_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: csmreport render [--db FILE] --template T.xml\n"
-            "                        (--account ID | --partner ID | --all) --period P\n"
-            "                        [--out DIR] [--pdf] [--xlsx] [--locale L] [-j N]\n"
-            "                        [--shard K/N] [--quiet]\n"
-            "Renders the template for each selected account (for a partner template: each\n"
-            "partner) into OUT/ID/ID_STEM_PERIOD.pdf and .xlsx (partners under\n"
-            "OUT/partners/). --pdf or --xlsx writes only that one. -j N renders with N\n"
-            "threads. --shard K/N (K from 1 to N) keeps a stable share of the partners,\n"
-            "with all accounts of a partner in the same share, so N machines can split\n"
-            "the work. P is 2026-Q3, 2026-10, 2026 or 2026-07-01..2026-09-30.\n");
-}
+static const struct option render_options[] = {
+    {"template", required_argument, NULL, 't'}, {"account", required_argument, NULL, 'a'},
+    {"partner", required_argument, NULL, 'P'},  {"all", no_argument, NULL, 'A'},
+    {"period", required_argument, NULL, 'p'},   {"out", required_argument, NULL, 'o'},
+    {"pdf", no_argument, NULL, 'f'},            {"xlsx", no_argument, NULL, 'x'},
+    {"locale", required_argument, NULL, 'l'},   {"jobs", required_argument, NULL, 'j'},
+    {"shard", required_argument, NULL, 's'},    {NULL, 0, NULL, 0}};
+
+const cr_cmd_syntax cr_cmd_render_syntax = {
+    .usage = "usage: csmreport render --template T.xml\n"
+             "                        (--account ID | --partner ID | --all) --period P\n"
+             "                        [--out DIR] [--pdf] [--xlsx] [--locale L] [-j N]\n"
+             "                        [--shard K/N]\n"
+             "Renders the template for each selected account (for a partner template: each\n"
+             "partner) into OUT/ID/ID_STEM_PERIOD.pdf and .xlsx (partners under\n"
+             "OUT/partners/). --pdf or --xlsx writes only that one. -j N renders with N\n"
+             "threads. --shard K/N (K from 1 to N) keeps a stable share of the partners,\n"
+             "with all accounts of a partner in the same share, so N machines can split\n"
+             "the work. P is 2026-Q3, 2026-10, 2026 or 2026-07-01..2026-09-30.\n"
+             "A progress line shows on a terminal unless --quiet; --verbose counts the\n"
+             "subjects rendered and the time taken on stderr.\n",
+    .shortopts = "j:",
+    .longopts = render_options};
 
 /* What the callbacks print to: stderr, with a progress line when shown. */
 typedef struct printer {
@@ -78,26 +86,17 @@ static bool parse_shard(const char *s, unsigned *k, unsigned *n)
     return true;
 }
 
-int cr_cmd_render(int argc, char **argv, cr_error *err)
+int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},      {"template", required_argument, NULL, 't'},
-        {"account", required_argument, NULL, 'a'}, {"partner", required_argument, NULL, 'P'},
-        {"all", no_argument, NULL, 'A'},           {"period", required_argument, NULL, 'p'},
-        {"out", required_argument, NULL, 'o'},     {"pdf", no_argument, NULL, 'f'},
-        {"xlsx", no_argument, NULL, 'x'},          {"locale", required_argument, NULL, 'l'},
-        {"jobs", required_argument, NULL, 'j'},    {"shard", required_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *db_path = CR_DEFAULT_DB, *template_path = NULL, *account = NULL, *partner = NULL;
+    const char *template_path = NULL, *account = NULL, *partner = NULL;
     const char *period_text = NULL, *out_dir = ".", *locale = NULL, *shard_text = NULL;
-    bool all = false, pdf = false, xlsx = false, quiet = false;
+    bool all = false, pdf = false, xlsx = false;
     long jobs = 1;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, cr_cmd_render_syntax.shortopts,
+                            cr_cmd_render_syntax.longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': db_path = optarg; break;
         case 't': template_path = optarg; break;
         case 'a': account = optarg; break;
         case 'P': partner = optarg; break;
@@ -108,7 +107,6 @@ int cr_cmd_render(int argc, char **argv, cr_error *err)
         case 'x': xlsx = true; break;
         case 'l': locale = optarg; break;
         case 's': shard_text = optarg; break;
-        case 'q': quiet = true; break;
         case 'j': {
             char *end;
             jobs = strtol(optarg, &end, 10);
@@ -117,8 +115,7 @@ int cr_cmd_render(int argc, char **argv, cr_error *err)
                                     CR_RENDER_JOBS_MAX);
             break;
         }
-        case 'h': render_usage(stdout); return 0;
-        default: render_usage(stderr); return EX_USAGE;
+        default: return CR_CMD_USAGE;
         }
     }
     if (optind < argc)
@@ -151,9 +148,9 @@ int cr_cmd_render(int argc, char **argv, cr_error *err)
                           "%s is a partner report: use --partner ID or --all", template_path);
         goto out_free;
     }
-    printer p = {.progress = !quiet && isatty(STDERR_FILENO)};
+    printer p = {.progress = cli->progress};
     cr_render_job job = {
-        .db_path = db_path, .tpl = tmpl,
+        .db_path = cli->db_path, .tpl = tmpl,
         .selection = account ? CR_RENDER_ACCOUNT : partner ? CR_RENDER_PARTNER : CR_RENDER_ALL,
         .subject_id = account ? account : partner, .period = &period, .locale = locale,
         .out_dir = out_dir, .pdf = pdf, .xlsx = xlsx, .jobs = (int)jobs,
@@ -166,6 +163,10 @@ int cr_cmd_render(int argc, char **argv, cr_error *err)
     if (!rc) {
         rc = summary.first_failure;
         cr_error_clear(err); /* the failures are printed: main prints nothing more */
+        cr_cli_note(cli, "%s: %s, period %s, %zu of %zu subject(s) written to %s (%zu failed), "
+                    "-j %ld, %.3f s",
+                    cli->db_path, template_path, period.label, summary.written, summary.selected,
+                    out_dir, summary.failed, jobs, cr_cli_seconds(cli));
     }
 
 out_free:

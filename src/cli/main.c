@@ -1,7 +1,9 @@
-/* main.c - the csmreport front end: picks the sub-command, prints its error
- * once, and exits with its sysexits code. */
+/* main.c - the csmreport front end: the command table, the options every
+ * command has (read once here, see commands.h), `help`, and the one error
+ * message and sysexits code of a run. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csmreport/commands.h"
 #include "csmreport/error.h"
@@ -9,64 +11,214 @@
 
 typedef struct command {
     const char *name;
-    int (*run)(int argc, char **argv, cr_error *err);
+    int (*run)(const cr_cli *cli, int argc, char **argv, cr_error *err);
+    cr_cmd_flags flags;
     const char *summary;
+    const cr_cmd_syntax *syntax;
 } command;
 
+static int run_help(const cr_cli *cli, int argc, char **argv, cr_error *err);
+
+static const struct option help_options[] = {{NULL, 0, NULL, 0}};
+static const cr_cmd_syntax help_syntax = {
+    .usage = "usage: csmreport help [COMMAND]\n"
+             "Prints the usage of COMMAND, or the list of commands.\n",
+    .shortopts = "",
+    .longopts = help_options};
+
 static const command commands[] = {
-    {"import", cr_cmd_import, "load CSV exports into the database"},
-    {"check", cr_cmd_check, "data-quality report"},
-    {"metrics", cr_cmd_metrics, "compute every metric for an account and a period"},
-    {"render", cr_cmd_render, "render reports from a template (PDF deck and XLSX workbook)"},
-    {"version", cr_cmd_version, "versions of csmreport and of its libraries"},
+    {"import", cr_cmd_import, CR_CMD_WRITES_DB, "load CSV exports into the database",
+     &cr_cmd_import_syntax},
+    {"check", cr_cmd_check, CR_CMD_READS_DB, "data-quality report", &cr_cmd_check_syntax},
+    {"metrics", cr_cmd_metrics, CR_CMD_READS_DB,
+     "compute every metric for an account and a period", &cr_cmd_metrics_syntax},
+    {"render", cr_cmd_render, CR_CMD_READS_DB,
+     "render reports from a template (PDF deck and XLSX workbook)", &cr_cmd_render_syntax},
+    {"version", cr_cmd_version, CR_CMD_NO_DB, "versions of csmreport and of its libraries",
+     &cr_cmd_version_syntax},
+    {"help", run_help, CR_CMD_NO_DB, "the usage of a command, or this list", &help_syntax},
 };
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: csmreport COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(out, "usage: csmreport [--db FILE] [--quiet | --verbose] COMMAND [OPTIONS] [ARGS]\n"
+                 "       csmreport -V | --version\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nEvery command takes --db FILE (default %s) and --help.\n", CR_DEFAULT_DB);
+    fprintf(out,
+            "\nEvery command takes --db FILE (default %s), -q/--quiet, -v/--verbose and\n"
+            "-h/--help, before or after its name. 'csmreport help COMMAND' shows its usage.\n",
+            CR_DEFAULT_DB);
+}
+
+static void command_usage(const command *c, FILE *out)
+{
+    fputs(c->syntax->usage, out);
+    fputs("\ncommon options:\n", out);
+    if (c->flags & CR_CMD_WRITES_DB)
+        fprintf(out, "  --db FILE      the store, created when missing (default %s)\n",
+                CR_DEFAULT_DB);
+    else if (c->flags & CR_CMD_READS_DB)
+        fprintf(out, "  --db FILE      the store, which must exist (default %s)\n", CR_DEFAULT_DB);
+    fputs("  -q, --quiet    no progress lines\n"
+          "  -v, --verbose  say more about what was done\n"
+          "  -h, --help     this usage\n",
+          out);
+}
+
+static void report(const cr_error *err)
+{
+    char line[CR_ERROR_MSG_MAX + CR_ERROR_FILE_MAX + 64];
+    cr_error_format(err, line, sizeof line);
+    fprintf(stderr, "csmreport: %s\n", line);
+}
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* The Levenshtein distance of a and b, or max + 1 when it is more than max. */
+static size_t edit_distance(const char *a, const char *b, size_t max)
+{
+    enum { LONGEST = 32 };
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > LONGEST || lb > LONGEST || (la > lb ? la - lb : lb - la) > max)
+        return max + 1;
+    size_t row[LONGEST + 1];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb] > max ? max + 1 : row[lb];
+}
+
+/* Fills err with "unknown command", naming the nearest command when it is
+ * close (an edit distance of 2 at most). */
+static int unknown_command(const char *name, cr_error *err)
+{
+    const command *near = NULL;
+    size_t best = 3;
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        size_t d = edit_distance(name, commands[i].name, 2);
+        if (d < best) {
+            best = d;
+            near = &commands[i];
+        }
+    }
+    if (near)
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unknown command '%s'; did you mean '%s'?",
+                            name, near->name);
+    return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unknown command '%s'", name);
+}
+
+/* `csmreport help [COMMAND]`. */
+static int run_help(const cr_cli *cli, int argc, char **argv, cr_error *err)
+{
+    (void)cli;
+    (void)err;
+    optind = 1;
+    if (getopt_long(argc, argv, help_syntax.shortopts, help_syntax.longopts, NULL) != -1)
+        return CR_CMD_USAGE;
+    if (optind == argc) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc - optind > 1)
+        return CR_CMD_USAGE;
+    const command *c = find_command(argv[optind]);
+    if (!c)
+        return unknown_command(argv[optind], err);
+    command_usage(c, stdout);
+    return 0;
+}
+
+/* Prints err (when filled) and the usage of c (the list when c is NULL) on
+ * stderr; returns EX_USAGE with err cleared, so it is printed once. */
+static int usage_error(const command *c, cr_error *err)
+{
+    if (err->code)
+        report(err);
+    cr_error_clear(err);
+    if (c)
+        command_usage(c, stderr);
+    else
+        usage(stderr);
+    return EX_USAGE;
+}
+
+/* Reads the common options, picks the command and runs it. Prints usage
+ * errors itself; a command's failure is left in err for main. */
+static int dispatch(cr_cli *cli, int argc, char **argv, cr_error *err)
+{
+    static char program[] = "csmreport";
+    if (cr_cli_take_options(cli, NULL, &argc, argv, err))
+        return usage_error(NULL, err);
+    if (argc < 2) {
+        if (!cli->help)
+            return usage_error(NULL, err);
+        usage(stdout);
+        return 0;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0)
+        name = "version";
+    else if (name[0] == '-') {
+        cr_error_set(err, EX_USAGE, NULL, 0, 0, "unknown option '%s'", name);
+        return usage_error(NULL, err);
+    }
+    const command *c = find_command(name);
+    if (!c) {
+        unknown_command(name, err);
+        return usage_error(NULL, err);
+    }
+
+    argc--;
+    argv++;
+    argv[0] = program; /* what getopt_long's messages begin with */
+    if (cr_cli_take_options(cli, c->syntax, &argc, argv, err))
+        return usage_error(c, err);
+    if (cli->help) {
+        command_usage(c, stdout);
+        return 0;
+    }
+    if (cli->quiet && cli->verbose)
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                            "--quiet and --verbose cannot be used together");
+    cli->command = c->name;
+    cli->db_mode = c->flags & CR_CMD_WRITES_DB ? CR_DB_READWRITE : CR_DB_READONLY;
+    cli->progress = !cli->quiet && isatty(STDERR_FILENO);
+    int rc = c->run(cli, argc, argv, err);
+    if (rc == CR_CMD_USAGE)
+        return usage_error(c, err);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
     cr_error err;
     cr_error_clear(&err);
-    if (argc < 2) {
-        usage(stderr);
-        return EX_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    if (strcmp(argv[1], "--version") == 0)
-        return cr_cmd_version(1, argv + 1, &err);
-    /* "csmreport --db FILE COMMAND ..." is read as "csmreport COMMAND --db FILE ...". */
-    char *moved[argc + 1];
-    if (argc >= 4 && strcmp(argv[1], "--db") == 0) {
-        moved[0] = argv[0];
-        moved[1] = argv[3];
-        moved[2] = argv[1];
-        moved[3] = argv[2];
-        for (int i = 4; i <= argc; i++)
-            moved[i] = argv[i];
-        argv = moved;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(argv[1], commands[i].name) != 0)
-            continue;
-        int rc = commands[i].run(argc - 1, argv + 1, &err);
-        if (rc && err.code) {
-            char line[CR_ERROR_MSG_MAX + CR_ERROR_FILE_MAX + 64];
-            cr_error_format(&err, line, sizeof line);
-            fprintf(stderr, "csmreport: %s\n", line);
-        }
-        cr_tz_cleanup();
-        return rc;
-    }
-    fprintf(stderr, "csmreport: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return EX_USAGE;
+    cr_cli cli = {.db_path = CR_DEFAULT_DB};
+    clock_gettime(CLOCK_MONOTONIC, &cli.started);
+    int rc = dispatch(&cli, argc, argv, &err);
+    if (rc && err.code)
+        report(&err);
+    cr_tz_cleanup();
+    return rc;
 }
