@@ -31,7 +31,7 @@
 #include "csmreport/json.h"
 #include "csmreport/metrics.h"
 #include "csmreport/sandbox.h"
-#include "csmreport/sql.h"
+#include "csmreport/subject.h"
 #include "template_internal.h"
 
 #define MIDDOT " \xc2\xb7 " /* " · " */
@@ -49,8 +49,10 @@ typedef struct rowset {
     cr_cell *cells;
 } rowset;
 
+/* One account of a partner subject: its names (borrowed from the subject)
+ * and its metrics document. */
 typedef struct subject_account {
-    char *id, *name;
+    const char *id, *name;
     cr_json *doc;
 } subject_account;
 
@@ -60,9 +62,9 @@ typedef struct rctx {
     cr_error *err;
     cr_report *r;
     tpl_env env;
+    cr_subject *subject;         /* the account or partner */
     char *builtin[32];           /* text of each built-in, NULL when empty */
     double hours[4];
-    char currency[4];
     cr_json *doc;                /* account scope */
     subject_account *accounts;   /* partner scope */
     size_t account_count;
@@ -591,7 +593,7 @@ static cr_format default_format(const rowset *s, size_t col)
 static void fill_currency(rctx *c, cr_format *f)
 {
     if (f->kind == CR_FORMAT_MONEY && !f->currency[0])
-        memcpy(f->currency, c->currency, sizeof f->currency);
+        snprintf(f->currency, sizeof f->currency, "%s", c->subject->currency);
 }
 
 static int push_table(rctx *c, cr_table *tb)
@@ -1255,78 +1257,35 @@ static int add_sheets(rctx *c, const tpl_node *parent)
 
 /* ---------- the subject ---------- */
 
-static char *column_dup(sqlite3_stmt *st, int col)
+/* Loads the subject (subject.h) and sets the built-ins it gives. */
+static int load_subject(rctx *c)
 {
-    return dup_or_null((const char *)sqlite3_column_text(st, col));
-}
-
-static int load_account(rctx *c, const char *id, char **locale)
-{
-    sqlite3_stmt *st = cr_db_prepare(c->req->db, cr_sql("template.account"), c->err);
-    if (!st)
-        return cr_error_exit_code(c->err);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st), rc = 0;
-    if (step == SQLITE_DONE) {
-        rc = cr_error_set(c->err, EX_DATAERR, NULL, 0, 0, "unknown account '%s'", id);
-    } else if (step != SQLITE_ROW) {
-        rc = cr_db_fail(c->req->db, step, "cannot read account", c->err);
-    } else {
-        static const char *const names[] = {"account_id", "account_name", "partner_id",
-                                            "partner_name", "program", NULL, "currency",
-                                            "csm_name", "csm_email"};
-        for (int i = 0; i < 9 && !rc; i++)
-            if (names[i])
-                rc = set_builtin(c, names[i], (const char *)sqlite3_column_text(st, i));
-        *locale = column_dup(st, 5);
-        const char *program = builtin(c, "program");
-        if (!rc && program && strncmp(program, "partner_", 8) == 0)
-            rc = set_builtin(c, "delivered_by", builtin(c, "partner_name"));
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int load_partner(rctx *c, const char *id, char **locale)
-{
-    sqlite3 *db = c->req->db;
-    sqlite3_stmt *st = cr_db_prepare(db, cr_sql("template.partner"), c->err);
-    if (!st)
-        return cr_error_exit_code(c->err);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st), rc = 0;
-    if (step != SQLITE_ROW)
-        rc = cr_db_fail(db, step, "cannot read partner", c->err);
-    else if (sqlite3_column_int(st, 4) == 0)
-        rc = cr_error_set(c->err, EX_DATAERR, NULL, 0, 0, "unknown partner '%s'", id);
-    else if (!(rc = set_builtin(c, "partner_id", id)) &&
-             !(rc = set_builtin(c, "partner_name", (const char *)sqlite3_column_text(st, 1))) &&
-             !(rc = set_builtin(c, "currency", (const char *)sqlite3_column_text(st, 3))))
-        rc = set_builtin(c, "delivered_by", builtin(c, "partner_name"));
-    if (!rc)
-        *locale = column_dup(st, 2);
-    sqlite3_finalize(st);
+    int rc = c->t->scope == CR_SCOPE_ACCOUNT
+                 ? cr_subject_load(c->req->db, c->req->subject_id, &c->subject, c->err)
+                 : cr_subject_load_partner(c->req->db, c->req->subject_id, &c->subject, c->err);
     if (rc)
         return rc;
-    if (!(st = cr_db_prepare(db, cr_sql("template.partner_accounts"), c->err)))
-        return cr_error_exit_code(c->err);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        subject_account *n = realloc(c->accounts, (c->account_count + 1) * sizeof *n);
-        if (!n) {
-            rc = oom(c);
-            break;
-        }
-        c->accounts = n;
-        subject_account *a = &c->accounts[c->account_count++];
-        memset(a, 0, sizeof *a);
-        a->id = column_dup(st, 0);
-        a->name = column_dup(st, 1);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = cr_db_fail(db, step, "cannot read partner accounts", c->err);
-    sqlite3_finalize(st);
-    return rc;
+    const cr_subject *s = c->subject;
+    const struct {
+        const char *name, *value;
+    } given[] = {
+        {"account_id", s->account_id}, {"account_name", s->account_name},
+        {"partner_id", s->partner_id}, {"partner_name", s->partner_name},
+        {"program", s->program},       {"currency", s->currency},
+        {"csm_name", s->csm_name},     {"csm_email", s->csm_email},
+        {"delivered_by", s->delivered_by},
+    };
+    for (size_t i = 0; i < sizeof given / sizeof given[0] && !rc; i++)
+        rc = set_builtin(c, given[i].name, given[i].value);
+    if (rc || s->account_count == 0)
+        return rc;
+    if (!(c->accounts = calloc(s->account_count, sizeof *c->accounts)))
+        return oom(c);
+    c->account_count = s->account_count;
+    for (size_t i = 0; i < s->account_count; i++)
+        c->accounts[i] = (subject_account){.id = s->accounts[i].account_id,
+                                           .name = s->accounts[i].account_name};
+    return 0;
 }
 
 static int set_period_builtins(rctx *c)
@@ -1418,7 +1377,6 @@ int cr_template_resolve(const cr_template *t, const cr_render_request *req, cr_r
     cr_error_clear(err);
     *out = NULL;
     rctx c = {.t = t, .req = req, .err = err};
-    char *locale = NULL;
     int rc;
     if (sqlite3_db_readonly(req->db, "main") != 1)
         return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0,
@@ -1431,24 +1389,22 @@ int cr_template_resolve(const cr_template *t, const cr_render_request *req, cr_r
         rc = oom(&c);
         goto out;
     }
-    /* Escalation thresholds: the SPEC 5.5 defaults unless the template sets them. */
-    static const double default_hours[4] = {24, 72, 168, 336};
+    /* Escalation thresholds: the metrics' defaults unless the template sets them. */
     for (int i = 0; i < 4; i++) {
         char name[9] = "p1_hours";
         name[1] = (char)('1' + i);
         const tpl_param *p = tpl_find_param(t, name);
-        c.hours[i] = p ? strtod(p->def, NULL) : default_hours[i];
+        c.hours[i] = p ? strtod(p->def, NULL) : cr_metrics_default_escalation_seconds[i] / 3600.0;
     }
-    rc = t->scope == CR_SCOPE_ACCOUNT ? load_account(&c, req->subject_id, &locale)
-                                      : load_partner(&c, req->subject_id, &locale);
-    if (rc || (rc = set_period_builtins(&c)) || (rc = set_builtin(&c, "report_name", t->name)))
+    if ((rc = load_subject(&c)) || (rc = set_period_builtins(&c)) ||
+        (rc = set_builtin(&c, "report_name", t->name)))
         goto out;
-    cr_locale loc = cr_numfmt_locale_from_tag(req->locale && *req->locale ? req->locale : locale);
+    cr_locale loc = cr_numfmt_locale_from_tag(req->locale && *req->locale ? req->locale
+                                                                          : c.subject->locale);
     if ((rc = set_builtin(&c, "locale", cr_numfmt_locale_tag(loc))))
         goto out;
-    const char *cur = builtin(&c, "currency");
-    snprintf(c.currency, sizeof c.currency, "%s", cur && strlen(cur) == 3 ? cur : "EUR");
-    c.env = (tpl_env){.t = t, .locale = loc, .currency = c.currency, .lookup = lookup, .ctx = &c};
+    c.env = (tpl_env){.t = t, .locale = loc, .currency = c.subject->currency, .lookup = lookup,
+                      .ctx = &c};
     if (!(c.r->locale = strdup(cr_numfmt_locale_tag(loc)))) {
         rc = oom(&c);
         goto out;
@@ -1459,18 +1415,15 @@ int cr_template_resolve(const cr_template *t, const cr_render_request *req, cr_r
     c.r = NULL;
 out:
     cr_report_free(c.r);
-    free(locale);
     for (size_t i = 0; i < t->dataset_count && c.sets; i++)
         rowset_free(&c.sets[i]);
     free(c.sets);
     for (size_t i = 0; i < tpl_builtin_count; i++)
         free(c.builtin[i]);
     cr_json_free(c.doc);
-    for (size_t i = 0; i < c.account_count; i++) {
-        free(c.accounts[i].id);
-        free(c.accounts[i].name);
+    for (size_t i = 0; i < c.account_count; i++)
         cr_json_free(c.accounts[i].doc);
-    }
     free(c.accounts);
+    cr_subject_free(c.subject);
     return rc;
 }
