@@ -35,6 +35,11 @@ extern const int64_t cr_metrics_default_escalation_seconds[4];
 int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *period,
                        const cr_metrics_options *opt, cr_json **out, cr_error *err);
 
+/* True when path names a key of the document (metrics_paths.c): dotted keys,
+ * array indexes as numbers ("adoption.by_month.0.rate"), category and
+ * priority keys as in the document, a "<key>_reason" beside any key. */
+bool cr_metrics_path_known(const char *path);
+
 /* A readable summary for a terminal. */
 int cr_metrics_write_text(const cr_json *doc, FILE *out);
 /* One row per metric row: section,key,subkey,value (RFC 4180, header row first). */

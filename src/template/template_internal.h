@@ -145,17 +145,13 @@ typedef int (*tpl_lookup_fn)(void *ctx, const char *name, tpl_value *out, cr_err
 typedef struct tpl_env {
     const cr_template *t;
     cr_locale locale;
-    const char *currency;      /* the subject's currency, for "money" */
+    const char *currency;      /* the subject's currency (cr_subject, never NULL), for "money" */
     tpl_lookup_fn lookup;
     void *ctx;
 } tpl_env;
 
 /* Parses a format ("percent:1", "money", "money:JPY"); false when invalid. */
 bool tpl_parse_format(const char *s, cr_format *out);
-
-/* True when s is a known metric path of the SPEC 5.8 document (array indexes
- * as numbers; category and priority keys as in the document). */
-bool tpl_metric_path_known(const char *path);
 
 /* Load-time checks of a name (parameter, data.SET[.N].COLUMN / data.SET.rows,
  * metric path) and of a text with ${...} and #{...}; EX_CONFIG with the file
