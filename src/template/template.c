@@ -8,7 +8,7 @@
  * each SQL dataset compiled in the sandbox against an empty copy of the store's
  * schema (one read-only SELECT, known tables and columns, known :parameters),
  * which also gives its column names for checking charts, tables and sheets.
- * Resolving is in template_resolve.c.
+ * Resolving is in template_resolve.c (with template_build.c, template_data.c).
  */
 #include <ctype.h>
 #include <stdio.h>

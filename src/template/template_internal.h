@@ -1,6 +1,6 @@
 /* template_internal.h - the immutable template model shared by template.c
- * (loading), placeholder.c (placeholders, formats, conditions) and
- * template_resolve.c (building a cr_report). Not a public API.
+ * (loading), placeholder.c (placeholders, formats, conditions) and the
+ * resolving parts (template_resolve.h: building a cr_report). Not a public API.
  *
  * Everything here is written once by cr_template_load and only read after,
  * so one loaded template serves every rendering thread.
@@ -43,7 +43,7 @@ typedef struct tpl_dataset {
     /* A SQL dataset shown by one workbook sheet without charts and used by
      * nothing else (no deck table, no chart, no data.NAME anywhere in the
      * template): when large, its rows may stream from its statement into the
-     * sheet as the workbook is written (template_resolve.c). */
+     * sheet as the workbook is written (template_build.c). */
     bool stream;
 } tpl_dataset;
 
