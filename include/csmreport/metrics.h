@@ -18,18 +18,27 @@
 
 typedef struct cr_metrics_options {
     /* Escalation thresholds of the aging rule (SPEC 5.5), seconds, P1..P4;
-     * 0 takes the default (24 h, 72 h, 7 d, 14 d). */
+     * 0 takes the default (cr_metrics_default_escalation_seconds). */
     int64_t escalation_seconds[4];
     /* Adoption of whole months reads the monthly roll-up of usage; true reads
      * the daily rows instead (the same numbers: a way to check the roll-up). */
     bool daily_usage;
 } cr_metrics_options;
 
+/* The default escalation thresholds of SPEC 5.5, seconds, P1..P4: 24 h, 72 h,
+ * 7 d, 14 d. Templates offer them as p1_hours..p4_hours. */
+extern const int64_t cr_metrics_default_escalation_seconds[4];
+
 /* Computes the document into *out (the caller frees it with cr_json_free).
  * An unknown account is EX_DATAERR ("unknown account 'X'"). opt may be NULL.
  * Thread-safe for distinct db connections. */
 int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *period,
                        const cr_metrics_options *opt, cr_json **out, cr_error *err);
+
+/* True when path names a key of the document (metrics_paths.c): dotted keys,
+ * array indexes as numbers ("adoption.by_month.0.rate"), category and
+ * priority keys as in the document, a "<key>_reason" beside any key. */
+bool cr_metrics_path_known(const char *path);
 
 /* A readable summary for a terminal. */
 int cr_metrics_write_text(const cr_json *doc, FILE *out);

@@ -1,5 +1,5 @@
-/* metrics.c - the metrics engine: loads an account and a period into a context
- * (metrics_internal.h), applies the month inventory rule of SPEC section 4, and
+/* metrics.c - the metrics engine: loads an account (subject.h) and a period
+ * into a context (metrics_internal.h), applies the month inventory rule of SPEC section 4, and
  * builds the SPEC 5.8 document by calling each section in turn.
  */
 #include <stdlib.h>
@@ -12,30 +12,8 @@ const char *const cr_categories[CR_CATEGORY_COUNT] = {
     "headset", "video", "voice", "infrastructure", "unknown"
 };
 
-/* Default escalation thresholds of SPEC 5.5: P1 24 h, P2 72 h, P3 7 d, P4 14 d. */
-static const int64_t default_escalation[4] = {24 * 3600, 72 * 3600, 7 * 86400, 14 * 86400};
-
-/* ISO 4217 currencies whose minor unit is not 2 digits. */
-static const struct {
-    const char code[4];
-    int digits;
-} currency_digits[] = {
-    {"BIF", 0}, {"CLP", 0}, {"DJF", 0}, {"GNF", 0}, {"ISK", 0}, {"JPY", 0},
-    {"KMF", 0}, {"KRW", 0}, {"PYG", 0}, {"RWF", 0}, {"UGX", 0}, {"UYI", 0},
-    {"VND", 0}, {"VUV", 0}, {"XAF", 0}, {"XOF", 0}, {"XPF", 0},
-    {"BHD", 3}, {"IQD", 3}, {"JOD", 3}, {"KWD", 3}, {"LYD", 3}, {"OMR", 3},
-    {"TND", 3}, {"CLF", 4}, {"UYW", 4},
-};
-
-static int digits_of(const char *currency)
-{
-    if (!currency)
-        return 2;
-    for (size_t k = 0; k < sizeof currency_digits / sizeof currency_digits[0]; k++)
-        if (strcmp(currency_digits[k].code, currency) == 0)
-            return currency_digits[k].digits;
-    return 2;
-}
+const int64_t cr_metrics_default_escalation_seconds[4] = {24 * 3600, 72 * 3600, 7 * 86400,
+                                                         14 * 86400};
 
 static char *column_dup(sqlite3_stmt *st, int col)
 {
@@ -47,79 +25,6 @@ static char *column_dup(sqlite3_stmt *st, int col)
     if (c)
         memcpy(c, s, n);
     return c;
-}
-
-/* Sets the option flags from "onsite;four_hour;frurad" (spaces around flags allowed). */
-static void parse_options(cr_account *a, const char *options)
-{
-    const char *p = options;
-    while (p && *p) {
-        while (*p == ' ' || *p == ';')
-            p++;
-        const char *end = p;
-        while (*end && *end != ';')
-            end++;
-        size_t len = (size_t)(end - p);
-        while (len && p[len - 1] == ' ')
-            len--;
-        if (len == 6 && memcmp(p, "onsite", 6) == 0)
-            a->opt_onsite = true;
-        else if (len == 9 && memcmp(p, "four_hour", 9) == 0)
-            a->opt_four_hour = true;
-        else if (len == 6 && memcmp(p, "frurad", 6) == 0)
-            a->opt_frurad = true;
-        p = end;
-    }
-}
-
-static int load_account(cr_metrics_ctx *ctx, const char *account_id, cr_error *err)
-{
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_core.account", err);
-    if (!st)
-        return cr_error_exit_code(err);
-    sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st), status = 0;
-    if (rc == SQLITE_DONE) {
-        status = cr_error_set(err, EX_DATAERR, NULL, 0, 0, "unknown account '%s'", account_id);
-        goto out;
-    }
-    if (rc != SQLITE_ROW) {
-        status = cr_db_fail(ctx->db, rc, "cannot read account", err);
-        goto out;
-    }
-    cr_account *a = &ctx->account;
-    char *term_start = column_dup(st, 5), *term_end = column_dup(st, 6);
-    char *options = column_dup(st, 12);
-    a->account_id = column_dup(st, 0);
-    a->account_name = column_dup(st, 1);
-    a->partner_id = column_dup(st, 2);
-    a->partner_name = column_dup(st, 3);
-    a->program = column_dup(st, 4);
-    a->country = column_dup(st, 7);
-    a->region = column_dup(st, 8);
-    a->timezone = column_dup(st, 9);
-    a->locale = column_dup(st, 10);
-    a->currency = column_dup(st, 11);
-    a->csm_name = column_dup(st, 13);
-    a->csm_email = column_dup(st, 14);
-    parse_options(a, options);
-    a->currency_digits = digits_of(a->currency);
-    a->billable = a->program && (strcmp(a->program, "enterprise") == 0 ||
-                                 strcmp(a->program, "partner_enterprise") == 0);
-    if (!a->account_id || !a->account_name || !a->program) {
-        status = cr_error_set(err, EX_DATAERR, NULL, 0, 0, "account '%s' lacks a name or program",
-                              account_id);
-    } else if (!term_start || !cr_date_parse(term_start, strlen(term_start), &a->term_start) ||
-               !term_end || !cr_date_parse(term_end, strlen(term_end), &a->term_end)) {
-        status = cr_error_set(err, EX_DATAERR, NULL, 0, 0, "account '%s' has an invalid term",
-                              account_id);
-    }
-    free(term_start);
-    free(term_end);
-    free(options);
-out:
-    sqlite3_finalize(st);
-    return status;
 }
 
 static void free_snapshots(cr_metrics_ctx *ctx)
@@ -137,7 +42,7 @@ static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_core.snapshots", err);
     if (!st)
         return cr_error_exit_code(err);
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     size_t cap = 0;
     int rc, status = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -169,16 +74,16 @@ int cr_metrics_ctx_init(cr_metrics_ctx *ctx, sqlite3 *db, const char *account_id
     memset(ctx, 0, sizeof *ctx);
     ctx->db = db;
     ctx->period = *period;
-    int rc = load_account(ctx, account_id, err);
+    int rc = cr_subject_load(db, account_id, &ctx->account, err);
     if (rc)
         return rc;
     rc = load_snapshots(ctx, err);
     if (rc)
         return rc;
-    ctx->tz = cr_tz_get(ctx->account.timezone, err);
+    ctx->tz = cr_tz_get(ctx->account->timezone, err);
     if (!ctx->tz)
         return err ? err->code : EX_DATAERR;
-    ctx->calendar = cr_calendar_load(db, ctx->account.country, ctx->account.region, ctx->tz, err);
+    ctx->calendar = cr_calendar_load(db, ctx->account->country, ctx->account->region, ctx->tz, err);
     if (!ctx->calendar)
         return cr_error_exit_code(err);
     ctx->start_day = cr_days_from_civil(period->start.year, period->start.month, period->start.day);
@@ -187,7 +92,7 @@ int cr_metrics_ctx_init(cr_metrics_ctx *ctx, sqlite3 *db, const char *account_id
     ctx->end_utc = cr_calendar_day_end_utc(ctx->calendar, ctx->end_day);
     for (int k = 0; k < 4; k++) {
         int64_t s = opt ? opt->escalation_seconds[k] : 0;
-        ctx->options.escalation_seconds[k] = s > 0 ? s : default_escalation[k];
+        ctx->options.escalation_seconds[k] = s > 0 ? s : cr_metrics_default_escalation_seconds[k];
     }
     ctx->options.daily_usage = opt && opt->daily_usage;
     return 0;
@@ -197,14 +102,8 @@ void cr_metrics_ctx_free(cr_metrics_ctx *ctx)
 {
     if (!ctx)
         return;
-    cr_account *a = &ctx->account;
-    char **fields[] = {&a->account_id, &a->account_name, &a->partner_id, &a->partner_name,
-                       &a->program, &a->country, &a->region, &a->timezone, &a->locale,
-                       &a->currency, &a->csm_name, &a->csm_email};
-    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-        free(*fields[k]);
-        *fields[k] = NULL;
-    }
+    cr_subject_free(ctx->account);
+    ctx->account = NULL;
     cr_calendar_free(ctx->calendar);
     ctx->calendar = NULL;
     free_snapshots(ctx);
@@ -218,7 +117,7 @@ static bool query_date(const cr_metrics_ctx *ctx, const char *name, const char *
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
     if (!st)
         return false;
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     if (d1)
         sqlite3_bind_text(st, 2, d1, -1, SQLITE_STATIC);
     if (d2)
@@ -296,7 +195,7 @@ static cr_json *date_or_null(const cr_metrics_ctx *ctx, const char *name, const 
 /* The top-level keys before the sections (SPEC 5.8). */
 static int add_header(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
 {
-    const cr_account *a = &ctx->account;
+    const cr_subject *a = ctx->account;
     char start[11], end[11];
     cr_date_format(ctx->period.start, start);
     cr_date_format(ctx->period.end, end);

@@ -152,7 +152,7 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
         ctx->db, whole_months && !ctx->options.daily_usage ? "metrics_adoption.usage_months" : "metrics_adoption.usage", err);
     if (!st)
         return cr_error_exit_code(err);
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
@@ -201,7 +201,7 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
     st = cr_sql_prepare(ctx->db, "metrics_adoption.call_days", err);
     if (!st)
         return cr_error_exit_code(err);
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -236,7 +236,7 @@ static int sum_inventory(cr_metrics_ctx *ctx, const char *snapshot, const usage_
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_adoption.inventory", err);
     if (!st)
         return cr_error_exit_code(err);
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, snapshot, -1, SQLITE_STATIC);
     int rc, status = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -271,7 +271,7 @@ static int sum_months(cr_metrics_ctx *ctx, const char *lo, const char *hi, const
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_adoption.month_devices", err);
     if (!st)
         return cr_error_exit_code(err);
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
     int *of_snapshot = malloc((size_t)u->month_count * sizeof *of_snapshot);

@@ -29,7 +29,7 @@ int cr_metrics_coverage(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         return cr_error_exit_code(err);
     /* "more than 30 days before as-of": last seen before the local day as-of - 30 */
     int64_t offline_before = cr_calendar_day_start_utc(ctx->calendar, ctx->end_day - 30);
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, snapshot, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, as_of, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, offline_before);

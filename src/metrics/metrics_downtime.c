@@ -73,7 +73,7 @@ static void add_item(cr_metrics_ctx *ctx, sqlite3_stmt *st, cr_json *items,
     int64_t approved = sqlite3_column_int64(st, 4);
     bool delivered = sqlite3_column_type(st, 5) != SQLITE_NULL;
     int64_t delivered_utc = sqlite3_column_int64(st, 5);
-    int64_t deadline = ctx->account.opt_four_hour
+    int64_t deadline = ctx->account->opt_four_hour
                            ? approved + FOUR_HOURS
                            : cr_calendar_nbd_deadline(ctx->calendar, approved);
     sla_result sla;
@@ -135,7 +135,7 @@ int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         cr_json_free(items);
         return cr_error_exit_code(err);
     }
-    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_text(st, ":account", ctx->account->account_id);
     cr_sql_bind_int64(st, ":start", ctx->start_utc);
     cr_sql_bind_int64(st, ":end", ctx->end_utc);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -170,7 +170,7 @@ int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         cr_metrics_put(dt, "hours_reason", cr_json_string("no delivered rma in the period"), &ok);
     }
     cr_metrics_put(dt, "device_hours_lost", cr_json_fixed((double)t.lost_seconds / 3600.0, 2), &ok);
-    cr_metrics_put(dt, "frurad", cr_json_int(ctx->account.opt_frurad ? t.rmas : 0), &ok);
+    cr_metrics_put(dt, "frurad", cr_json_int(ctx->account->opt_frurad ? t.rmas : 0), &ok);
     cr_metrics_put(dt, "items", items, &ok);
     free(t.hours);
     return ok ? 0 : cr_error_nomem(err);

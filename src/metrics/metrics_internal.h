@@ -21,19 +21,11 @@
 #include "csmreport/sql.h"
 #include "csmreport/metrics.h"
 #include "csmreport/period.h"
+#include "csmreport/subject.h"
 #include "csmreport/tz.h"
 
 #define CR_CATEGORY_COUNT 5
 extern const char *const cr_categories[CR_CATEGORY_COUNT]; /* headset video voice infrastructure unknown */
-
-typedef struct cr_account {
-    char *account_id, *account_name, *partner_id, *partner_name, *program;
-    cr_date term_start, term_end;
-    char *country, *region, *timezone, *locale, *currency, *csm_name, *csm_email;
-    int currency_digits;       /* ISO 4217 minor digits: EUR 2, JPY 0 */
-    bool opt_onsite, opt_four_hour, opt_frurad;
-    bool billable;             /* enterprise or partner_enterprise */
-} cr_account;
 
 /* Per category, the true-up walk's result at as-of (filled by the trueup section,
  * read by the rma section for the installed base). */
@@ -45,7 +37,7 @@ typedef struct cr_trueup_state {
 
 typedef struct cr_metrics_ctx {
     sqlite3 *db;
-    cr_account account;
+    cr_subject *account;            /* the account, inherited fields resolved */
     const cr_tz *tz;
     cr_calendar *calendar;
     cr_period period;

@@ -72,7 +72,7 @@ static int load_rmas(cr_metrics_ctx *ctx, int64_t start, int64_t end, rma_list *
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_rma.rmas", err);
     if (!st)
         return cr_error_exit_code(err);
-    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_text(st, ":account", ctx->account->account_id);
     cr_sql_bind_int64(st, ":start", start);
     cr_sql_bind_int64(st, ":end", end);
     int rc, code = 0;
@@ -126,7 +126,7 @@ static int inventory_headsets(cr_metrics_ctx *ctx, bool *found, int64_t *count, 
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_rma.inventory_headsets", err);
     if (!st)
         return cr_error_exit_code(err);
-    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_text(st, ":account", ctx->account->account_id);
     cr_sql_bind_text(st, ":snapshot", snapshot);
     int rc = sqlite3_step(st);
     int code = 0;
@@ -184,7 +184,7 @@ static cr_json *by_model_array(const rma_list *list, bool *ok)
 
 int cr_metrics_rma(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
 {
-    const cr_account *acct = &ctx->account;
+    const cr_subject *acct = ctx->account;
     cr_date as_of = ctx->period.end;
     int year = as_of.year;
     int64_t jan1 = cr_days_from_civil(year, 1, 1);

@@ -106,7 +106,7 @@ static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, const char *
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
     if (!st)
         return NULL;
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, snapshot, -1, SQLITE_STATIC);
     if (as_of)
         sqlite3_bind_text(st, 3, as_of, -1, SQLITE_TRANSIENT);

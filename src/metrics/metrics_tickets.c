@@ -107,7 +107,7 @@ static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, int64_t a, i
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
     if (!st)
         return NULL;
-    sqlite3_bind_text(st, 1, ctx->account.account_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, a);
     if (nbounds > 1)
         sqlite3_bind_int64(st, 3, b);

@@ -98,7 +98,7 @@ static int load_contracts(cr_metrics_ctx *ctx, contract_line **out, size_t *coun
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_trueup.contracts", err);
     if (!st)
         return cr_error_exit_code(err);
-    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_text(st, ":account", ctx->account->account_id);
     contract_line *lines = NULL;
     size_t n = 0;
     int rc;
@@ -139,9 +139,9 @@ static int load_months(cr_metrics_ctx *ctx, walk_month **out, size_t *count, cr_
     *out = NULL;
     *count = 0;
     cr_date as_of = ctx->period.end;
-    int first = month_index(ctx->account.term_start.year, ctx->account.term_start.month);
+    int first = month_index(ctx->account->term_start.year, ctx->account->term_start.month);
     int last = month_index(as_of.year, as_of.month);
-    int term_last = month_index(ctx->account.term_end.year, ctx->account.term_end.month);
+    int term_last = month_index(ctx->account->term_end.year, ctx->account->term_end.month);
     if (term_last < last)
         last = term_last;
     if (last < first)
@@ -223,7 +223,7 @@ static int load_counts(cr_metrics_ctx *ctx, const walk_month *months, size_t mon
     sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_trueup.snapshot_counts", err);
     if (!st)
         return cr_error_exit_code(err);
-    cr_sql_bind_text(st, ":account", ctx->account.account_id);
+    cr_sql_bind_text(st, ":account", ctx->account->account_id);
     cr_sql_bind_text(st, ":first", first);
     cr_sql_bind_text(st, ":last", last);
     size_t cap = 0;
@@ -279,8 +279,8 @@ static int walk_category(cr_metrics_ctx *ctx, const contract_line *c, const walk
                          size_t month_count, const snapshot_counts *counts, cr_json *rows,
                          walk_total *t, bool *ok, cr_error *err)
 {
-    int digits = ctx->account.currency_digits;
-    int term_last = month_index(ctx->account.term_end.year, ctx->account.term_end.month);
+    int digits = ctx->account->currency_digits;
+    int term_last = month_index(ctx->account->term_end.year, ctx->account->term_end.month);
     memset(t, 0, sizeof *t);
     t->n = c->agreed;
     for (size_t k = 0; k < month_count; k++) {
@@ -349,7 +349,7 @@ static cr_json *summary_object(const cr_metrics_ctx *ctx, const contract_line *c
     cr_metrics_put(s, "events", cr_json_int(t->events), ok);
     cr_metrics_put(s, "added_total", cr_json_int(t->added), ok);
     cr_metrics_put(s, "charge_total", t->charge_unknown ? cr_json_null()
-                                             : cr_json_money(t->charge_minor, ctx->account.currency_digits), ok);
+                                             : cr_json_money(t->charge_minor, ctx->account->currency_digits), ok);
     if (t->charge_unknown)
         cr_metrics_put(s, "charge_total_reason", cr_json_string("no annual_unit_price on the contract line"), ok);
     return s;
@@ -371,7 +371,7 @@ int cr_metrics_trueup(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     cr_json *summary = cr_json_object();
     cr_metrics_put(root, "trueup", rows, &ok);
     cr_metrics_put(root, "trueup_summary", summary, &ok);
-    cr_metrics_put(root, "billable", cr_json_bool(ctx->account.billable), &ok);
+    cr_metrics_put(root, "billable", cr_json_bool(ctx->account->billable), &ok);
     if (!ok)
         return cr_error_nomem(err);
 

@@ -21,6 +21,7 @@
 #include "csmreport/deck.h"
 #include "csmreport/outfile.h"
 #include "csmreport/report.h"
+#include "csmreport/subject.h"
 #include "csmreport/workbook.h"
 
 #define OUT_DIR_MAX 4096
@@ -112,26 +113,10 @@ static void free_subjects(subject_list *l)
     free(l->items);
 }
 
-/* Runs sql (one optional text parameter) and adds a subject per row of
- * (id, shard key). */
-static int select_subjects(sqlite3 *db, const char *sql, const char *param, subject_list *l,
-                           cr_error *err)
+/* cr_subject_list's callback: a subject whose shard key is its partner. */
+static int add_listed(void *ctx, const char *id, const char *partner_id, cr_error *err)
 {
-    sqlite3_stmt *st = cr_db_prepare(db, sql, err);
-    if (!st)
-        return cr_error_exit_code(err);
-    if (param)
-        cr_db_bind_text(st, 1, param);
-    int rc = 0, step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = cr_db_column_text(st, 0);
-        if (id && (rc = add_subject(l, id, cr_db_column_text(st, 1), err)))
-            break;
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = cr_db_fail(db, step, "cannot list the subjects", err);
-    sqlite3_finalize(st);
-    return rc;
+    return add_subject(ctx, id, partner_id, err);
 }
 
 /* Fills l with the subjects of job's selection, in subject order. */
@@ -143,22 +128,15 @@ static int list_subjects(const cr_render_job *job, bool partner_scope, subject_l
         return cr_error_exit_code(err);
     const char *id = job->subject_id;
     int rc;
-    if (job->selection == CR_RENDER_ACCOUNT)
-        rc = select_subjects(db, "SELECT account_id, partner_id FROM accounts WHERE account_id = ?1",
-                             id, l, err);
-    else if (job->selection == CR_RENDER_PARTNER && !partner_scope)
-        rc = select_subjects(db, "SELECT account_id, partner_id FROM accounts WHERE partner_id = ?1 "
-                                 "ORDER BY account_id", id, l, err);
-    else if (job->selection == CR_RENDER_PARTNER)
+    if (job->selection == CR_RENDER_PARTNER && partner_scope)
         rc = add_subject(l, id, id, err);
-    else if (!partner_scope)
-        rc = select_subjects(db, "SELECT account_id, partner_id FROM accounts ORDER BY account_id",
-                             NULL, l, err);
     else
-        rc = select_subjects(db, "SELECT partner_id, partner_id FROM partners UNION "
-                                 "SELECT DISTINCT partner_id, partner_id FROM accounts "
-                                 "WHERE partner_id IS NOT NULL AND partner_id <> '' ORDER BY 1",
-                             NULL, l, err);
+        rc = cr_subject_list(db,
+                             job->selection == CR_RENDER_ACCOUNT ? CR_SUBJECT_LIST_ACCOUNT
+                             : job->selection == CR_RENDER_PARTNER ? CR_SUBJECT_LIST_PARTNER_ACCOUNTS
+                             : partner_scope                       ? CR_SUBJECT_LIST_PARTNERS
+                                                                   : CR_SUBJECT_LIST_ACCOUNTS,
+                             id, add_listed, l, err);
     cr_db_close(db);
     if (rc)
         return rc;

@@ -1,16 +1,7 @@
--- metrics_core.sql - what every metric section needs: the account, the month
--- inventory rule of SPEC section 4 and the freshness of the data.
+-- metrics_core.sql - what every metric section needs: the month inventory rule
+-- of SPEC section 4 and the freshness of the data (the account itself comes
+-- from subject.sql, src/store/subject.c).
 -- Each "-- name:" block is one statement, looked up as "core.<name>".
-
--- name: account
--- The account; the currency falls back to its partner's.
-SELECT a.account_id, a.account_name, a.partner_id,
-       coalesce(a.partner_name, p.partner_name), a.program,
-       a.term_start, a.term_end, a.country, a.region, a.timezone, a.locale,
-       coalesce(a.currency, p.currency), a.options, a.csm_name, a.csm_email
-  FROM accounts AS a
-  LEFT JOIN partners AS p ON p.partner_id = a.partner_id
- WHERE a.account_id = ?1;
 
 -- name: snapshots
 -- Every snapshot date of the account, ascending: the month inventory rule

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csmreport/metrics.h"
 #include "template_internal.h"
 
 #define NULL_MARK "\xe2\x80\x94" /* U+2014 EM DASH for a missing value */
@@ -47,108 +48,6 @@ int tpl_builtin_index(const char *name)
         if (strcmp(tpl_builtin_names[i], name) == 0)
             return (int)i;
     return -1;
-}
-
-/* ---------- metric paths ---------- */
-
-/* The SPEC 5.8 document as path patterns: "#" is an array index, "*" any key
- * (categories, priorities). A prefix of a pattern is a path too (an object or
- * array), and any key may have a "<key>_reason" sibling. The unit test checks
- * that every path of a real document matches, so the two cannot drift apart. */
-static const char *const metric_patterns[] = {
-    "account_id", "account_name", "program", "period.label", "period.start", "period.end",
-    "as_of", "data_as_of.*", "billable",
-    "adoption.deployed", "adoption.active", "adoption.rate", "adoption.call_minutes",
-    "adoption.minutes_per_active_device", "adoption.snapshot_date", "adoption.stale",
-    "adoption.by_month.#.month", "adoption.by_month.#.deployed", "adoption.by_month.#.active",
-    "adoption.by_month.#.rate", "adoption.by_month.#.stale", "adoption.by_month.#.snapshot_date",
-    "adoption.by_category.*.deployed", "adoption.by_category.*.active",
-    "adoption.by_category.*.rate",
-    "adoption.by_site.#.site", "adoption.by_site.#.deployed", "adoption.by_site.#.active",
-    "adoption.by_site.#.rate", "adoption.by_site.#.call_minutes",
-    "rma.year", "rma.category", "rma.count", "rma.installed_base", "rma.basis", "rma.rate",
-    "rma.threshold", "rma.breach", "rma.applicable", "rma.excess_count", "rma.exposure",
-    "rma.projected_count", "rma.projected_rate", "rma.at_risk", "rma.by_model.#.model",
-    "rma.by_model.#.count", "rma.other_categories.*",
-    "downtime.rma_tickets", "downtime.delivered", "downtime.met", "downtime.missed",
-    "downtime.pending", "downtime.sla_compliance", "downtime.mean_hours",
-    "downtime.median_hours", "downtime.p90_hours", "downtime.device_hours_lost",
-    "downtime.frurad", "downtime.items.#.*",
-    "trueup.#.category", "trueup.#.month", "trueup.#.agreed", "trueup.#.baseline",
-    "trueup.#.actual", "trueup.#.eos", "trueup.#.increase_pct", "trueup.#.triggered",
-    "trueup.#.added", "trueup.#.months_remaining", "trueup.#.charge", "trueup.#.stale",
-    "trueup_summary.*.agreed_now", "trueup_summary.*.baseline_now",
-    "trueup_summary.*.actual_now", "trueup_summary.*.events", "trueup_summary.*.added_total",
-    "trueup_summary.*.charge_total",
-    "tickets.opened", "tickets.closed", "tickets.opened_by_priority.*",
-    "tickets.closed_by_priority.*", "tickets.opened_by_month.#.month",
-    "tickets.opened_by_month.#.count", "tickets.closed_by_month.#.month",
-    "tickets.closed_by_month.#.count", "tickets.median_resolution_hours.*",
-    "tickets.open_at_end.total", "tickets.open_at_end.0-2d", "tickets.open_at_end.3-7d",
-    "tickets.open_at_end.8-30d", "tickets.open_at_end.>30d", "tickets.aging_breaches.#.*",
-    "tickets.ecps.#.*", "tickets.p1.#.*",
-    "software.current", "software.n_minus_1", "software.outdated", "software.unknown",
-    "software.devices", "software.current_rate", "software.n_minus_1_rate",
-    "software.outdated_rate", "software.unknown_rate", "software.supported_rate",
-    "software.snapshot_date", "software.stale", "software.by_model.#.*",
-    "coverage.by_category.*", "coverage.devices", "coverage.eos", "coverage.unknown_model",
-    "coverage.offline_30d", "coverage.snapshot_date", "coverage.stale", "coverage.by_model.#.*",
-};
-
-static bool all_digits(const char *s, size_t n)
-{
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)s[i]))
-            return false;
-    return true;
-}
-
-/* Matches path against pattern segment by segment; the path may stop early. */
-static bool path_matches(const char *path, const char *pattern)
-{
-    const char *p = path, *q = pattern;
-    for (;;) {
-        const char *pe = strchr(p, '.'), *qe = strchr(q, '.');
-        size_t pn = pe ? (size_t)(pe - p) : strlen(p), qn = qe ? (size_t)(qe - q) : strlen(q);
-        bool ok;
-        if (qn == 1 && *q == '#')
-            ok = all_digits(p, pn);
-        else if (qn == 1 && *q == '*')
-            ok = pn > 0;
-        else
-            ok = pn == qn && memcmp(p, q, pn) == 0;
-        if (!ok)
-            return false;
-        if (!pe)
-            return true;
-        if (!qe)
-            return false;
-        p = pe + 1;
-        q = qe + 1;
-    }
-}
-
-bool tpl_metric_path_known(const char *path)
-{
-    if (!path || !*path)
-        return false;
-    for (size_t i = 0; i < sizeof metric_patterns / sizeof metric_patterns[0]; i++)
-        if (path_matches(path, metric_patterns[i]))
-            return true;
-    /* "<key>_reason" beside any key, in any object of the document. */
-    size_t n = strlen(path);
-    const char *dot = strrchr(path, '.');
-    if (n > 7 && strcmp(path + n - 7, "_reason") == 0 && !strchr(path + n - 7, '.')) {
-        if (!dot)
-            return true;
-        char *parent = strndup(path, (size_t)(dot - path));
-        bool ok = parent && tpl_metric_path_known(parent);
-        free(parent);
-        return ok;
-    }
-    return false;
 }
 
 /* ---------- formats ---------- */
@@ -259,7 +158,7 @@ char *tpl_format_value(const tpl_env *env, const tpl_value *v, const cr_format *
             break;
         case CR_FORMAT_MONEY: {
             const char *cur = f && f->currency[0] ? f->currency : env->currency;
-            n = cr_numfmt_money_units(env->locale, d, cur && *cur ? cur : "EUR", buf, sizeof buf);
+            n = cr_numfmt_money_units(env->locale, d, cur, buf, sizeof buf);
             break;
         }
         default: /* DECIMAL, HOURS */
@@ -294,7 +193,7 @@ int tpl_check_name(const cr_template *t, const char *name, long line, cr_error *
         if (strcmp(col, "rows") == 0)
             return 0;
         const char *d2 = strchr(col, '.');
-        if (d2 && all_digits(col, (size_t)(d2 - col)))
+        if (d2 && d2 > col && strspn(col, "0123456789") == (size_t)(d2 - col))
             col = d2 + 1;
         if (ds->sql) {
             for (size_t i = 0; i < ds->column_count; i++)
@@ -305,7 +204,7 @@ int tpl_check_name(const cr_template *t, const char *name, long line, cr_error *
         }
         return 0;
     }
-    if (tpl_metric_path_known(name)) {
+    if (cr_metrics_path_known(name)) {
         if (t->scope == CR_SCOPE_PARTNER)
             return cr_error_set(err, EX_CONFIG, t->path, line, 0,
                                 "'%s': metric names need scope=\"account\"; a partner report "

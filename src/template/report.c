@@ -109,7 +109,7 @@ void cr_report_free(cr_report *r)
 int cr_report_format_cell(const cr_report *r, const cr_format *f, const cr_cell *c, char *buf,
                           size_t size)
 {
-    cr_locale loc = cr_numfmt_locale_from_tag(r && r->locale ? r->locale : "en");
+    cr_locale loc = cr_numfmt_locale_from_tag(r ? r->locale : NULL);
     if (c->type == CR_CELL_NULL)
         return snprintf(buf, size, "%s", "");
     if (c->type == CR_CELL_TEXT) {

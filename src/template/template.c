@@ -8,7 +8,7 @@
  * each SQL dataset compiled in the sandbox against an empty copy of the store's
  * schema (one read-only SELECT, known tables and columns, known :parameters),
  * which also gives its column names for checking charts, tables and sheets.
- * Resolving is in template_resolve.c.
+ * Resolving is in template_resolve.c (with template_build.c, template_data.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@
 
 #include "csmreport/datetime.h"
 #include "csmreport/db.h"
+#include "csmreport/metrics.h"
 #include "csmreport/sandbox.h"
 #include "csmreport/xmlsafe.h"
 #include "template_internal.h"
@@ -192,7 +193,6 @@ static int load_parameters(loader *ld, xmlNodePtr el)
 
 static int load_strings(loader *ld, xmlNodePtr el)
 {
-    static const char *const langs[CR_LOCALE_COUNT] = {"en", "fr", "nb", "ja"};
     cr_template *t = ld->t;
     t->strings = calloc(count_elements(el->children, "string") + 1, sizeof *t->strings);
     if (!t->strings)
@@ -204,7 +204,7 @@ static int load_strings(loader *ld, xmlNodePtr el)
         s->line = line_of(c);
         s->key = cr_xml_attr(c, "key");
         for (int l = 0; l < CR_LOCALE_COUNT; l++)
-            s->text[l] = cr_xml_attr(c, langs[l]);
+            s->text[l] = cr_xml_attr(c, cr_numfmt_locale_tag((cr_locale)l));
         if (!s->key || !s->text[0])
             return oom(ld, s->line);
     }
@@ -324,7 +324,7 @@ static int load_datasets(loader *ld, xmlNodePtr el)
                 return cr_error_set(ld->err, EX_CONFIG, t->path, ds->line, 0,
                                     "dataset '%s': either SQL or metrics=\"...\", not both",
                                     ds->name);
-            if (!tpl_metric_path_known(ds->metrics))
+            if (!cr_metrics_path_known(ds->metrics))
                 return cr_error_set(ld->err, EX_CONFIG, t->path, ds->line, 0,
                                     "dataset '%s': unknown metric '%s'", ds->name, ds->metrics);
             continue;

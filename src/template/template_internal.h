@@ -1,6 +1,6 @@
 /* template_internal.h - the immutable template model shared by template.c
- * (loading), placeholder.c (placeholders, formats, conditions) and
- * template_resolve.c (building a cr_report). Not a public API.
+ * (loading), placeholder.c (placeholders, formats, conditions) and the
+ * resolving parts (template_resolve.h: building a cr_report). Not a public API.
  *
  * Everything here is written once by cr_template_load and only read after,
  * so one loaded template serves every rendering thread.
@@ -43,7 +43,7 @@ typedef struct tpl_dataset {
     /* A SQL dataset shown by one workbook sheet without charts and used by
      * nothing else (no deck table, no chart, no data.NAME anywhere in the
      * template): when large, its rows may stream from its statement into the
-     * sheet as the workbook is written (template_resolve.c). */
+     * sheet as the workbook is written (template_build.c). */
     bool stream;
 } tpl_dataset;
 
@@ -145,17 +145,13 @@ typedef int (*tpl_lookup_fn)(void *ctx, const char *name, tpl_value *out, cr_err
 typedef struct tpl_env {
     const cr_template *t;
     cr_locale locale;
-    const char *currency;      /* the subject's currency, for "money" */
+    const char *currency;      /* the subject's currency (cr_subject, never NULL), for "money" */
     tpl_lookup_fn lookup;
     void *ctx;
 } tpl_env;
 
 /* Parses a format ("percent:1", "money", "money:JPY"); false when invalid. */
 bool tpl_parse_format(const char *s, cr_format *out);
-
-/* True when s is a known metric path of the SPEC 5.8 document (array indexes
- * as numbers; category and priority keys as in the document). */
-bool tpl_metric_path_known(const char *path);
 
 /* Load-time checks of a name (parameter, data.SET[.N].COLUMN / data.SET.rows,
  * metric path) and of a text with ${...} and #{...}; EX_CONFIG with the file

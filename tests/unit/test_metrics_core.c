@@ -70,7 +70,8 @@ static void test_rounding(void)
 
 static void test_sql(void)
 {
-    CHECK(cr_sql("metrics_core.account") != NULL, "named query core.account");
+    CHECK(cr_sql("subject.account") != NULL, "named query subject.account");
+    CHECK(cr_sql("metrics_core.account") == NULL, "no second account query in metrics");
     CHECK(cr_sql("metrics_core.snapshots") != NULL, "named query core.snapshots");
     CHECK(cr_sql("metrics_core.nope") == NULL, "absent named query");
     CHECK(cr_sql("account") == NULL, "name without file");
@@ -95,7 +96,13 @@ int main(void)
         "  'onsite; frurad'),"
         " ('A2', 'Nippon', 'poly_plus', '2026-01-01', '2026-12-31', NULL, NULL, 'JPY', NULL),"
         " ('A3', 'Kuwait', 'partner_enterprise', '2026-01-01', '2026-12-31', NULL, NULL, 'KWD',"
-        "  'four_hour');"
+        "  'four_hour'),"
+        " ('A4', 'Inherits', 'partner_enterprise', '2026-01-01', '2026-12-31', NULL, NULL, NULL,"
+        "  NULL),"
+        " ('A5', 'Defaults', 'elite', '2026-01-01', '2026-12-31', NULL, NULL, NULL, NULL);"
+        "INSERT INTO partners (partner_id, partner_name, currency, timezone) VALUES"
+        " ('PJ', 'Tokyo Partner', 'JPY', 'Asia/Tokyo');"
+        "UPDATE accounts SET partner_id = 'PJ' WHERE account_id = 'A4';"
         "INSERT INTO devices (account_id, snapshot_date, serial, model) VALUES"
         " ('A1', '2026-05-20', 'S1', 'M'),"
         " ('A1', '2026-07-10', 'S1', 'M'),"
@@ -110,12 +117,13 @@ int main(void)
     int rc = cr_metrics_ctx_init(&ctx, db, "A1", &q3, &opt, &err);
     CHECK_INT(rc, 0, "ctx init");
     if (rc == 0) {
-        CHECK_STR(ctx.account.account_name, "Acme", "account name");
-        CHECK_INT(ctx.account.currency_digits, 2, "NOK has 2 minor digits");
-        CHECK(ctx.account.opt_onsite && ctx.account.opt_frurad && !ctx.account.opt_four_hour,
+        CHECK_STR(ctx.account->account_name, "Acme", "account name");
+        CHECK(ctx.account->currency_from == CR_SUBJECT_FROM_ACCOUNT, "currency_from account");
+        CHECK_INT(ctx.account->currency_digits, 2, "NOK has 2 minor digits");
+        CHECK(ctx.account->opt_onsite && ctx.account->opt_frurad && !ctx.account->opt_four_hour,
               "options parsed");
-        CHECK(ctx.account.billable, "enterprise is billable");
-        CHECK_INT(ctx.account.term_end.month, 12, "term end parsed");
+        CHECK(ctx.account->billable, "enterprise is billable");
+        CHECK_INT(ctx.account->term_end.month, 12, "term end parsed");
         /* Oslo is +02:00 in summer: 2026-07-01 00:00 local = 2026-06-30 22:00Z,
          * 2026-09-30 23:59:59 local = 21:59:59Z. */
         CHECK_INT(ctx.start_utc, cr_days_from_civil(2026, 6, 30) * 86400 + 22 * 3600,
@@ -141,16 +149,40 @@ int main(void)
 
     rc = cr_metrics_ctx_init(&ctx, db, "A2", &q3, NULL, &err);
     CHECK_INT(rc, 0, "ctx init A2");
-    CHECK_INT(ctx.account.currency_digits, 0, "JPY has 0 minor digits");
-    CHECK(!ctx.account.billable, "poly_plus is not billable");
+    CHECK_INT(ctx.account->currency_digits, 0, "JPY has 0 minor digits");
+    CHECK(!ctx.account->billable, "poly_plus is not billable");
     CHECK_INT(ctx.start_utc, cr_days_from_civil(2026, 7, 1) * 86400, "no time zone is UTC");
     CHECK_INT(ctx.options.escalation_seconds[2], 7 * 86400, "P3 default 7 d without options");
     cr_metrics_ctx_free(&ctx);
 
     rc = cr_metrics_ctx_init(&ctx, db, "A3", &q3, NULL, &err);
-    CHECK_INT(ctx.account.currency_digits, 3, "KWD has 3 minor digits");
-    CHECK(ctx.account.opt_four_hour, "four_hour option");
-    CHECK(ctx.account.billable, "partner_enterprise is billable");
+    CHECK_INT(ctx.account->currency_digits, 3, "KWD has 3 minor digits");
+    CHECK(ctx.account->opt_four_hour, "four_hour option");
+    CHECK(ctx.account->billable, "partner_enterprise is billable");
+    cr_metrics_ctx_free(&ctx);
+
+    /* A4 gives neither currency nor zone: its partner's JPY and Tokyo apply. */
+    rc = cr_metrics_ctx_init(&ctx, db, "A4", &q3, NULL, &err);
+    CHECK_INT(rc, 0, "ctx init A4");
+    if (rc == 0) {
+        CHECK_STR(ctx.account->currency, "JPY", "currency from the partner");
+        CHECK(ctx.account->currency_from == CR_SUBJECT_FROM_PARTNER, "currency_from partner");
+        CHECK_INT(ctx.account->currency_digits, 0, "partner's JPY has 0 minor digits");
+        CHECK_INT(ctx.start_utc, cr_days_from_civil(2026, 6, 30) * 86400 + 15 * 3600,
+                  "period start in the partner's zone (Tokyo, +09:00)");
+    }
+    cr_metrics_ctx_free(&ctx);
+
+    /* A5: nothing given anywhere: the program-wide defaults. */
+    rc = cr_metrics_ctx_init(&ctx, db, "A5", &q3, NULL, &err);
+    CHECK_INT(rc, 0, "ctx init A5");
+    if (rc == 0) {
+        CHECK_STR(ctx.account->currency, "EUR", "default currency");
+        CHECK(ctx.account->currency_from == CR_SUBJECT_FROM_DEFAULT, "currency_from default");
+        CHECK_STR(ctx.account->locale, "en", "default locale");
+        CHECK_STR(ctx.account->timezone, "UTC", "default time zone");
+        CHECK_INT(ctx.account->currency_digits, 2, "default has 2 minor digits");
+    }
     cr_metrics_ctx_free(&ctx);
 
     cr_error_clear(&err);

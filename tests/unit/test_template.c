@@ -459,7 +459,7 @@ static void walk(const cr_json *v, char *path, size_t len)
         }
         return;
     }
-    if (!tpl_metric_path_known(path)) {
+    if (!cr_metrics_path_known(path)) {
         unknown_paths++;
         printf("     unknown metric path %s\n", path);
     }
@@ -481,10 +481,10 @@ static void test_metric_names(sqlite3 *db)
         cr_json_free(doc);
     }
     CHECK_INT(unknown_paths, 0, "every metrics path of the samples is a known name");
-    CHECK(tpl_metric_path_known("tickets.open_at_end.>30d"), "key with '>'");
-    CHECK(tpl_metric_path_known("trueup_summary.voice.charge_total_reason"), "_reason sibling");
-    CHECK(!tpl_metric_path_known("adoption.rat"), "misspelt metric");
-    CHECK(!tpl_metric_path_known("adoption.by_month.x.rate"), "array index must be a number");
+    CHECK(cr_metrics_path_known("tickets.open_at_end.>30d"), "key with '>'");
+    CHECK(cr_metrics_path_known("trueup_summary.voice.charge_total_reason"), "_reason sibling");
+    CHECK(!cr_metrics_path_known("adoption.rat"), "misspelt metric");
+    CHECK(!cr_metrics_path_known("adoption.by_month.x.rate"), "array index must be a number");
 }
 
 /* ---------- partner scope ---------- */
