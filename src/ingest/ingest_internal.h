@@ -1,11 +1,15 @@
 /* ingest_internal.h - what the parts of the cr_importer share (not a public API).
  *
- *   ingest.c         the passes over the file, rejects, the import log, the entry point
+ *   ingest.c         the passes over the file, the import log, the entry point
  *   ingest_header.c  the header: kind detection, where each canonical column comes from
- *   ingest_values.c  one record: values converted and checked, derived values, the key
  *   ingest_store.c   the statements (src/sql/import.sql), batched and row-by-row writes
  *   ingest_bulk.c    index drop and rebuild around a bulk load
  *   ingest_usage.c   usage rows: sorted by their integer key, then merged in
+ *   ingest_rejects.c FILE.rejected.csv
+ *   ingest_report.c  row errors, duplicate messages, the progress line
+ *   ingest_values.c  one record: fields as read, values converted and checked, derived values, the key
+ *
+ * Calls run down this list from ingest.c, never back up into ingest.c.
  */
 #ifndef CSMREPORT_INGEST_INTERNAL_H
 #define CSMREPORT_INGEST_INTERNAL_H
@@ -14,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "csmreport/csv.h"
 #include "csmreport/error.h"
@@ -115,34 +120,45 @@ typedef struct cr_importer {
     time_t last_progress;
 } cr_importer;
 
-/* ingest.c */
-/* Tells the caller's progress callback, at most once a second unless finished. */
-void cr_ingest_progress(cr_importer *im, const char *phase, unsigned long long done,
-                        unsigned long long total, bool finished);
-/* Counts a bad row and keeps its message among the first CR_IMPORT_ERRORS_MAX. */
-void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why);
-/* Field of the current record as read ("" past the end of a short row). */
-const char *cr_ingest_raw_field(cr_importer *im, int field, size_t *len);
-/* The message of a duplicate key at line, naming the earlier line when found. */
-void cr_ingest_report_duplicate(cr_importer *im, long line, char *why, size_t why_size);
-
 /* ingest_header.c */
 int cr_ingest_read_header(cr_importer *im, cr_error *err);
 int cr_ingest_map_columns(cr_importer *im, cr_error *err);
 int cr_ingest_resolve_kind(cr_importer *im, cr_error *err);
 int cr_ingest_check_options(cr_importer *im, cr_error *err);
 
+/* ingest_report.c */
+/* Counts a bad row and keeps its message among the first CR_IMPORT_ERRORS_MAX. */
+void cr_ingest_report_error(cr_importer *im, long line, long column, const char *why);
+/* The message of a duplicate key at line, naming the earlier line when found
+ * (the key columns of im->values are overwritten). */
+void cr_ingest_report_duplicate(cr_importer *im, long line, char *why, size_t why_size);
+/* Tells the caller's progress callback, at most once a second unless finished. */
+void cr_ingest_report_progress(cr_importer *im, const char *phase, unsigned long long done,
+                               unsigned long long total, bool finished);
+
+/* ingest_rejects.c */
 /* A key met again in one file: the later line and the first with that key. */
 typedef struct cr_ingest_duplicate {
     long line, first;
 } cr_ingest_duplicate;
 
+/* Writes the current record, as read, with reason into the rejects file
+ * (created at the first reject) and counts it. */
+int cr_ingest_rejects_row(cr_importer *im, const char *reason, cr_error *err);
 /* Writes the rows of these duplicates (by ascending line) into the rejects
  * file, and counts them as bad rows. */
-int cr_ingest_reject_duplicates(cr_importer *im, const cr_ingest_duplicate *dups, size_t n,
-                                cr_error *err);
+int cr_ingest_rejects_duplicates(cr_importer *im, const cr_ingest_duplicate *dups, size_t n,
+                                 cr_error *err);
+/* Before the commit: names the rejects file in the result and syncs it. */
+int cr_ingest_rejects_sync(cr_importer *im, cr_error *err);
+/* After the commit: the rejects file under its name. */
+int cr_ingest_rejects_publish(cr_importer *im, cr_error *err);
+/* Removes an unpublished rejects file (any point, any number of times). */
+void cr_ingest_rejects_drop(cr_importer *im);
 
 /* ingest_values.c */
+/* Field of the current record as read ("" past the end of a short row). */
+const char *cr_ingest_raw_field(cr_importer *im, int field, size_t *len);
 /* Converts the current record into im->values (only the key columns with
  * only_keys); false with a reason and position for a bad value. */
 bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t why_size,

@@ -471,7 +471,7 @@ int cr_ingest_batch_flush(cr_importer *im, cr_error *err)
         if (duplicate) {
             char why[512];
             cr_ingest_report_duplicate(im, slot->line, why, sizeof why);
-            cr_ingest_add_error(im, slot->line, 1, why);
+            cr_ingest_report_error(im, slot->line, 1, why);
         }
     }
     sqlite3_finalize(exists);

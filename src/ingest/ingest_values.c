@@ -1,4 +1,4 @@
-/* ingest_values.c - one record: every value converted and checked (values.c)
+/* ingest_values.c - one record: its fields as read, every value converted and checked (values.c)
  * after the profile's null values and maps, cross-field checks, values derived
  * from the account's time zone, and the record's natural key. */
 #include <errno.h>
@@ -19,6 +19,15 @@
 #include "csmreport/tz.h"
 #include "csmreport/values.h"
 #include "ingest_internal.h"
+
+const char *cr_ingest_raw_field(cr_importer *im, int field, size_t *len)
+{
+    if ((size_t)field >= cr_csv_count(im->csv)) {
+        *len = 0;
+        return "";
+    }
+    return cr_csv_field(im->csv, (size_t)field, len);
+}
 
 /* Raw text of column c in the current record after the profile's null values
  * and maps. Returns false when a strict map does not know the value. */
