@@ -11,9 +11,10 @@
  * winning line of every key, kept in a TEMP table (a 128-bit hash per key).
  * Usage rows, most of any store, are instead collected, sorted by their key
  * and merged into their table at the end of the file (ingest_usage.c).
- * This file holds the passes over the file, the import log and the entry
- * point; the parts it calls report through ingest_report.c and
- * ingest_rejects.c and never call back.
+ * What a kind does beyond this common path (time zones, snapshots, checks) is
+ * in its hooks in the kinds table (kinds.c, ingest_kinds.c). This file holds the
+ * passes over the file, the import log and the entry point; the parts it calls
+ * report through ingest_report.c and ingest_rejects.c and never call back.
  */
 #include "csmreport/ingest.h"
 
@@ -135,6 +136,7 @@ static double seconds_since(const struct timespec *t0)
 
 static int import_records(cr_importer *im, cr_error *err)
 {
+    const cr_kind *kind = im->kind;
     char why[512];
     long bad_line = 0, bad_col = 0;
     int rc;
@@ -149,8 +151,9 @@ static int import_records(cr_importer *im, cr_error *err)
         if (ok && im->usage) {
             ok = cr_ingest_usage_check(im, why, sizeof why, &bad_line, &bad_col);
         } else if (ok) {
-            cr_ingest_compute_derived(im);
-            ok = cr_ingest_check_record(im, why, sizeof why, &bad_line, &bad_col);
+            if (kind->derive)
+                kind->derive(im);
+            ok = !kind->check || kind->check(im, why, sizeof why, &bad_line, &bad_col);
         }
         if (ok && keep_rule) {
             uint64_t h1, h2;
@@ -166,7 +169,8 @@ static int import_records(cr_importer *im, cr_error *err)
                 return rc;
         } else if (ok && (im->opt->skip_bad_rows || !im->res->error_total)) {
             bool duplicate;
-            if ((rc = cr_ingest_write_record(im, line, &duplicate, err)))
+            if ((kind->before_write && (rc = kind->before_write(im, err))) ||
+                (rc = cr_ingest_write_record(im, line, &duplicate, err)))
                 return rc;
             if (duplicate) {
                 cr_ingest_report_duplicate(im, line, why, sizeof why);
@@ -235,6 +239,24 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
     return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot write the import log", err);
 }
 
+/* The kind's statements: usage's own sort-and-merge path, or the common ones;
+ * then what the kind sets up for itself. */
+static int prepare(cr_importer *im, cr_error *err)
+{
+    const cr_kind *kind = im->kind;
+    int rc = kind->flags & CR_KIND_SORT_MERGE ? cr_ingest_usage_begin(im, err)
+                                              : cr_ingest_prepare_statements(im, err);
+    if (!rc && kind->begin)
+        rc = kind->begin(im, err);
+    return rc;
+}
+
+static void finalize_all(cr_importer *im)
+{
+    cr_ingest_usage_free(im);
+    cr_ingest_finalize_all(im);
+}
+
 static int run_import(cr_importer *im, cr_error *err)
 {
     struct stat sb;
@@ -252,7 +274,7 @@ static int run_import(cr_importer *im, cr_error *err)
     snprintf(im->res->kind, sizeof im->res->kind, "%s", im->kind->name);
     if ((rc = cr_db_begin(im->db, err)))
         return rc;
-    if ((rc = cr_ingest_prepare_statements(im, err)) || (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
+    if ((rc = prepare(im, err)) || (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
         goto out_rollback;
     if (im->keep_field >= 0 && !im->usage && (rc = find_winners(im, err)))
         goto out_rollback;
@@ -265,8 +287,7 @@ static int run_import(cr_importer *im, cr_error *err)
         rc = EX_DATAERR;
         goto out_rollback;
     }
-    if ((im->snap_seen && (rc = cr_ingest_remove_unlisted_devices(im, err))) ||
-        (im->retime_count && (rc = cr_ingest_retime_accounts(im, err))))
+    if (im->kind->end && (rc = im->kind->end(im, err)))
         goto out_rollback;
     struct timespec t_indexes;
     clock_gettime(CLOCK_MONOTONIC, &t_indexes);
@@ -275,7 +296,7 @@ static int run_import(cr_importer *im, cr_error *err)
     im->res->seconds_indexes = seconds_since(&t_indexes);
     return 0;
 out_rollback:
-    cr_ingest_finalize_all(im);
+    finalize_all(im);
     cr_db_rollback(im->db);
     return rc;
 }
@@ -294,7 +315,7 @@ int cr_import_file(sqlite3 *db, const char *path, const cr_import_options *opt,
         cr_ingest_report_progress(&im, "stopped", 0, 0, true);
     if (rc == 0) {
         res->seconds = seconds_since(&t0);
-        cr_ingest_finalize_all(&im);
+        finalize_all(&im);
         if ((rc = log_import(&im, started, err)) == 0)
             rc = cr_ingest_rejects_sync(&im, err);
         if (rc == 0)
@@ -307,17 +328,11 @@ int cr_import_file(sqlite3 *db, const char *path, const cr_import_options *opt,
     if (rc && res->error_total && !err->code)
         err->code = rc;
     cr_ingest_rejects_drop(&im);
-    cr_ingest_finalize_all(&im);
+    finalize_all(&im);
     cr_csv_close(im.csv);
     for (size_t i = 0; i < im.header_count && im.header; i++)
         free(im.header[i]);
     free(im.header);
-    for (size_t i = 0; i < im.retime_count; i++) {
-        free(im.retime_ids[i]);
-        free(im.retime_zones[i]);
-    }
-    free(im.retime_ids);
-    free(im.retime_zones);
     for (size_t i = 0; i < BATCH_ROWS; i++)
         free(im.slots[i].text);
     for (size_t i = 0; i < im.dropped_count; i++)

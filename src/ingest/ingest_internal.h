@@ -2,14 +2,16 @@
  *
  *   ingest.c         the passes over the file, the import log, the entry point
  *   ingest_header.c  the header: kind detection, where each canonical column comes from
+ *   ingest_kinds.c   the kinds' hooks: derived values, checks, snapshots, re-timing
  *   ingest_store.c   the statements (src/sql/import.sql), batched and row-by-row writes
  *   ingest_bulk.c    index drop and rebuild around a bulk load
  *   ingest_usage.c   usage rows: sorted by their integer key, then merged in
  *   ingest_rejects.c FILE.rejected.csv
  *   ingest_report.c  row errors, duplicate messages, the progress line
- *   ingest_values.c  one record: fields as read, values converted and checked, derived values, the key
+ *   ingest_values.c  one record: fields as read, values converted and checked, the key
  *
- * Calls run down this list from ingest.c, never back up into ingest.c.
+ * Calls run down this list from ingest.c (which alone calls the kinds' hooks),
+ * never back up into ingest.c.
  */
 #ifndef CSMREPORT_INGEST_INTERNAL_H
 #define CSMREPORT_INGEST_INTERNAL_H
@@ -98,10 +100,6 @@ typedef struct cr_importer {
     /* devices: snapshots replaced by this file */
     sqlite3_stmt *snap_seen;
     char last_snap[160];
-    /* accounts: whose time zone changed */
-    sqlite3_stmt *old_tz;
-    char **retime_ids, **retime_zones;
-    size_t retime_count;
     /* time zone of the last account looked up */
     char tz_account[128];
     const cr_tz *tz;
@@ -167,9 +165,6 @@ int cr_ingest_value_index(const cr_importer *im, const char *name);
 /* Where the value of canonical column c was read (for messages). */
 long cr_ingest_column_line(cr_importer *im, size_t c);
 long cr_ingest_column_col(cr_importer *im, size_t c);
-bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col);
-/* UTC instants and local dates of the converted record, in its account's zone. */
-void cr_ingest_compute_derived(cr_importer *im);
 size_t cr_ingest_key_text(const cr_importer *im, char *key, size_t size);
 void cr_ingest_key_hashes(cr_importer *im, uint64_t *h1, uint64_t *h2);
 double cr_ingest_keep_rank(cr_importer *im);
@@ -180,8 +175,6 @@ int cr_ingest_prepare_named(cr_importer *im, const char *name, sqlite3_stmt **st
 int cr_ingest_param(sqlite3_stmt *st, const char *name);
 int cr_ingest_prepare_statements(cr_importer *im, cr_error *err);
 void cr_ingest_finalize_all(cr_importer *im);
-int cr_ingest_remove_unlisted_devices(cr_importer *im, cr_error *err);
-int cr_ingest_retime_accounts(cr_importer *im, cr_error *err);
 int cr_ingest_batch_flush(cr_importer *im, cr_error *err);
 /* Writes the converted record (now, or with its batch); *duplicate when this
  * file already wrote its key. cr_ingest_batch_flush writes what is waiting. */
@@ -191,7 +184,7 @@ int cr_ingest_write_record(cr_importer *im, long line, bool *duplicate, cr_error
 int cr_ingest_drop_indexes_for_bulk(cr_importer *im, cr_error *err);
 int cr_ingest_rebuild_indexes(cr_importer *im, cr_error *err);
 
-/* ingest_usage.c: begin prepares (instead of the generic statements), add
+/* ingest_usage.c (CR_KIND_SORT_MERGE): begin prepares (instead of the generic statements), add
  * takes each good record, finish sorts, merges and writes them, reporting
  * duplicates; free is safe at any point. */
 int cr_ingest_usage_begin(cr_importer *im, cr_error *err);
