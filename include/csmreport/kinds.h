@@ -1,11 +1,16 @@
 /* kinds.h - the input kinds of SPEC section 3: their canonical columns, which
- * are required, how each value is checked, and the natural key.
+ * are required, how each value is checked, the natural key, and what importing
+ * the kind does beyond the common path (its flags and hooks). Adding a kind is
+ * adding an entry to cr_kinds (kinds.c), its statements to src/sql/import.sql,
+ * and, when it needs them, its hooks (src/ingest/ingest_kinds.c).
  */
 #ifndef CSMREPORT_KINDS_H
 #define CSMREPORT_KINDS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "csmreport/error.h"
 
 typedef enum cr_value_type {
     CR_V_TEXT,       /* any text */
@@ -32,11 +37,35 @@ typedef struct cr_column {
     const char *const *enum_values;    /* NULL-terminated, for CR_V_ENUM */
 } cr_column;
 
+/* Properties of a kind (cr_kind.flags). */
+enum {
+    /* Rows are collected, sorted by their key and merged into the table at the
+     * end of the file, instead of the common row-by-row path (usage). */
+    CR_KIND_SORT_MERGE = 1u << 0,
+};
+
+struct cr_importer; /* an import in progress (src/ingest/ingest_internal.h) */
+
 typedef struct cr_kind {
     const char *name;                  /* "accounts", ... */
     const char *table;
     const cr_column *columns;
     size_t column_count;
+    unsigned flags;                    /* CR_KIND_* */
+    /* Hooks of the import, each NULL when the kind needs none; an int hook
+     * returns 0 or an exit code with err filled. Not called on the
+     * CR_KIND_SORT_MERGE path. */
+    /* After the statements are prepared, before the first row. */
+    int (*begin)(struct cr_importer *im, cr_error *err);
+    /* Values computed from a converted row (UTC instants, local dates). */
+    void (*derive)(struct cr_importer *im);
+    /* Checks across the values of a derived row: false with a reason and the
+     * position of the offending value. */
+    bool (*check)(struct cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col);
+    /* A good row about to be written. */
+    int (*before_write)(struct cr_importer *im, cr_error *err);
+    /* After the last row, inside the file's transaction. */
+    int (*end)(struct cr_importer *im, cr_error *err);
 } cr_kind;
 
 extern const cr_kind cr_kinds[];

@@ -11,8 +11,10 @@
  * winning line of every key, kept in a TEMP table (a 128-bit hash per key).
  * Usage rows, most of any store, are instead collected, sorted by their key
  * and merged into their table at the end of the file (ingest_usage.c).
- * This file holds the passes, the rejects file, the import log and the entry
- * point.
+ * What a kind does beyond this common path (time zones, snapshots, checks) is
+ * in its hooks in the kinds table (kinds.c, ingest_kinds.c). This file holds the
+ * passes over the file, the import log and the entry point; the parts it calls
+ * report through ingest_report.c and ingest_rejects.c and never call back.
  */
 #include "csmreport/ingest.h"
 
@@ -33,23 +35,6 @@
 #include "csmreport/tz.h"
 #include "csmreport/values.h"
 #include "ingest_internal.h"
-
-void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why)
-{
-    cr_import_result *res = im->res;
-    res->error_total++;
-    if (res->error_count < CR_IMPORT_ERRORS_MAX)
-        cr_error_set(&res->errors[res->error_count++], EX_DATAERR, im->path, line, column, "%s", why);
-}
-
-const char *cr_ingest_raw_field(cr_importer *im, int field, size_t *len)
-{
-    if ((size_t)field >= cr_csv_count(im->csv)) {
-        *len = 0;
-        return "";
-    }
-    return cr_csv_field(im->csv, (size_t)field, len);
-}
 
 /* Records the key of the current record. Returns 0 when new, the line of the
  * earlier record with the same key when it is a duplicate. */
@@ -91,110 +76,6 @@ static long winner_line(cr_importer *im, uint64_t h1)
         line = (long)sqlite3_column_int64(im->seen_lookup, 1);
     sqlite3_reset(im->seen_lookup);
     return line;
-}
-
-static void write_csv_field(FILE *f, const char *s, size_t len)
-{
-    bool quote = len == 0 ? false : strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[len - 1] == ' ';
-    if (!quote) {
-        fwrite(s, 1, len, f);
-        return;
-    }
-    fputc('"', f);
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"')
-            fputc('"', f);
-        fputc(s[i], f);
-    }
-    fputc('"', f);
-}
-
-static int reject_row(cr_importer *im, const char *reason, cr_error *err)
-{
-    if (!im->rejects) {
-        snprintf(im->rejects_tmp, sizeof im->rejects_tmp, "%s.rejected.csv.XXXXXX", im->path);
-        int fd = mkstemp(im->rejects_tmp);
-        if (fd < 0 || !(im->rejects = fdopen(fd, "w"))) {
-            if (fd >= 0)
-                close(fd);
-            return cr_error_set(err, EX_CANTCREAT, im->rejects_tmp, 0, 0,
-                                "cannot create the rejects file: %s", strerror(errno));
-        }
-        for (size_t i = 0; i < im->header_count; i++) {
-            write_csv_field(im->rejects, im->header[i], strlen(im->header[i]));
-            fputc(',', im->rejects);
-        }
-        fputs("reason\r\n", im->rejects);
-    }
-    for (size_t i = 0; i < im->header_count; i++) {
-        size_t len;
-        const char *s = cr_ingest_raw_field(im, (int)i, &len);
-        write_csv_field(im->rejects, s, len);
-        fputc(',', im->rejects);
-    }
-    write_csv_field(im->rejects, reason, strlen(reason));
-    fputs("\r\n", im->rejects);
-    im->res->rejected++;
-    return 0;
-}
-
-static void drop_rejects(cr_importer *im)
-{
-    if (im->rejects) {
-        fclose(im->rejects);
-        im->rejects = NULL;
-        unlink(im->rejects_tmp);
-    }
-}
-
-int cr_ingest_reject_duplicates(cr_importer *im, const cr_ingest_duplicate *dups, size_t n,
-                                cr_error *err)
-{
-    char keys[160], why[256];
-    cr_ingest_key_names(im, keys, sizeof keys);
-    cr_csv *saved = im->csv;
-    if (!(im->csv = cr_csv_open_file(im->path, cr_csv_separator(saved), err))) {
-        im->csv = saved;
-        return err->code;
-    }
-    int rc = cr_csv_next(im->csv, err) < 0 ? err->code : 0; /* the header */
-    size_t i = 0;
-    while (!rc && i < n) {
-        cr_error row;
-        cr_error_clear(&row);
-        int got = cr_csv_next(im->csv, &row);
-        if (got == 0)
-            break;
-        if (got < 0 && cr_csv_failed(im->csv)) {
-            *err = row;
-            rc = err->code;
-        }
-        /* A ragged row was rejected by the first reading: not one of these. */
-        if (got < 0 || cr_csv_record_line(im->csv) != dups[i].line)
-            continue;
-        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, dups[i].first);
-        rc = reject_row(im, why, err);
-        cr_ingest_add_error(im, dups[i].line, 1, why);
-        i++;
-    }
-    cr_csv_close(im->csv);
-    im->csv = saved;
-    if (!rc && i < n)
-        rc = cr_error_set(err, EX_IOERR, im->path, 0, 0, "the file changed while it was imported");
-    return rc;
-}
-
-void cr_ingest_progress(cr_importer *im, const char *phase, unsigned long long done,
-                        unsigned long long total, bool finished)
-{
-    if (!im->opt->progress)
-        return;
-    time_t now = time(NULL);
-    if (!finished && now == im->last_progress)
-        return;
-    im->last_progress = now;
-    im->progress_finished = finished;
-    im->opt->progress(im->opt->progress_ctx, im->path, phase, done, total, im->res->rows_read, finished);
 }
 
 static int open_csv(cr_importer *im, cr_error *err)
@@ -246,37 +127,6 @@ static int find_winners(cr_importer *im, cr_error *err)
     return open_csv(im, err) || (rc = cr_csv_next(im->csv, err)) < 0 ? err->code : 0;
 }
 
-/* The line of the first record of the file with the current record's key (for
- * the message of a duplicate; rare, so a second read of the file is fine). The
- * key columns of im->values are overwritten. Returns 0 when not found. */
-static long earlier_line_of_key(cr_importer *im, long line)
-{
-    char key[4096], other[4096], why[256];
-    long bad_line, bad_col, found = 0;
-    size_t len = cr_ingest_key_text(im, key, sizeof key);
-    cr_error ignored;
-    cr_csv *saved = im->csv;
-    im->csv = cr_csv_open_file(im->path, cr_csv_separator(saved), &ignored);
-    if (!im->csv) {
-        im->csv = saved;
-        return 0;
-    }
-    int rc = cr_csv_next(im->csv, &ignored); /* header */
-    while (rc > 0 && (rc = cr_csv_next(im->csv, &ignored)) != 0 && cr_csv_record_line(im->csv) < line) {
-        if (rc < 0 && cr_csv_failed(im->csv))
-            break;
-        if (rc > 0 && cr_ingest_convert_record(im, true, why, sizeof why, &bad_line, &bad_col) &&
-            cr_ingest_key_text(im, other, sizeof other) == len && memcmp(key, other, len) == 0) {
-            found = cr_csv_record_line(im->csv);
-            break;
-        }
-        rc = 1;
-    }
-    cr_csv_close(im->csv);
-    im->csv = saved;
-    return found;
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -286,6 +136,7 @@ static double seconds_since(const struct timespec *t0)
 
 static int import_records(cr_importer *im, cr_error *err)
 {
+    const cr_kind *kind = im->kind;
     char why[512];
     long bad_line = 0, bad_col = 0;
     int rc;
@@ -294,14 +145,15 @@ static int import_records(cr_importer *im, cr_error *err)
     while ((rc = next_record(im, why, sizeof why, &bad_line, &bad_col, err)) > 0) {
         im->res->rows_read++;
         if ((im->res->rows_read & 4095) == 0)
-            cr_ingest_progress(im, "reading", cr_csv_offset(im->csv), im->file_size, false);
+            cr_ingest_report_progress(im, "reading", cr_csv_offset(im->csv), im->file_size, false);
         long line = cr_csv_record_line(im->csv);
         bool ok = rc == 1 && cr_ingest_convert_record(im, false, why, sizeof why, &bad_line, &bad_col);
         if (ok && im->usage) {
             ok = cr_ingest_usage_check(im, why, sizeof why, &bad_line, &bad_col);
         } else if (ok) {
-            cr_ingest_compute_derived(im);
-            ok = cr_ingest_check_record(im, why, sizeof why, &bad_line, &bad_col);
+            if (kind->derive)
+                kind->derive(im);
+            ok = !kind->check || kind->check(im, why, sizeof why, &bad_line, &bad_col);
         }
         if (ok && keep_rule) {
             uint64_t h1, h2;
@@ -317,7 +169,8 @@ static int import_records(cr_importer *im, cr_error *err)
                 return rc;
         } else if (ok && (im->opt->skip_bad_rows || !im->res->error_total)) {
             bool duplicate;
-            if ((rc = cr_ingest_write_record(im, line, &duplicate, err)))
+            if ((kind->before_write && (rc = kind->before_write(im, err))) ||
+                (rc = cr_ingest_write_record(im, line, &duplicate, err)))
                 return rc;
             if (duplicate) {
                 cr_ingest_report_duplicate(im, line, why, sizeof why);
@@ -327,13 +180,13 @@ static int import_records(cr_importer *im, cr_error *err)
             }
         }
         if (!ok) {
-            if (im->opt->skip_bad_rows && (rc = reject_row(im, why, err)))
+            if (im->opt->skip_bad_rows && (rc = cr_ingest_rejects_row(im, why, err)))
                 return rc;
-            cr_ingest_add_error(im, bad_line, bad_col, why);
+            cr_ingest_report_error(im, bad_line, bad_col, why);
         }
     }
     /* Usage goes on with writing its sorted rows. */
-    cr_ingest_progress(im, "reading", cr_csv_offset(im->csv), im->file_size, !im->usage);
+    cr_ingest_report_progress(im, "reading", cr_csv_offset(im->csv), im->file_size, !im->usage);
     if (rc < 0)
         return err->code;
     if (!im->usage)
@@ -345,18 +198,6 @@ static int import_records(cr_importer *im, cr_error *err)
     rc = cr_ingest_usage_finish(im, err);
     im->res->seconds_merge = seconds_since(&t_merge);
     return rc;
-}
-
-/* The message of a duplicate key (naming the earlier line when it is found). */
-void cr_ingest_report_duplicate(cr_importer *im, long line, char *why, size_t why_size)
-{
-    char keys[160];
-    cr_ingest_key_names(im, keys, sizeof keys);
-    long earlier = im->res->error_count < CR_IMPORT_ERRORS_MAX ? earlier_line_of_key(im, line) : 0;
-    if (earlier)
-        snprintf(why, why_size, "duplicate key: same %s as line %ld", keys, earlier);
-    else
-        snprintf(why, why_size, "duplicate key: an earlier row of this file has the same %s", keys);
 }
 
 static void utc_now(char *buf, size_t size)
@@ -398,6 +239,24 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
     return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot write the import log", err);
 }
 
+/* The kind's statements: usage's own sort-and-merge path, or the common ones;
+ * then what the kind sets up for itself. */
+static int prepare(cr_importer *im, cr_error *err)
+{
+    const cr_kind *kind = im->kind;
+    int rc = kind->flags & CR_KIND_SORT_MERGE ? cr_ingest_usage_begin(im, err)
+                                              : cr_ingest_prepare_statements(im, err);
+    if (!rc && kind->begin)
+        rc = kind->begin(im, err);
+    return rc;
+}
+
+static void finalize_all(cr_importer *im)
+{
+    cr_ingest_usage_free(im);
+    cr_ingest_finalize_all(im);
+}
+
 static int run_import(cr_importer *im, cr_error *err)
 {
     struct stat sb;
@@ -415,7 +274,7 @@ static int run_import(cr_importer *im, cr_error *err)
     snprintf(im->res->kind, sizeof im->res->kind, "%s", im->kind->name);
     if ((rc = cr_db_begin(im->db, err)))
         return rc;
-    if ((rc = cr_ingest_prepare_statements(im, err)) || (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
+    if ((rc = prepare(im, err)) || (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
         goto out_rollback;
     if (im->keep_field >= 0 && !im->usage && (rc = find_winners(im, err)))
         goto out_rollback;
@@ -428,8 +287,7 @@ static int run_import(cr_importer *im, cr_error *err)
         rc = EX_DATAERR;
         goto out_rollback;
     }
-    if ((im->snap_seen && (rc = cr_ingest_remove_unlisted_devices(im, err))) ||
-        (im->retime_count && (rc = cr_ingest_retime_accounts(im, err))))
+    if (im->kind->end && (rc = im->kind->end(im, err)))
         goto out_rollback;
     struct timespec t_indexes;
     clock_gettime(CLOCK_MONOTONIC, &t_indexes);
@@ -438,7 +296,7 @@ static int run_import(cr_importer *im, cr_error *err)
     im->res->seconds_indexes = seconds_since(&t_indexes);
     return 0;
 out_rollback:
-    cr_ingest_finalize_all(im);
+    finalize_all(im);
     cr_db_rollback(im->db);
     return rc;
 }
@@ -454,41 +312,27 @@ int cr_import_file(sqlite3 *db, const char *path, const cr_import_options *opt,
     utc_now(started, sizeof started);
     int rc = run_import(&im, err);
     if (im.last_progress && !im.progress_finished) /* stopped early: end the line */
-        cr_ingest_progress(&im, "stopped", 0, 0, true);
+        cr_ingest_report_progress(&im, "stopped", 0, 0, true);
     if (rc == 0) {
         res->seconds = seconds_since(&t0);
-        cr_ingest_finalize_all(&im);
-        if ((rc = log_import(&im, started, err)) == 0 && im.rejects) {
-            snprintf(res->rejects_path, sizeof res->rejects_path, "%s.rejected.csv", path);
-            if (fflush(im.rejects) != 0 || fsync(fileno(im.rejects)) != 0)
-                rc = cr_error_set(err, EX_IOERR, im.rejects_tmp, 0, 0, "cannot write: %s", strerror(errno));
-        }
+        finalize_all(&im);
+        if ((rc = log_import(&im, started, err)) == 0)
+            rc = cr_ingest_rejects_sync(&im, err);
         if (rc == 0)
             rc = cr_db_commit(db, err);
         if (rc)
             cr_db_rollback(db);
-        if (rc == 0 && im.rejects) {
-            fclose(im.rejects);
-            im.rejects = NULL;
-            if (rename(im.rejects_tmp, res->rejects_path) != 0)
-                rc = cr_error_set(err, EX_CANTCREAT, res->rejects_path, 0, 0, "cannot create: %s",
-                                  strerror(errno));
-        }
+        if (rc == 0)
+            rc = cr_ingest_rejects_publish(&im, err);
     }
     if (rc && res->error_total && !err->code)
         err->code = rc;
-    drop_rejects(&im);
-    cr_ingest_finalize_all(&im);
+    cr_ingest_rejects_drop(&im);
+    finalize_all(&im);
     cr_csv_close(im.csv);
     for (size_t i = 0; i < im.header_count && im.header; i++)
         free(im.header[i]);
     free(im.header);
-    for (size_t i = 0; i < im.retime_count; i++) {
-        free(im.retime_ids[i]);
-        free(im.retime_zones[i]);
-    }
-    free(im.retime_ids);
-    free(im.retime_zones);
     for (size_t i = 0; i < BATCH_ROWS; i++)
         free(im.slots[i].text);
     for (size_t i = 0; i < im.dropped_count; i++)

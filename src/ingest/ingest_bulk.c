@@ -114,7 +114,7 @@ static int report_bulk_duplicates(cr_importer *im, cr_error *err)
     for (int i = 0; i < n; i++) {
         char why[256];
         snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, first_line[i]);
-        cr_ingest_add_error(im, later_line[i], 1, why);
+        cr_ingest_report_error(im, later_line[i], 1, why);
     }
     if (n == 0)
         return cr_error_set(err, EX_DATAERR, im->path, 0, 0, "duplicate keys in the file");

@@ -1,11 +1,17 @@
 /* ingest_internal.h - what the parts of the cr_importer share (not a public API).
  *
- *   ingest.c         the passes over the file, rejects, the import log, the entry point
+ *   ingest.c         the passes over the file, the import log, the entry point
  *   ingest_header.c  the header: kind detection, where each canonical column comes from
- *   ingest_values.c  one record: values converted and checked, derived values, the key
+ *   ingest_kinds.c   the kinds' hooks: derived values, checks, snapshots, re-timing
  *   ingest_store.c   the statements (src/sql/import.sql), batched and row-by-row writes
  *   ingest_bulk.c    index drop and rebuild around a bulk load
  *   ingest_usage.c   usage rows: sorted by their integer key, then merged in
+ *   ingest_rejects.c FILE.rejected.csv
+ *   ingest_report.c  row errors, duplicate messages, the progress line
+ *   ingest_values.c  one record: fields as read, values converted and checked, the key
+ *
+ * Calls run down this list from ingest.c (which alone calls the kinds' hooks),
+ * never back up into ingest.c.
  */
 #ifndef CSMREPORT_INGEST_INTERNAL_H
 #define CSMREPORT_INGEST_INTERNAL_H
@@ -14,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "csmreport/csv.h"
 #include "csmreport/error.h"
@@ -93,10 +100,6 @@ typedef struct cr_importer {
     /* devices: snapshots replaced by this file */
     sqlite3_stmt *snap_seen;
     char last_snap[160];
-    /* accounts: whose time zone changed */
-    sqlite3_stmt *old_tz;
-    char **retime_ids, **retime_zones;
-    size_t retime_count;
     /* time zone of the last account looked up */
     char tz_account[128];
     const cr_tz *tz;
@@ -115,34 +118,45 @@ typedef struct cr_importer {
     time_t last_progress;
 } cr_importer;
 
-/* ingest.c */
-/* Tells the caller's progress callback, at most once a second unless finished. */
-void cr_ingest_progress(cr_importer *im, const char *phase, unsigned long long done,
-                        unsigned long long total, bool finished);
-/* Counts a bad row and keeps its message among the first CR_IMPORT_ERRORS_MAX. */
-void cr_ingest_add_error(cr_importer *im, long line, long column, const char *why);
-/* Field of the current record as read ("" past the end of a short row). */
-const char *cr_ingest_raw_field(cr_importer *im, int field, size_t *len);
-/* The message of a duplicate key at line, naming the earlier line when found. */
-void cr_ingest_report_duplicate(cr_importer *im, long line, char *why, size_t why_size);
-
 /* ingest_header.c */
 int cr_ingest_read_header(cr_importer *im, cr_error *err);
 int cr_ingest_map_columns(cr_importer *im, cr_error *err);
 int cr_ingest_resolve_kind(cr_importer *im, cr_error *err);
 int cr_ingest_check_options(cr_importer *im, cr_error *err);
 
+/* ingest_report.c */
+/* Counts a bad row and keeps its message among the first CR_IMPORT_ERRORS_MAX. */
+void cr_ingest_report_error(cr_importer *im, long line, long column, const char *why);
+/* The message of a duplicate key at line, naming the earlier line when found
+ * (the key columns of im->values are overwritten). */
+void cr_ingest_report_duplicate(cr_importer *im, long line, char *why, size_t why_size);
+/* Tells the caller's progress callback, at most once a second unless finished. */
+void cr_ingest_report_progress(cr_importer *im, const char *phase, unsigned long long done,
+                               unsigned long long total, bool finished);
+
+/* ingest_rejects.c */
 /* A key met again in one file: the later line and the first with that key. */
 typedef struct cr_ingest_duplicate {
     long line, first;
 } cr_ingest_duplicate;
 
+/* Writes the current record, as read, with reason into the rejects file
+ * (created at the first reject) and counts it. */
+int cr_ingest_rejects_row(cr_importer *im, const char *reason, cr_error *err);
 /* Writes the rows of these duplicates (by ascending line) into the rejects
  * file, and counts them as bad rows. */
-int cr_ingest_reject_duplicates(cr_importer *im, const cr_ingest_duplicate *dups, size_t n,
-                                cr_error *err);
+int cr_ingest_rejects_duplicates(cr_importer *im, const cr_ingest_duplicate *dups, size_t n,
+                                 cr_error *err);
+/* Before the commit: names the rejects file in the result and syncs it. */
+int cr_ingest_rejects_sync(cr_importer *im, cr_error *err);
+/* After the commit: the rejects file under its name. */
+int cr_ingest_rejects_publish(cr_importer *im, cr_error *err);
+/* Removes an unpublished rejects file (any point, any number of times). */
+void cr_ingest_rejects_drop(cr_importer *im);
 
 /* ingest_values.c */
+/* Field of the current record as read ("" past the end of a short row). */
+const char *cr_ingest_raw_field(cr_importer *im, int field, size_t *len);
 /* Converts the current record into im->values (only the key columns with
  * only_keys); false with a reason and position for a bad value. */
 bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t why_size,
@@ -151,9 +165,6 @@ int cr_ingest_value_index(const cr_importer *im, const char *name);
 /* Where the value of canonical column c was read (for messages). */
 long cr_ingest_column_line(cr_importer *im, size_t c);
 long cr_ingest_column_col(cr_importer *im, size_t c);
-bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col);
-/* UTC instants and local dates of the converted record, in its account's zone. */
-void cr_ingest_compute_derived(cr_importer *im);
 size_t cr_ingest_key_text(const cr_importer *im, char *key, size_t size);
 void cr_ingest_key_hashes(cr_importer *im, uint64_t *h1, uint64_t *h2);
 double cr_ingest_keep_rank(cr_importer *im);
@@ -164,8 +175,6 @@ int cr_ingest_prepare_named(cr_importer *im, const char *name, sqlite3_stmt **st
 int cr_ingest_param(sqlite3_stmt *st, const char *name);
 int cr_ingest_prepare_statements(cr_importer *im, cr_error *err);
 void cr_ingest_finalize_all(cr_importer *im);
-int cr_ingest_remove_unlisted_devices(cr_importer *im, cr_error *err);
-int cr_ingest_retime_accounts(cr_importer *im, cr_error *err);
 int cr_ingest_batch_flush(cr_importer *im, cr_error *err);
 /* Writes the converted record (now, or with its batch); *duplicate when this
  * file already wrote its key. cr_ingest_batch_flush writes what is waiting. */
@@ -175,7 +184,7 @@ int cr_ingest_write_record(cr_importer *im, long line, bool *duplicate, cr_error
 int cr_ingest_drop_indexes_for_bulk(cr_importer *im, cr_error *err);
 int cr_ingest_rebuild_indexes(cr_importer *im, cr_error *err);
 
-/* ingest_usage.c: begin prepares (instead of the generic statements), add
+/* ingest_usage.c (CR_KIND_SORT_MERGE): begin prepares (instead of the generic statements), add
  * takes each good record, finish sorts, merges and writes them, reporting
  * duplicates; free is safe at any point. */
 int cr_ingest_usage_begin(cr_importer *im, cr_error *err);

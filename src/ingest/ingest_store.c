@@ -1,7 +1,6 @@
 /* ingest_store.c - writing records: the kind's statements (src/sql/import.sql),
- * rows inserted 32 at a time with a row-by-row path for conflicts, stored rows
- * replaced when they changed, snapshot replacement for devices, and new time
- * zones of accounts applied to their naive timestamps. */
+ * rows inserted 32 at a time with a row-by-row path for conflicts, and stored
+ * rows replaced when they changed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -125,8 +124,6 @@ int cr_ingest_prepare_statements(cr_importer *im, cr_error *err)
     const char *k = im->kind->name;
     int rc;
     sqlite3_stmt *max = NULL;
-    if (strcmp(k, "usage") == 0)
-        return cr_ingest_usage_begin(im, err);
     if ((rc = prepare_bound(im, "insert", &im->insert, err)) ||
         (rc = prepare_bound(im, "lookup", &im->lookup, err)) ||
         (rc = prepare_bound(im, "replace", &im->replace, err)) ||
@@ -149,19 +146,6 @@ int cr_ingest_prepare_statements(cr_importer *im, cr_error *err)
         return err->code;
     if ((rc = cr_ingest_prepare_named(im, "import.account.timezone", &im->tz_lookup, err)))
         return rc;
-    if (strcmp(k, "devices") == 0) {
-        if ((rc = cr_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS cr_snapshots ("
-                                     "account_id TEXT, snapshot_date TEXT, "
-                                     "PRIMARY KEY (account_id, snapshot_date)) WITHOUT ROWID; "
-                                     "DELETE FROM temp.cr_snapshots", err)))
-            return rc;
-        im->snap_seen = cr_db_prepare(im->db, "INSERT OR IGNORE INTO temp.cr_snapshots VALUES (?1, ?2)", err);
-        if (!im->snap_seen)
-            return err->code;
-    }
-    if (strcmp(k, "accounts") == 0 &&
-        (rc = cr_ingest_prepare_named(im, "import.accounts.old_timezone", &im->old_tz, err)))
-        return rc;
     /* Keys seen in this file: h1 is the rowid (the fastest B-tree), h2 makes a
      * false "duplicate" a 2^-128 event. */
     if ((rc = cr_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS cr_seen ("
@@ -180,12 +164,10 @@ int cr_ingest_prepare_statements(cr_importer *im, cr_error *err)
 
 void cr_ingest_finalize_all(cr_importer *im)
 {
-    cr_ingest_usage_free(im);
     sqlite3_stmt **all[] = {&im->insert.st, &im->lookup.st, &im->replace.st, &im->touched,
                             &im->batch[0].st,
                             &im->seen_insert, &im->seen_lookup, &im->seen_update,
-                            &im->tz_lookup, &im->snap_seen,
-                            &im->old_tz};
+                            &im->tz_lookup, &im->snap_seen};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -226,100 +208,6 @@ static void bind_row(cr_importer *im, const bound_stmt *b)
     bind_int_or_null(st, b->end_utc, false, d->end_utc);
     if (b->local_date)
         sqlite3_bind_text(st, b->local_date, d->local_date, 10, SQLITE_STATIC);
-}
-
-/* Notes the (account, snapshot) of the current device row; at the end of the file
- * the rows of those snapshots that the file did not write are removed. */
-static int remember_snapshot(cr_importer *im, cr_error *err)
-{
-    const cr_value *acc = &im->values[cr_ingest_value_index(im, "account_id")];
-    const cr_value *snap = &im->values[cr_ingest_value_index(im, "snapshot_date")];
-    char pair[160];
-    snprintf(pair, sizeof pair, "%.*s\x1f%.*s", (int)acc->len, acc->text, (int)snap->len, snap->text);
-    if (strcmp(pair, im->last_snap) == 0)
-        return 0;
-    snprintf(im->last_snap, sizeof im->last_snap, "%s", pair);
-    sqlite3_bind_text(im->snap_seen, 1, acc->text, (int)acc->len, SQLITE_TRANSIENT);
-    sqlite3_bind_text(im->snap_seen, 2, snap->text, (int)snap->len, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(im->snap_seen);
-    sqlite3_reset(im->snap_seen);
-    return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "snapshot bookkeeping", err);
-}
-
-/* A devices file replaces each snapshot it contains, whole: a device missing
- * from a corrected re-export is removed. */
-int cr_ingest_remove_unlisted_devices(cr_importer *im, cr_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = cr_ingest_prepare_named(im, "import.devices.delete_unlisted", &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, cr_ingest_param(st, ":mark"), im->rowid_mark);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return cr_db_fail(im->db, rc, "cannot replace the snapshots", err);
-    im->res->deleted = sqlite3_changes(im->db);
-    return 0;
-}
-
-static int remember_timezone_change(cr_importer *im, cr_error *err)
-{
-    const cr_value *acc = &im->values[cr_ingest_value_index(im, "account_id")];
-    const cr_value *zone = &im->values[cr_ingest_value_index(im, "timezone")];
-    char old_zone[128] = "", new_zone[128] = "";
-    sqlite3_bind_text(im->old_tz, 1, acc->text, (int)acc->len, SQLITE_TRANSIENT);
-    if (sqlite3_step(im->old_tz) == SQLITE_ROW)
-        snprintf(old_zone, sizeof old_zone, "%s", (const char *)sqlite3_column_text(im->old_tz, 0));
-    sqlite3_reset(im->old_tz);
-    if (!zone->null)
-        snprintf(new_zone, sizeof new_zone, "%.*s", (int)zone->len, zone->text);
-    if (strcmp(old_zone, new_zone) == 0)
-        return 0;
-    char **ids = realloc(im->retime_ids, (im->retime_count + 1) * sizeof *ids);
-    if (ids)
-        im->retime_ids = ids;
-    char **zones = realloc(im->retime_zones, (im->retime_count + 1) * sizeof *zones);
-    if (zones)
-        im->retime_zones = zones;
-    if (!ids || !zones)
-        return cr_error_nomem(err);
-    im->retime_ids[im->retime_count] = malloc(acc->len + 1);
-    im->retime_zones[im->retime_count] = strdup(new_zone);
-    if (!im->retime_ids[im->retime_count] || !im->retime_zones[im->retime_count]) {
-        free(im->retime_ids[im->retime_count]);
-        free(im->retime_zones[im->retime_count]);
-        return cr_error_nomem(err);
-    }
-    memcpy(im->retime_ids[im->retime_count], acc->text, acc->len);
-    im->retime_ids[im->retime_count][acc->len] = '\0';
-    im->retime_count++;
-    return 0;
-}
-
-/* Re-reads the naive timestamps of accounts whose time zone changed. */
-int cr_ingest_retime_accounts(cr_importer *im, cr_error *err)
-{
-    static const char *const names[] = {"import.accounts.retime_tickets", "import.accounts.retime_calls",
-                                        "import.accounts.retime_devices"};
-    for (size_t n = 0; n < 3; n++) {
-        sqlite3_stmt *st;
-        int rc = cr_ingest_prepare_named(im, names[n], &st, err);
-        if (rc)
-            return rc;
-        for (size_t i = 0; i < im->retime_count; i++) {
-            sqlite3_bind_text(st, cr_ingest_param(st, ":account_id"), im->retime_ids[i], -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, cr_ingest_param(st, ":tz"), im->retime_zones[i], -1, SQLITE_STATIC);
-            rc = sqlite3_step(st);
-            sqlite3_reset(st);
-            if (rc != SQLITE_DONE) {
-                sqlite3_finalize(st);
-                return cr_db_fail(im->db, rc, "cannot re-time the account's records", err);
-            }
-        }
-        sqlite3_finalize(st);
-    }
-    return 0;
 }
 
 static int step_done(cr_importer *im, const bound_stmt *b, sqlite3_int64 rowid,
@@ -471,7 +359,7 @@ int cr_ingest_batch_flush(cr_importer *im, cr_error *err)
         if (duplicate) {
             char why[512];
             cr_ingest_report_duplicate(im, slot->line, why, sizeof why);
-            cr_ingest_add_error(im, slot->line, 1, why);
+            cr_ingest_report_error(im, slot->line, 1, why);
         }
     }
     sqlite3_finalize(exists);
@@ -484,10 +372,6 @@ int cr_ingest_write_record(cr_importer *im, long line, bool *duplicate, cr_error
 {
     int rc;
     *duplicate = false;
-    if (im->snap_seen && (rc = remember_snapshot(im, err)))
-        return rc;
-    if (im->old_tz && (rc = remember_timezone_change(im, err)))
-        return rc;
     if (!im->batching)
         return store_row(im, line, duplicate, err);
     if ((rc = batch_add(im, line, err)))

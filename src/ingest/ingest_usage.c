@@ -436,13 +436,13 @@ static int report_duplicates(cr_importer *im, cr_error *err)
         return 0;
     qsort(u->dups, u->dup_count, sizeof *u->dups, by_line);
     if (im->opt->skip_bad_rows)
-        return cr_ingest_reject_duplicates(im, u->dups, u->dup_count, err);
+        return cr_ingest_rejects_duplicates(im, u->dups, u->dup_count, err);
     char keys[160];
     cr_ingest_key_names(im, keys, sizeof keys);
     for (size_t i = 0; i < u->dup_count; i++) {
         char why[256];
         snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, u->dups[i].first);
-        cr_ingest_add_error(im, u->dups[i].line, 1, why);
+        cr_ingest_report_error(im, u->dups[i].line, 1, why);
     }
     return 0;
 }
@@ -460,7 +460,7 @@ int cr_ingest_usage_finish(cr_importer *im, cr_error *err)
     uint64_t merged = 0, total = cr_runsort_count(u->sort);
     while ((r = cr_runsort_next(u->sort, err)) != NULL) {
         if ((++merged & 65535) == 0)
-            cr_ingest_progress(im, "writing", merged, total, false);
+            cr_ingest_report_progress(im, "writing", merged, total, false);
         if (have && r->id == best.id) {
             if (u->keep_rule) {
                 im->res->superseded++;
@@ -484,7 +484,7 @@ int cr_ingest_usage_finish(cr_importer *im, cr_error *err)
         return rc;
     if ((rc = flush_batch(im, err)) || (rc = apply_month_deltas(im, err)))
         return rc;
-    cr_ingest_progress(im, "writing", total, total, true);
+    cr_ingest_report_progress(im, "writing", total, total, true);
     return report_duplicates(im, err);
 }
 

@@ -1,6 +1,7 @@
-/* ingest_values.c - one record: every value converted and checked (values.c)
- * after the profile's null values and maps, cross-field checks, values derived
- * from the account's time zone, and the record's natural key. */
+/* ingest_values.c - one record: its fields as read, every value converted and
+ * checked (values.c) after the profile's null values and maps, where each value
+ * was read, and the record's natural key. Checks across values and values
+ * derived from the account's time zone are the kinds' hooks (ingest_kinds.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,6 +20,15 @@
 #include "csmreport/tz.h"
 #include "csmreport/values.h"
 #include "ingest_internal.h"
+
+const char *cr_ingest_raw_field(cr_importer *im, int field, size_t *len)
+{
+    if ((size_t)field >= cr_csv_count(im->csv)) {
+        *len = 0;
+        return "";
+    }
+    return cr_csv_field(im->csv, (size_t)field, len);
+}
 
 /* Raw text of column c in the current record after the profile's null values
  * and maps. Returns false when a strict map does not know the value. */
@@ -119,97 +129,6 @@ bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t
 int cr_ingest_value_index(const cr_importer *im, const char *name)
 {
     return cr_kind_column_index(im->kind, name);
-}
-
-/* Cross-field checks of one record, on its converted and derived values. */
-bool cr_ingest_check_record(cr_importer *im, char *why, size_t why_size, long *bad_line, long *bad_col)
-{
-    const char *k = im->kind->name;
-    const derived_values *d = &im->derived;
-    int at = -1;
-    if (strcmp(k, "accounts") == 0) {
-        at = cr_ingest_value_index(im, "term_end");
-        if (cr_date_compare(im->values[at].ts.date, im->values[cr_ingest_value_index(im, "term_start")].ts.date) < 0) {
-            snprintf(why, why_size, "term_end is before term_start");
-            goto bad;
-        }
-    } else if (strcmp(k, "calls") == 0) {
-        at = cr_ingest_value_index(im, "end_time");
-        if (d->end_utc < d->start_utc) {
-            snprintf(why, why_size, "end_time is before start_time");
-            goto bad;
-        }
-    } else if (strcmp(k, "tickets") == 0) {
-        at = cr_ingest_value_index(im, "closed_at");
-        if (!d->utc_null[1] && d->utc[1] < d->utc[0]) {
-            snprintf(why, why_size, "closed_at is before opened_at");
-            goto bad;
-        }
-    }
-    return true;
-bad:
-    *bad_line = cr_ingest_column_line(im, (size_t)at);
-    *bad_col = cr_ingest_column_col(im, (size_t)at);
-    return false;
-}
-
-/* The time zone of an account (UTC until its accounts row arrives: the accounts
- * import then re-reads the naive times). */
-static const cr_tz *account_tz(cr_importer *im, const cr_value *account)
-{
-    if (im->tz && account->len < sizeof im->tz_account && strlen(im->tz_account) == account->len &&
-        memcmp(im->tz_account, account->text, account->len) == 0)
-        return im->tz;
-    const char *zone = NULL;
-    sqlite3_bind_text(im->tz_lookup, 1, account->text, (int)account->len, SQLITE_STATIC);
-    if (sqlite3_step(im->tz_lookup) == SQLITE_ROW)
-        zone = (const char *)sqlite3_column_text(im->tz_lookup, 0);
-    im->tz = cr_tz_get(zone, NULL);
-    if (!im->tz)
-        im->tz = cr_tz_get(NULL, NULL);
-    sqlite3_reset(im->tz_lookup);
-    if (account->len < sizeof im->tz_account) {
-        memcpy(im->tz_account, account->text, account->len);
-        im->tz_account[account->len] = '\0';
-    } else {
-        im->tz_account[0] = '\0';
-    }
-    return im->tz;
-}
-
-static int64_t utc_of(const cr_value *v, const cr_tz *tz)
-{
-    int64_t local = cr_timestamp_local_seconds(&v->ts);
-    return v->ts.has_offset ? local - v->ts.offset_seconds : cr_tz_local_to_utc(tz, local);
-}
-
-/* Computes the derived values of the current record once, for every statement. */
-void cr_ingest_compute_derived(cr_importer *im)
-{
-    const char *k = im->kind->name;
-    derived_values *d = &im->derived;
-    int acc = cr_ingest_value_index(im, "account_id");
-    if (strcmp(k, "tickets") == 0) {
-        static const char *const cols[6] = {"opened_at", "closed_at", "rma_approved_at",
-                                            "shipped_at", "delivered_at", "updated_at"};
-        const cr_tz *tz = account_tz(im, &im->values[acc]);
-        for (int i = 0; i < 6; i++) {
-            const cr_value *v = &im->values[cr_ingest_value_index(im, cols[i])];
-            d->utc_null[i] = v->null;
-            d->utc[i] = v->null ? 0 : utc_of(v, tz);
-        }
-    } else if (strcmp(k, "devices") == 0) {
-        const cr_value *v = &im->values[cr_ingest_value_index(im, "last_seen")];
-        d->last_seen_null = v->null;
-        d->last_seen_utc = v->null ? 0 : utc_of(v, account_tz(im, &im->values[acc]));
-    } else if (strcmp(k, "calls") == 0) {
-        const cr_tz *tz = account_tz(im, &im->values[acc]);
-        d->start_utc = utc_of(&im->values[cr_ingest_value_index(im, "start_time")], tz);
-        d->end_utc = utc_of(&im->values[cr_ingest_value_index(im, "end_time")], tz);
-        int64_t local = cr_tz_utc_to_local(tz, d->start_utc);
-        int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-        cr_date_format(cr_civil_from_days(day), d->local_date);
-    }
 }
 
 /* The natural key of the current record as one string (values joined by 0x1f). */

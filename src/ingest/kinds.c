@@ -1,7 +1,10 @@
-/* kinds.c - the canonical input kinds of SPEC section 3. */
+/* kinds.c - the canonical input kinds of SPEC section 3: columns, natural keys,
+ * and the import hooks of each kind. */
 #include "csmreport/kinds.h"
 
 #include <string.h>
+
+#include "ingest_kinds.h"
 
 static const char *const programs[] = {"elite", "poly_plus", "enterprise", "partner_poly_plus",
                                        "partner_enterprise", NULL};
@@ -118,14 +121,30 @@ static const cr_column calls_cols[] = {
     COL("remote_party", CR_V_TEXT, false, false),
 };
 
-#define KIND(n, cols) {n, n, cols, sizeof cols / sizeof cols[0]}
+#define COLUMNS(cols) .columns = cols, .column_count = sizeof cols / sizeof cols[0]
 
+/* The hooks are in ingest_kinds.c. Naive timestamps are read in the account's
+ * effective zone (its own, else its partner's): accounts and partners re-time
+ * what a change of it moves; tickets, devices and calls derive their UTC
+ * instants from it. */
 const cr_kind cr_kinds[] = {
-    KIND("accounts", accounts_cols), KIND("partners", partners_cols),
-    KIND("contracts", contracts_cols), KIND("catalog", catalog_cols),
-    KIND("firmware", firmware_cols), KIND("holidays", holidays_cols),
-    KIND("devices", devices_cols), KIND("tickets", tickets_cols),
-    KIND("usage", usage_cols), KIND("calls", calls_cols),
+    {"accounts", "accounts", COLUMNS(accounts_cols), .check = cr_ingest_kinds_accounts_check,
+     .begin = cr_ingest_kinds_zones_begin, .end = cr_ingest_kinds_zones_end},
+    {"partners", "partners", COLUMNS(partners_cols),
+     .begin = cr_ingest_kinds_zones_begin, .end = cr_ingest_kinds_zones_end},
+    {"contracts", "contracts", COLUMNS(contracts_cols)},
+    {"catalog", "catalog", COLUMNS(catalog_cols)},
+    {"firmware", "firmware", COLUMNS(firmware_cols)},
+    {"holidays", "holidays", COLUMNS(holidays_cols)},
+    /* A devices file replaces each (account, snapshot_date) it contains, whole. */
+    {"devices", "devices", COLUMNS(devices_cols), .derive = cr_ingest_kinds_devices_derive,
+     .begin = cr_ingest_kinds_snapshots_begin, .before_write = cr_ingest_kinds_snapshots_note,
+     .end = cr_ingest_kinds_snapshots_end},
+    {"tickets", "tickets", COLUMNS(tickets_cols), .derive = cr_ingest_kinds_tickets_derive,
+     .check = cr_ingest_kinds_tickets_check},
+    {"usage", "usage", COLUMNS(usage_cols), .flags = CR_KIND_SORT_MERGE},
+    {"calls", "calls", COLUMNS(calls_cols), .derive = cr_ingest_kinds_calls_derive,
+     .check = cr_ingest_kinds_calls_check},
 };
 const size_t cr_kind_count = sizeof cr_kinds / sizeof cr_kinds[0];
 

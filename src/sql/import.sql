@@ -1,4 +1,4 @@
--- Statements of the importer (src/ingest.c), "-- name:" blocks, per kind K.
+-- Statements of the importer (src/ingest/), "-- name:" blocks, per kind K.
 -- Parameters are named after the canonical columns; *_utc, local_date and the
 -- micro-unit columns are computed by the importer. Every row the importer inserts
 -- gets :rowid, above the table's largest rowid when the file started (the mark);
@@ -204,7 +204,7 @@ WHERE rowid = :old_rowid;
 -- name: tickets.max_rowid
 SELECT coalesce(max(rowid), 0) FROM tickets;
 
--- Usage goes by its own path (src/ingest_usage.c): rows keyed by
+-- Usage goes by its own path (src/ingest/ingest_usage.c): rows keyed by
 -- id = serial_id << 16 | day, written in id order.
 
 -- name: usage.insert
@@ -272,31 +272,49 @@ DELETE FROM devices
    AND rowid NOT IN (SELECT id FROM temp.cr_touched)
    AND (account_id, snapshot_date) IN (SELECT account_id, snapshot_date FROM temp.cr_snapshots);
 
--- name: accounts.old_timezone
-SELECT coalesce(timezone, '') FROM accounts_resolved WHERE account_id = :account_id;
+-- Naive timestamps are read in an account's effective time zone
+-- (accounts_resolved: its own, else its partner's, else UTC). An accounts or
+-- partners file may change it: a zone given or taken away, a partner's zone
+-- changed, an account moved to another partner, an account or partner that
+-- arrives after the records. The zones are noted before such a file
+-- (temp.cr_zones_before); at its end the naive timestamps of every account whose
+-- zone changed are read again in the new zone (temp.cr_zones_changed), so that
+-- an import in any order gives the same data. '' is UTC.
+-- name: zones.note
+INSERT INTO temp.cr_zones_before (account_id, timezone)
+SELECT account_id, coalesce(timezone, '') FROM accounts_resolved;
 
--- Naive timestamps of an account whose time zone changed are read again in the
--- new zone (an import in any order gives the same data).
--- name: accounts.retime_tickets
+-- An account new to the store had its records read in UTC.
+-- name: zones.changed
+INSERT INTO temp.cr_zones_changed (account_id, timezone)
+SELECT r.account_id, coalesce(r.timezone, '')
+  FROM accounts_resolved AS r
+  LEFT JOIN temp.cr_zones_before AS b ON b.account_id = r.account_id
+ WHERE coalesce(r.timezone, '') IS NOT coalesce(b.timezone, '');
+
+-- name: zones.retime_tickets
 UPDATE tickets SET
-    opened_utc = cr_local_to_utc(opened_at, :tz),
-    closed_utc = cr_local_to_utc(closed_at, :tz),
-    rma_approved_utc = cr_local_to_utc(rma_approved_at, :tz),
-    shipped_utc = cr_local_to_utc(shipped_at, :tz),
-    delivered_utc = cr_local_to_utc(delivered_at, :tz),
-    updated_utc = cr_local_to_utc(updated_at, :tz)
-WHERE account_id = :account_id;
+    opened_utc = cr_local_to_utc(opened_at, z.timezone),
+    closed_utc = cr_local_to_utc(closed_at, z.timezone),
+    rma_approved_utc = cr_local_to_utc(rma_approved_at, z.timezone),
+    shipped_utc = cr_local_to_utc(shipped_at, z.timezone),
+    delivered_utc = cr_local_to_utc(delivered_at, z.timezone),
+    updated_utc = cr_local_to_utc(updated_at, z.timezone)
+  FROM temp.cr_zones_changed AS z
+ WHERE tickets.account_id = z.account_id;
 
--- name: accounts.retime_calls
+-- name: zones.retime_calls
 UPDATE calls SET
-    start_utc = cr_local_to_utc(start_time, :tz),
-    end_utc = cr_local_to_utc(end_time, :tz),
-    local_date = cr_local_date(cr_local_to_utc(start_time, :tz), :tz)
-WHERE account_id = :account_id;
+    start_utc = cr_local_to_utc(start_time, z.timezone),
+    end_utc = cr_local_to_utc(end_time, z.timezone),
+    local_date = cr_local_date(cr_local_to_utc(start_time, z.timezone), z.timezone)
+  FROM temp.cr_zones_changed AS z
+ WHERE calls.account_id = z.account_id;
 
--- name: accounts.retime_devices
-UPDATE devices SET last_seen_utc = cr_local_to_utc(last_seen, :tz)
-WHERE account_id = :account_id AND last_seen IS NOT NULL;
+-- name: zones.retime_devices
+UPDATE devices SET last_seen_utc = cr_local_to_utc(last_seen, z.timezone)
+  FROM temp.cr_zones_changed AS z
+ WHERE devices.account_id = z.account_id AND devices.last_seen IS NOT NULL;
 
 -- name: account.timezone
 -- The zone naive timestamps of the account are read in: its own, else its

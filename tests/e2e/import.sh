@@ -87,7 +87,7 @@ check_eq "import every kind: exit 0" "$RC" 0
 check_eq "import every kind: quiet" "$OUT$ERR" ""
 check_eq "import log: one row per file" "$(q 'SELECT group_concat(kind, " ") FROM (SELECT kind FROM import_log ORDER BY id)')" "$ALL"
 
-check_eq "partners row" "$(q "SELECT partner_id, partner_name, locale, currency, recipients FROM partners")" "PT1|Partner Één|fr|EUR|a@p1.example;b@p1.example"
+check_eq "partners row" "$(q "SELECT partner_id, partner_name, locale, currency, recipients, timezone IS NULL FROM partners")" "PT1|Partner Één|fr|EUR|a@p1.example;b@p1.example|1"
 check_eq "accounts A1" "$(q "SELECT * FROM accounts WHERE account_id='A1'")" \
     "A1|Nordlys AS|||enterprise|2026-01-01|2026-12-31|NO||Europe/Oslo|nb|NOK|it@nordlys.example;buy@nordlys.example|onsite;four_hour|Ingrid|ingrid@poly.example"
 check_eq "accounts A2: quoted name" "$(q "SELECT account_name, partner_id, program, timezone FROM accounts WHERE account_id='A2'")" \
