@@ -54,7 +54,7 @@ typedef struct cr_import_result {
  * (err), EX_NOINPUT for a missing file, EX_TEMPFAIL when the database stays
  * busy, EX_CANTCREAT when the rejects file cannot be written. res is always
  * filled; on failure the database is unchanged. */
-int cr_import_file(sqlite3 *db, const char *path, const cr_import_options *opt,
+int cr_ingest_file(sqlite3 *db, const char *path, const cr_import_options *opt,
                    cr_import_result *res, cr_error *err);
 
 #endif

@@ -81,7 +81,7 @@ int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err)
     for (int i = optind; i < argc; i++) {
         cr_error ferr;
         cr_error_clear(&ferr);
-        int frc = cr_import_file(db, argv[i], &opt, &res, &ferr);
+        int frc = cr_ingest_file(db, argv[i], &opt, &res, &ferr);
         if (frc) {
             for (int e = 0; e < res.error_count; e++)
                 print_error(&res.errors[e]);

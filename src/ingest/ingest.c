@@ -301,7 +301,7 @@ out_rollback:
     return rc;
 }
 
-int cr_import_file(sqlite3 *db, const char *path, const cr_import_options *opt,
+int cr_ingest_file(sqlite3 *db, const char *path, const cr_import_options *opt,
                    cr_import_result *res, cr_error *err)
 {
     cr_importer im = {.db = db, .path = path, .opt = opt, .res = res};

@@ -92,7 +92,7 @@ static int build_db(void)
             continue;
         cr_import_options opt = {0};
         cr_import_result *res = calloc(1, sizeof *res);
-        rc = res ? cr_import_file(db, path, &opt, res, &err) : 1;
+        rc = res ? cr_ingest_file(db, path, &opt, res, &err) : 1;
         free(res);
     }
     cr_db_close(db);

@@ -77,7 +77,7 @@ static int build_db(void)
             continue;
         cr_import_options opt = {0};
         cr_import_result *res = calloc(1, sizeof *res);
-        rc = cr_import_file(db, path, &opt, res, &err);
+        rc = cr_ingest_file(db, path, &opt, res, &err);
         free(res);
     }
     cr_db_close(db);
