@@ -14,7 +14,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
-PKGS     = sqlite3 libxml-2.0 cairo pangocairo pangoft2 fontconfig xlsxwriter
+PKGS     = sqlite3 libxml-2.0 cairo pangocairo pangoft2 fontconfig xlsxwriter gmime-3.0 libcurl
 VERSION  = 0.1.0
 
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -37,7 +37,7 @@ else
 Q = @
 endif
 
-SRC_DIRS := core ingest store metrics template render
+SRC_DIRS := core ingest store metrics template render mail batch
 LIB_SRC  := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_SRC  := $(wildcard src/cli/*.c)
