@@ -92,9 +92,10 @@ $(BUILD)/fleetgen: src/tools/fleetgen.c $(BUILD)/libcsmreport.a
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcsmreport.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) $(UNIT_INC) -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
+	@mkdir -p $(BUILD)/obj/tests
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(BUILD)/obj/tests/$*.d $(ALL_LDFLAGS) $(UNIT_INC) -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/fleetgen.d $(UNIT_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/fleetgen.d $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.d)
 
 # The README's two commands: each does every set-up step on a fresh machine.
 demo: deps
