@@ -129,11 +129,13 @@ valgrind: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/csmreport/templates \
-	    $(DESTDIR)$(PREFIX)/share/csmreport/profiles $(DESTDIR)$(PREFIX)/share/csmreport/fonts
+	    $(DESTDIR)$(PREFIX)/share/csmreport/profiles $(DESTDIR)$(PREFIX)/share/csmreport/fonts \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/csmreport $(DESTDIR)$(PREFIX)/bin/csmreport
 	install -m 755 $(BUILD)/fleetgen $(DESTDIR)$(PREFIX)/bin/csmreport-fleetgen
 	install -m 644 $(wildcard templates/*) $(DESTDIR)$(PREFIX)/share/csmreport/templates/
 	install -m 644 $(wildcard samples/profiles/*.xml) $(DESTDIR)$(PREFIX)/share/csmreport/profiles/
+	install -m 644 man/csmreport.1 $(DESTDIR)$(PREFIX)/share/man/man1/csmreport.1
 	$(if $(wildcard fonts/*),cp -R fonts/. $(DESTDIR)$(PREFIX)/share/csmreport/fonts/)
 
 clean:
