@@ -92,11 +92,12 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *ctx)
     return n;
 }
 
-/* Keeps the server's last reply line, for the message of a failure. */
+/* Keeps the server's last refusal (4xx, 5xx), for the message of a failure. */
 static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
 {
     cr_smtp *s = ctx;
-    if (type != CURLINFO_HEADER_IN)
+    /* Only refusals: the "221 Bye" of the QUIT after one must not hide it. */
+    if (type != CURLINFO_HEADER_IN || size < 3 || (data[0] != '4' && data[0] != '5'))
         return 0;
     size_t n = 0;
     for (size_t i = 0; i < size && n + 1 < sizeof s->reply; i++) {
