@@ -330,6 +330,10 @@ int cr_mail_queue(const char *outbox, const cr_mail_message *m, cr_mail_queued *
     if ((rc = cr_mailaddr_parse("From", m->from, 1, &from, err)) != 0 ||
         (rc = cr_mailaddr_parse("To", m->to, SIZE_MAX, &to, err)) != 0)
         goto out;
+    if (na && !m->attachments) {
+        rc = cr_error_set(err, EX_DATAERR, NULL, 0, 0, "%zu attachments announced, none given", na);
+        goto out;
+    }
     a = g_new0(loaded, na ? na : 1);
     for (size_t i = 0; i < na; i++)
         if ((rc = check_attachment(&m->attachments[i], i, &a[i], err)) != 0)
