@@ -49,7 +49,7 @@ typedef struct cr_mail_message {
     size_t attachment_count;
     const char *batch;              /* batch name: part of the key */
     const char *run_date;           /* YYYY-MM-DD of the run: part of the key */
-    int64_t date;                   /* the Date header, seconds since the epoch */
+    int64_t date;                   /* the Date header, seconds since the epoch (0: now) */
 } cr_mail_message;
 
 /* What cr_mail_queue did. */
@@ -82,7 +82,8 @@ typedef struct cr_mail_transport {
 /* Called once per message tried: its file name in the outbox, and its
  * outcome: err NULL when sent (moved to sent/), else why (err->code
  * EX_TEMPFAIL: left in the outbox for the next run; other codes: permanent,
- * moved to failed/). */
+ * moved to failed/: EX_UNAVAILABLE for an SMTP 5xx or a sendmail exit other
+ * than 0 and 75, EX_DATAERR for a file that is not a message we queued). */
 typedef void (*cr_mail_sent_fn)(void *ctx, const char *eml_name, const cr_error *err);
 
 typedef struct cr_mail_summary {
@@ -91,7 +92,10 @@ typedef struct cr_mail_summary {
 
 /* Sends every .eml waiting in outbox, oldest first. Returns 0 when every one
  * was tried (the summary and the callback say how each went), or a code with
- * err filled when the outbox cannot be read. */
+ * err filled when the outbox cannot be read, when t is unusable before
+ * anything is touched (EX_USAGE: not exactly one transport; EX_CONFIG: not
+ * smtp:// or smtps://, sendmail program not found), or when a sent message
+ * cannot be recorded in sent.log (the run stops there). */
 int cr_mail_send_outbox(const char *outbox, const cr_mail_transport *t, cr_mail_sent_fn on_sent,
                         void *ctx, cr_mail_summary *summary, cr_error *err);
 
