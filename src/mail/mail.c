@@ -16,18 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-
-static void gmime_start(void)
-{
-    g_mime_init();
-}
-
-void cr_mail_gmime_init(void)
-{
-    pthread_once(&gmime_once, gmime_start);
-}
-
 /* An attachment read into memory, with its sha256. */
 typedef struct loaded {
     char *data;
@@ -302,7 +290,7 @@ int cr_mail_queue(const char *outbox, const cr_mail_message *m, cr_mail_queued *
     cr_error_clear(err);
     if (eml_name)
         eml_name[0] = '\0';
-    cr_mail_gmime_init();
+    cr_gmime_init();
     InternetAddressList *from = NULL, *to = NULL;
     loaded *a = NULL;
     size_t na = m->attachment_count;

@@ -23,8 +23,11 @@
 /* The key: sha256 in lowercase hex. */
 #define CR_MAIL_KEY_LEN 64
 
-/* g_mime_init, once per process (pthread_once). */
-void cr_mail_gmime_init(void);
+/* ---- gmime.c */
+
+/* g_mime_init, once per process (pthread_once); every file that uses GMime
+ * calls it first. */
+void cr_gmime_init(void);
 
 /* ---- mailaddr.c */
 

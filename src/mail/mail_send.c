@@ -169,7 +169,7 @@ int cr_mail_send_outbox(const char *outbox, const cr_mail_transport *t, cr_mail_
 {
     cr_error_clear(err);
     cr_mail_summary sum = {0, 0, 0};
-    cr_mail_gmime_init();
+    cr_gmime_init();
     sender s;
     cr_outbox ob = {NULL, -1, -1};
     char **names = NULL;

@@ -146,7 +146,7 @@ int cr_mailaddr_parse(const char *field, const char *value, size_t max,
     int rc = cr_mailaddr_check_value(field, value, -1, err);
     if (rc)
         return rc;
-    cr_mail_gmime_init();
+    cr_gmime_init();
     InternetAddressList *list = internet_address_list_new();
     /* ';' is the recipients column's separator; ',' the header's. A quoted
      * name holding either does not parse whole and is refused. */
