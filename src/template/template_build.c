@@ -300,8 +300,14 @@ static int build_table(tpl_rctx *c, size_t index, const tpl_rowset *s, const tpl
                 labels[k] = chart->category_label;
             }
             for (size_t j = 0; chart && j < chart->series_count; j++)
-                if (strcmp(s->cols[i], chart->series[j].column) == 0)
+                if (strcmp(s->cols[i], chart->series[j].column) == 0) {
                     spec->format = chart->value_format;
+                    /* the series' label heads its column: bullet legends read it */
+                    if (chart->series[j].label && spec->header) {
+                        free(spec->header);
+                        rc = tpl_data_expand(c, chart->series[j].label, &spec->header);
+                    }
+                }
         }
         fill_currency(c, &spec->format);
         k++;
