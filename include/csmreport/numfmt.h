@@ -37,6 +37,7 @@
 #ifndef CSMREPORT_NUMFMT_H
 #define CSMREPORT_NUMFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum cr_locale {
@@ -57,6 +58,12 @@ cr_locale cr_numfmt_locale_from_tag(const char *tag);
 
 /* The canonical tag of a locale: "en", "fr", "nb", "ja" ("en" when out of range). */
 const char *cr_numfmt_locale_tag(cr_locale loc);
+
+/* True when tag names a language the program writes (en, fr, nb, ja; also
+ * no/nn for Norwegian, any region or encoding suffix): a --locale outside
+ * these is a usage error, never a silent English report. */
+bool cr_numfmt_locale_known(const char *tag);
+#define CR_NUMFMT_LOCALES "en, fr, nb, ja"
 
 /* An integer with grouping: 1350 -> "1,350" / "1 350". Exact for every value. */
 int cr_numfmt_int(cr_locale loc, long long value, char *buf, size_t size);
@@ -95,6 +102,17 @@ int cr_numfmt_date(cr_locale loc, const char *iso_date, char *buf, size_t size);
 /* A month "YYYY-MM" (or a full date "YYYY-MM-DD", whose day is checked then
  * ignored): "Nov 2026", "nov. 2026", "nov. 2026", "2026年11月". */
 int cr_numfmt_month(cr_locale loc, const char *iso_month, char *buf, size_t size);
+
+/* A timestamp "YYYY-MM-DDTHH:MM[:SS][offset]" (or with a space for the T) as
+ * the locale's date and the local clock time, the offset dropped (the metrics
+ * write an account's local times): "28 Sep 2026 08:00", "2026年9月28日 08:00". */
+int cr_numfmt_datetime(cr_locale loc, const char *iso, char *buf, size_t size);
+
+/* A period label as cr_period writes it, in the locale's words: "2026-Q3" is
+ * "Q3 2026", "T3 2026", "3. kv. 2026", "2026年第3四半期"; "2026-10" a month
+ * (cr_numfmt_month); "2026" a year ("2026年" in ja); "A..B" two dates with
+ * an en dash. -1 for anything else. */
+int cr_numfmt_period(cr_locale loc, const char *label, char *buf, size_t size);
 
 /* The abbreviated name of month 1..12 as the date forms use it ("Nov",
  * "nov.", "nov.", "11月"); NULL when month is out of range. Static storage. */

@@ -33,7 +33,9 @@ typedef enum cr_format_kind {
     CR_FORMAT_MONEY,    /* an amount in currency units with the currency's digits */
     CR_FORMAT_DATE,     /* a "YYYY-MM-DD" text, shown per locale */
     CR_FORMAT_MONTH,    /* a "YYYY-MM" text, shown per locale */
-    CR_FORMAT_HOURS     /* a number of hours, 2 decimals */
+    CR_FORMAT_HOURS,    /* a number of hours, 2 decimals */
+    CR_FORMAT_DATETIME, /* a "YYYY-MM-DDTHH:MM..." local timestamp, date and time per locale */
+    CR_FORMAT_PERIOD    /* a period label ("2026-Q3"), in the locale's words ("T3 2026") */
 } cr_format_kind;
 
 typedef struct cr_format {
@@ -159,6 +161,14 @@ struct cr_block {
     /* KPI */
     char *kpi_label, *kpi_value, *kpi_delta, *kpi_note;  /* final, formatted texts */
     cr_status kpi_status;
+    /* The change against a compared value (the previous period): its
+     * direction (-1 down, 0 unchanged, 1 up; drawn as an arrow before
+     * kpi_delta) and whether it is good or bad news (NONE: neutral). */
+    int kpi_trend;
+    bool kpi_has_trend;
+    cr_status kpi_delta_status;
+    /* TABLE / CHART: the words shown instead when there are no rows */
+    char *empty_text;
     /* CHART */
     const cr_chart *chart;
     /* TABLE */

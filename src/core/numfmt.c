@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NBSP "\xC2\xA0"        /* U+00A0 NO-BREAK SPACE */
 #define NNBSP "\xE2\x80\xAF"   /* U+202F NARROW NO-BREAK SPACE */
@@ -262,6 +263,20 @@ cr_locale cr_numfmt_locale_from_tag(const char *tag)
     return CR_LOCALE_EN;
 }
 
+bool cr_numfmt_locale_known(const char *tag)
+{
+    if (!tag || !*tag)
+        return false;
+    size_t n = strcspn(tag, "-_.@");
+    if (n < 2 || n > 3)
+        return false;
+    static const char *const known[] = {"en", "fr", "nb", "no", "nn", "ja"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strlen(known[i]) == n && strncasecmp(tag, known[i], n) == 0)
+            return true;
+    return false;
+}
+
 const char *cr_numfmt_locale_tag(cr_locale loc)
 {
     return info(loc)->tag;
@@ -495,6 +510,81 @@ int cr_numfmt_month(cr_locale loc, const char *iso_month, char *buf, size_t size
         put(&s, num);
     }
     return sink_done(&s);
+}
+
+int cr_numfmt_datetime(cr_locale loc, const char *iso, char *buf, size_t size)
+{
+    char day[11], hm[6];
+    int n;
+
+    /* "YYYY-MM-DD" then 'T' or ' ', "HH:MM", the rest (seconds, offset) dropped:
+     * the metrics write local times of the account. */
+    if (!iso || strlen(iso) < 16 || (iso[10] != 'T' && iso[10] != ' ') || iso[13] != ':')
+        return fail(buf, size);
+    memcpy(day, iso, 10);
+    day[10] = '\0';
+    memcpy(hm, iso + 11, 5);
+    hm[5] = '\0';
+    if (hm[0] < '0' || hm[0] > '2' || hm[1] < '0' || hm[1] > '9' || hm[3] < '0' || hm[3] > '5' ||
+        hm[4] < '0' || hm[4] > '9')
+        return fail(buf, size);
+    char date[64];
+    if ((n = cr_numfmt_date(loc, day, date, sizeof date)) < 0)
+        return fail(buf, size);
+    sink s;
+    sink_init(&s, buf, size);
+    put(&s, date);
+    put(&s, loc == CR_LOCALE_JA ? " " : NBSP);
+    put(&s, hm);
+    return sink_done(&s);
+}
+
+int cr_numfmt_period(cr_locale loc, const char *label, char *buf, size_t size)
+{
+    char num[32];
+    int y, q;
+    char tail;
+    sink s;
+
+    if (!label)
+        return fail(buf, size);
+    const char *dots = strstr(label, "..");
+    if (dots && dots - label == 10) {
+        char a[11], b[64], from[64];
+        memcpy(a, label, 10);
+        a[10] = '\0';
+        if (cr_numfmt_date(loc, a, from, sizeof from) < 0 ||
+            cr_numfmt_date(loc, dots + 2, b, sizeof b) < 0)
+            return fail(buf, size);
+        sink_init(&s, buf, size);
+        put(&s, from);
+        put(&s, " \xE2\x80\x93 "); /* en dash */
+        put(&s, b);
+        return sink_done(&s);
+    }
+    if (sscanf(label, "%4d-Q%1d%c", &y, &q, &tail) == 2 && strlen(label) == 7 && q >= 1 && q <= 4) {
+        sink_init(&s, buf, size);
+        switch ((unsigned)loc < CR_LOCALE_COUNT ? loc : CR_LOCALE_EN) {
+        case CR_LOCALE_FR: snprintf(num, sizeof num, "T%d %d", q, y); break;
+        case CR_LOCALE_NB: snprintf(num, sizeof num, "%d. kv. %d", q, y); break;
+        case CR_LOCALE_JA:
+            snprintf(num, sizeof num, "%d" JA_YEAR "\xE7\xAC\xAC%d\xE5\x9B\x9B\xE5\x8D\x8A\xE6\x9C\x9F",
+                     y, q); /* 第N四半期 */
+            break;
+        default: snprintf(num, sizeof num, "Q%d %d", q, y); break;
+        }
+        put(&s, num);
+        return sink_done(&s);
+    }
+    if (strlen(label) == 7 && label[4] == '-')
+        return cr_numfmt_month(loc, label, buf, size);
+    if (strlen(label) == 4 && sscanf(label, "%4d%c", &y, &tail) == 1) {
+        sink_init(&s, buf, size);
+        snprintf(num, sizeof num, "%d%s", y, loc == CR_LOCALE_JA ? JA_YEAR : "");
+        put(&s, num);
+        return sink_done(&s);
+    }
+    return fail(buf, size);
 }
 
 /* ---- compact numbers ---------------------------------------------------- */

@@ -72,11 +72,29 @@ static size_t table_rows(const cr_block *b)
     return b->table_max_rows && b->table_max_rows < total ? b->table_max_rows : total;
 }
 
+/* True when a table or chart block has no rows and says so in words. */
+static bool block_empty(const cr_block *b)
+{
+    if (!b->empty_text || !*b->empty_text)
+        return false;
+    if (b->type == CR_BLOCK_TABLE)
+        return !b->table || b->table->row_count == 0;
+    if (b->type == CR_BLOCK_CHART)
+        return !b->chart || !b->chart->table || b->chart->table->row_count == 0 ||
+               b->chart->series_count == 0;
+    return false;
+}
+
+#define EMPTY_PAD 10.0
+
 /* The height a block wants at width w; *flex when it takes what is left. */
 static double block_natural(deck *d, const cr_block *b, double w, bool *flex)
 {
     cr_text *t = &d->text;
     *flex = false;
+    if (block_empty(b))
+        return cr_text_box(t, CR_FONT_BODY, b->empty_text, 0, 0, w - 2 * EMPTY_PAD - 14, 0,
+                           CR_ALIGN_LEFT, false) + 2 * EMPTY_PAD;
     switch (b->type) {
     case CR_BLOCK_TEXT:
     case CR_BLOCK_BULLETS: {
@@ -300,7 +318,32 @@ static void draw_kpi(deck *d, const cr_block *b, cr_rect a)
     cr_text_rgb(cr, CR_COLOR_INK);
     cr_text_draw_fit(t, CR_FONT_KPI_VALUE, b->kpi_value, x, y, w, CR_ALIGN_LEFT, CR_VALIGN_TOP);
     y += text_height(d, CR_FONT_KPI_VALUE, b->kpi_value) + 1;
-    if (b->kpi_delta && *b->kpi_delta) {
+    if (b->kpi_delta && *b->kpi_delta && b->kpi_has_trend) {
+        /* the change: an arrow (a bar when unchanged) coloured by good or bad
+         * news, so direction reads without the colour */
+        uint32_t col = b->kpi_delta_status == CR_STATUS_NONE ? CR_COLOR_MUTED
+                                                             : cr_deck_status_color(b->kpi_delta_status);
+        double lh = t->line_height[CR_FONT_KPI_LABEL], cy = y + lh / 2, r = 4.5;
+        cairo_new_path(cr);
+        cr_text_rgb(cr, col);
+        if (b->kpi_trend > 0) {
+            cairo_move_to(cr, x + r, cy - r);
+            cairo_line_to(cr, x + 2 * r, cy + r * 0.8);
+            cairo_line_to(cr, x, cy + r * 0.8);
+        } else if (b->kpi_trend < 0) {
+            cairo_move_to(cr, x, cy - r * 0.8);
+            cairo_line_to(cr, x + 2 * r, cy - r * 0.8);
+            cairo_line_to(cr, x + r, cy + r);
+        } else {
+            cairo_rectangle(cr, x, cy - 1.2, 2 * r, 2.4);
+        }
+        cairo_close_path(cr);
+        cairo_fill(cr);
+        cr_text_rgb(cr, col);
+        cr_text_draw_fit(t, CR_FONT_KPI_LABEL, b->kpi_delta, x + 2 * r + 5, y, w - 2 * r - 5,
+                         CR_ALIGN_LEFT, CR_VALIGN_TOP);
+        y += lh + 1;
+    } else if (b->kpi_delta && *b->kpi_delta) {
         cr_text_rgb(cr, b->kpi_status == CR_STATUS_NONE ? CR_COLOR_MUTED
                                                         : cr_deck_status_color(b->kpi_status));
         cr_text_draw_fit(t, CR_FONT_KPI_LABEL, b->kpi_delta, x, y, w, CR_ALIGN_LEFT,
@@ -418,8 +461,25 @@ static int draw_table_block(deck *d, const cr_block *b, cr_rect a, size_t start,
     return draw_table(d, b, a, start, n, more_line, more);
 }
 
+/* "No tickets in Q3 2026": a quiet panel with a bar, instead of an empty
+ * table or chart frame. */
+static void draw_empty(deck *d, const cr_block *b, cr_rect a)
+{
+    cr_text *t = &d->text;
+    double h = fmin(a.h, block_natural(d, b, a.w, &(bool){false}));
+    fill_rect(d->cr, CR_COLOR_PANEL, a.x, a.y, a.w, h);
+    fill_rect(d->cr, CR_COLOR_RULE, a.x, a.y, 4, h);
+    cr_text_rgb(d->cr, CR_COLOR_MUTED);
+    cr_text_box(t, CR_FONT_BODY, b->empty_text, a.x + EMPTY_PAD + 14, a.y + EMPTY_PAD,
+                a.w - 2 * EMPTY_PAD - 14, h - EMPTY_PAD, CR_ALIGN_LEFT, true);
+}
+
 static int draw_block(deck *d, const cr_block *b, cr_rect a, bool top_level)
 {
+    if (block_empty(b)) {
+        draw_empty(d, b, a);
+        return 0;
+    }
     switch (b->type) {
     case CR_BLOCK_TEXT:
     case CR_BLOCK_BULLETS:

@@ -19,6 +19,7 @@
 
 #include "csmreport/db.h"
 #include "csmreport/deck.h"
+#include "csmreport/numfmt.h"
 #include "csmreport/outfile.h"
 #include "csmreport/report.h"
 #include "csmreport/subject.h"
@@ -325,6 +326,10 @@ static int check_job(const cr_render_job *job, bool partner_scope, cr_error *err
                             "a partner report is rendered per partner, not for one account");
     if (!job->pdf && !job->xlsx)
         return cr_error_set(err, EX_USAGE, NULL, 0, 0, "a render job needs --pdf, --xlsx or both");
+    /* a language the program does not write is refused, never an English report */
+    if (job->locale && !cr_numfmt_locale_known(job->locale))
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unknown locale '%s' (supported: %s)",
+                            job->locale, CR_NUMFMT_LOCALES);
     if (job->jobs < 0 || job->jobs > CR_RENDER_JOBS_MAX)
         return cr_error_set(err, EX_USAGE, NULL, 0, 0, "the number of threads must be from 1 to %d",
                             CR_RENDER_JOBS_MAX);

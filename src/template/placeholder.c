@@ -5,11 +5,17 @@
  *   - a parameter: built-in (account_id, period_start, ...) or declared;
  *   - data.SET.COLUMN (first row), data.SET.N.COLUMN (row N, from 0) or
  *     data.SET.rows (the row count) of a dataset;
+ *   - row.COLUMN: the current row of a repeated item (<item each="SET">) or
+ *     of a dataset's where test;
+ *   - prev.PATH: PATH of the metrics document of the previous period of the
+ *     same length (cr_period_previous), for changes against it;
  *   - a path of the metrics document (SPEC 5.8), e.g. adoption.rate,
  *     trueup_summary.video.charge_total, tickets.open_at_end.>30d; an array
  *     gives its length (tickets.p1 = the number of P1 tickets);
  * and format is text, integer, decimal[:N], percent[:N], money[:CUR], date,
- * month or hours[:N], written per the report's locale. A missing value shows
+ * datetime, month, period or hours[:N], written per the report's locale, or
+ * label:PREFIX, which shows a value through the string PREFIXvalue
+ * (${row.category|label:cat_} is #{cat_video} for "video"). A missing value shows
  * as an em dash. "$${" writes a literal "${", "##{" a literal "#{".
  *
  * Tests (<if test="...">):
@@ -63,6 +69,7 @@ bool tpl_parse_format(const char *s, cr_format *out)
         {"decimal", CR_FORMAT_DECIMAL, true, false}, {"percent", CR_FORMAT_PERCENT, true, false},
         {"money", CR_FORMAT_MONEY, false, true},     {"date", CR_FORMAT_DATE, false, false},
         {"month", CR_FORMAT_MONTH, false, false},    {"hours", CR_FORMAT_HOURS, true, false},
+        {"datetime", CR_FORMAT_DATETIME, false, false}, {"period", CR_FORMAT_PERIOD, false, false},
     };
     memset(out, 0, sizeof *out);
     out->decimals = -1;
@@ -87,6 +94,24 @@ bool tpl_parse_format(const char *s, cr_format *out)
         return false;
     }
     return false;
+}
+
+const char *tpl_label_prefix(const char *fmt)
+{
+    return fmt && strncmp(fmt, "label:", 6) == 0 && fmt[6] ? fmt + 6 : NULL;
+}
+
+char *tpl_label_text(const tpl_env *env, const char *prefix, const char *value)
+{
+    char key[160];
+    if (!value)
+        return strdup(NULL_MARK);
+    snprintf(key, sizeof key, "%s%s", prefix, value);
+    const tpl_string *s = strlen(prefix) + strlen(value) < sizeof key ? tpl_find_string(env->t, key)
+                                                                      : NULL;
+    if (!s)
+        return strdup(value);
+    return strdup(s->text[env->locale] ? s->text[env->locale] : s->text[0]);
 }
 
 bool tpl_value_number(const tpl_value *v, double *out)
@@ -134,6 +159,15 @@ char *tpl_format_value(const tpl_env *env, const tpl_value *v, const cr_format *
         n = cr_numfmt_decimal(env->locale, v->number, v->number == floor(v->number) ? 0 : 2, buf,
                               sizeof buf);
         break;
+    case CR_FORMAT_DATETIME:
+    case CR_FORMAT_PERIOD:
+        if (v->type == TV_TEXT && v->text) {
+            n = kind == CR_FORMAT_PERIOD ? cr_numfmt_period(env->locale, v->text, buf, sizeof buf)
+                                         : cr_numfmt_datetime(env->locale, v->text, buf, sizeof buf);
+            if (n < 0)
+                return strdup(v->text);
+        }
+        break;
     case CR_FORMAT_DATE:
     case CR_FORMAT_MONTH:
         if (v->type == TV_TEXT && v->text) {
@@ -177,6 +211,16 @@ int tpl_check_name(const cr_template *t, const char *name, long line, cr_error *
 {
     if (tpl_builtin_index(name) >= 0 || tpl_find_param(t, name))
         return 0;
+    /* row.COLUMN: the columns of a metrics dataset are known only when it
+     * runs; a column a row lacks is null. */
+    if (strncmp(name, "row.", 4) == 0 && name[4])
+        return 0;
+    if (strncmp(name, "prev.", 5) == 0 && cr_metrics_path_known(name + 5)) {
+        if (t->scope == CR_SCOPE_PARTNER)
+            return cr_error_set(err, EX_CONFIG, t->path, line, 0,
+                                "'%s': metric names need scope=\"account\"", name);
+        return 0;
+    }
     if (strncmp(name, "data.", 5) == 0) {
         const char *set = name + 5, *dot = strchr(set, '.');
         if (!dot)
@@ -254,10 +298,11 @@ int tpl_check_text(const cr_template *t, const char *text, long line, cr_error *
             cr_format f;
             if (bar) {
                 *bar = '\0';
-                if (!tpl_parse_format(bar + 1, &f))
+                if (!tpl_label_prefix(bar + 1) && !tpl_parse_format(bar + 1, &f))
                     rc = cr_error_set(err, EX_CONFIG, t->path, line, 0,
                                       "unknown format '%s' in ${%s|%s} (integer, decimal:N, "
-                                      "percent:N, money, date, month, hours, text)",
+                                      "percent:N, money, date, datetime, month, period, hours, "
+                                      "text, label:PREFIX)",
                                       bar + 1, inner, bar + 1);
             }
             if (!rc)
@@ -335,15 +380,18 @@ static int expand_into(const tpl_env *env, const char *text, sbuf *b, int depth,
         } else {
             char *bar = strchr(inner, '|');
             cr_format f, *fp = NULL;
+            const char *label = NULL;
             if (bar) {
                 *bar = '\0';
-                if (tpl_parse_format(bar + 1, &f))
+                label = tpl_label_prefix(bar + 1);
+                if (!label && tpl_parse_format(bar + 1, &f))
                     fp = &f;
             }
             tpl_value v = {.type = TV_NULL};
             rc = env->lookup(env->ctx, inner, &v, err);
             if (!rc) {
-                char *s = tpl_format_value(env, &v, fp);
+                char *s = label && v.type == TV_TEXT ? tpl_label_text(env, label, v.text)
+                                                     : tpl_format_value(env, &v, fp);
                 if (s)
                     sb_add(b, s, strlen(s));
                 else

@@ -58,6 +58,7 @@ static void free_blocks(cr_block *blocks, size_t n)
     for (size_t i = 0; i < n; i++) {
         cr_block *b = &blocks[i];
         free_lines(b->lines, b->line_count);
+        free(b->empty_text);
         free(b->kpi_label);
         free(b->kpi_value);
         free(b->kpi_delta);
@@ -113,7 +114,16 @@ int cr_report_format_cell(const cr_report *r, const cr_format *f, const cr_cell 
     if (c->type == CR_CELL_NULL)
         return snprintf(buf, size, "%s", "");
     if (c->type == CR_CELL_TEXT) {
-        if (f->kind == CR_FORMAT_DATE && cr_numfmt_date(loc, c->text, buf, size) >= 0)
+        char day[11];
+        /* a timestamp in a date column shows as its date, never raw */
+        snprintf(day, sizeof day, "%s", c->text);
+        if (f->kind == CR_FORMAT_DATE && cr_numfmt_date(loc, day, buf, size) >= 0)
+            return (int)strlen(buf);
+        if (f->kind == CR_FORMAT_DATETIME && cr_numfmt_datetime(loc, c->text, buf, size) >= 0)
+            return (int)strlen(buf);
+        if (f->kind == CR_FORMAT_DATETIME && cr_numfmt_date(loc, day, buf, size) >= 0)
+            return (int)strlen(buf);
+        if (f->kind == CR_FORMAT_PERIOD && cr_numfmt_period(loc, c->text, buf, size) >= 0)
             return (int)strlen(buf);
         if (f->kind == CR_FORMAT_MONTH && cr_numfmt_month(loc, c->text, buf, size) >= 0)
             return (int)strlen(buf);

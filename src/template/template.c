@@ -298,6 +298,29 @@ out:
     return rc;
 }
 
+/* where, order-by and limit of a dataset. */
+static int load_dataset_rows(loader *ld, xmlNodePtr c, tpl_dataset *ds)
+{
+    char *where = cr_xml_attr(c, "where"), *order = cr_xml_attr(c, "order-by");
+    char *limit = cr_xml_attr(c, "limit");
+    int rc = 0;
+    if (where)
+        rc = tpl_cond_parse(ld->t, where, ds->line, &ds->where, ld->err);
+    if (order) {
+        size_t n = strcspn(order, " ");
+        ds->order_desc = strcmp(order + n, " desc") == 0;
+        order[n] = '\0';
+        ds->order_by = order;
+        order = NULL;
+    }
+    if (limit)
+        ds->limit = strtoul(limit, NULL, 10);
+    free(where);
+    free(order);
+    free(limit);
+    return rc;
+}
+
 static int load_datasets(loader *ld, xmlNodePtr el)
 {
     cr_template *t = ld->t;
@@ -316,6 +339,11 @@ static int load_datasets(loader *ld, xmlNodePtr el)
         if (!ds->name || !sql) {
             free(sql);
             return oom(ld, ds->line);
+        }
+        int rc = load_dataset_rows(ld, c, ds);
+        if (rc) {
+            free(sql);
+            return rc;
         }
         if (ds->metrics) {
             bool has_sql = *sql != '\0';
@@ -336,7 +364,7 @@ static int load_datasets(loader *ld, xmlNodePtr el)
                                 ds->name);
         }
         ds->sql = sql;
-        int rc = compile_sql(ld, ds);
+        rc = compile_sql(ld, ds);
         if (rc)
             return rc;
     }
@@ -407,6 +435,15 @@ static int load_charts(loader *ld, xmlNodePtr el)
                 ch->type = types[i].type;
         const tpl_dataset *ds = dataset ? tpl_find_dataset(t, dataset, &ch->dataset) : NULL;
         tpl_parse_format(cf ? cf : "text", &ch->category_format);
+        if (tpl_label_prefix(cf) && !(ch->category_label = strdup(tpl_label_prefix(cf)))) {
+            free(type);
+            free(cf);
+            free(vf);
+            free(vl);
+            free(bins);
+            free(dataset);
+            return oom(ld, line);
+        }
         tpl_parse_format(vf ? vf : "decimal", &ch->value_format);
         ch->value_labels = vl && (strcmp(vl, "true") == 0 || strcmp(vl, "1") == 0);
         ch->bins = bins ? atoi(bins) : 0;
@@ -492,7 +529,7 @@ static const struct {
 static bool is_text_attr(tpl_kind kind, const char *name)
 {
     static const char *const names[] = {"title", "subtitle", "bookmark", "label", "delta",
-                                        "note", "header"};
+                                        "note", "header", "empty", "delta-none"};
     if (kind == TK_SHEET && strcmp(name, "name") == 0)
         return true;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -514,9 +551,16 @@ static int check_node(loader *ld, tpl_node *n, const tpl_node *parent)
     switch (n->kind) {
     case TK_IF:
         return tpl_cond_parse(t, tpl_attr_get(n, "test"), n->line, &n->cond, ld->err);
+    case TK_ITEM: {
+        const char *each = tpl_attr_get(n, "each");
+        if (each && !tpl_find_dataset(t, each, NULL))
+            return cr_error_set(ld->err, EX_CONFIG, t->path, n->line, 0,
+                                "<item each=\"%s\">: no dataset of that name", each);
+        return 0;
+    }
     case TK_KPI: {
         static const char *const nums[] = {"value", "bad-above", "warn-above", "bad-below",
-                                           "warn-below"};
+                                           "warn-below", "compare"};
         for (size_t i = 0; i < sizeof nums / sizeof nums[0] && !rc; i++)
             rc = check_number_or_name(ld, tpl_attr_get(n, nums[i]), n->line);
         return rc;
@@ -844,6 +888,8 @@ void cr_template_free(cr_template *t)
         free(d->sql);
         free(d->metrics);
         free(d->key);
+        tpl_cond_free(d->where);
+        free(d->order_by);
         for (size_t c = 0; c < d->column_count; c++)
             free(d->columns[c]);
         free(d->columns);
@@ -853,6 +899,7 @@ void cr_template_free(cr_template *t)
         tpl_chart *c = &t->charts[i];
         free(c->id);
         free(c->category);
+        free(c->category_label);
         free(c->title);
         free(c->x_title);
         free(c->y_title);

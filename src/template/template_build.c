@@ -253,6 +253,11 @@ static int build_table(tpl_rctx *c, size_t index, const tpl_rowset *s, const tpl
     }
     size_t ncols = listed ? listed : s->ncols;
     long *map = calloc(ncols + 1, sizeof *map);
+    const char **labels = calloc(ncols + 1, sizeof *labels);
+    if (!labels) {
+        free(map);
+        return tpl_oom(c);
+    }
     tb->name = strdup(c->t->datasets[index].name);
     tb->columns = calloc(ncols + 1, sizeof *tb->columns);
     if (!map || !tb->name || !tb->columns) {
@@ -276,7 +281,9 @@ static int build_table(tpl_rctx *c, size_t index, const tpl_rowset *s, const tpl
             spec->name = strdup(name);
             rc = tpl_data_expand(c, tpl_attr_get(col, "header") ? tpl_attr_get(col, "header") : name,
                         &spec->header);
-            if (fmt)
+            if (tpl_label_prefix(fmt))
+                labels[k] = tpl_label_prefix(fmt);
+            else if (fmt)
                 tpl_parse_format(fmt, &spec->format);
             else if (map[k] >= 0)
                 spec->format = default_format(s, (size_t)map[k]);
@@ -288,26 +295,37 @@ static int build_table(tpl_rctx *c, size_t index, const tpl_rowset *s, const tpl
             spec->name = strdup(s->cols[i]);
             spec->header = strdup(s->cols[i]);
             spec->format = default_format(s, i);
-            if (chart && strcmp(s->cols[i], chart->category) == 0)
+            if (chart && strcmp(s->cols[i], chart->category) == 0) {
                 spec->format = chart->category_format;
+                labels[k] = chart->category_label;
+            }
             for (size_t j = 0; chart && j < chart->series_count; j++)
-                if (strcmp(s->cols[i], chart->series[j].column) == 0)
+                if (strcmp(s->cols[i], chart->series[j].column) == 0) {
                     spec->format = chart->value_format;
+                    /* the series' label heads its column: bullet legends read it */
+                    if (chart->series[j].label && spec->header) {
+                        free(spec->header);
+                        rc = tpl_data_expand(c, chart->series[j].label, &spec->header);
+                    }
+                }
         }
         fill_currency(c, &spec->format);
         k++;
         if (rc || !spec->name || !spec->header) {
             free(map);
+            free(labels);
             return rc ? rc : tpl_oom(c);
         }
     }
     if (map_out) {
         *map_out = map;
+        free(labels);
         return 0;
     }
     tb->cells = calloc(ncols * s->nrows + 1, sizeof *tb->cells);
     if (!tb->cells) {
         free(map);
+        free(labels);
         return tpl_oom(c);
     }
     tb->row_count = s->nrows;
@@ -318,12 +336,16 @@ static int build_table(tpl_rctx *c, size_t index, const tpl_rowset *s, const tpl
             const cr_cell *src = &s->cells[r * s->ncols + (size_t)map[j]];
             cr_cell *dst = &tb->cells[r * ncols + j];
             *dst = *src;
-            if (src->text && !(dst->text = strdup(src->text))) {
+            /* label:PREFIX: the value in the report's words ("vidéo", "達成") */
+            if (src->text && !(dst->text = labels[j] ? tpl_label_text(&c->env, labels[j], src->text)
+                                                     : strdup(src->text))) {
                 free(map);
+                free(labels);
                 return tpl_oom(c);
             }
         }
     free(map);
+    free(labels);
     *out = tb;
     return 0;
 }
@@ -469,13 +491,35 @@ static int eval_if(tpl_rctx *c, const tpl_node *n, bool *yes)
     return tpl_cond_eval(n->cond, &c->env, yes, c->err);
 }
 
+/* <item each="SET">: the item once per row of SET, row.COLUMN naming the
+ * row's values. */
+static int push_each(tpl_rctx *c, cr_block *b, const tpl_node *n)
+{
+    size_t index = 0;
+    const tpl_rowset *s;
+    tpl_find_dataset(c->t, tpl_attr_get(n, "each"), &index);
+    int rc = tpl_data_rows(c, index, &s);
+    const tpl_rowset *saved = c->row_set;
+    size_t saved_index = c->row_index;
+    for (size_t r = 0; !rc && r < s->nrows; r++) {
+        c->row_set = s;
+        c->row_index = r;
+        rc = push_line(c, b, n->text);
+    }
+    c->row_set = saved;
+    c->row_index = saved_index;
+    return rc;
+}
+
 static int add_items(tpl_rctx *c, cr_block *b, const tpl_node *parent)
 {
     for (size_t i = 0; i < parent->child_count; i++) {
         const tpl_node *n = &parent->children[i];
         int rc = 0;
         bool yes;
-        if (n->kind == TK_ITEM)
+        if (n->kind == TK_ITEM && tpl_attr_get(n, "each"))
+            rc = push_each(c, b, n);
+        else if (n->kind == TK_ITEM)
             rc = push_line(c, b, n->text);
         else if (n->kind == TK_IF && !(rc = eval_if(c, n, &yes)) && yes)
             rc = add_items(c, b, n);
@@ -503,6 +547,68 @@ static cr_status kpi_status(tpl_rctx *c, const tpl_node *n, bool have, double v,
     if (any && have && st == CR_STATUS_NONE)
         st = CR_STATUS_GOOD;
     return st;
+}
+
+/* Words of a change in percentage points, per locale. */
+static const char *const points_word[CR_LOCALE_COUNT] = {
+    [CR_LOCALE_EN] = " pp", [CR_LOCALE_FR] = "\xc2\xa0pt", [CR_LOCALE_NB] = "\xc2\xa0p.p.",
+    [CR_LOCALE_JA] = "\xe3\x83\x9d\xe3\x82\xa4\xe3\x83\xb3\xe3\x83\x88", /* ポイント */
+};
+
+/* compare="NAME" on a tile: the change from NAME's value (the previous
+ * period's, prev.PATH) to the tile's, as a signed number in the tile's format
+ * (a percentage as points), followed by the tile's delta text; better="up"
+ * (default) or "down" says which direction is good news, "none" neither.
+ * Without a value to compare, the delta-none text (when given) replaces it. */
+static int kpi_compare(tpl_rctx *c, const tpl_node *n, cr_block *b, bool have, double v,
+                       const cr_format *f)
+{
+    bool had;
+    double before;
+    int rc = tpl_data_number_or_name(c, tpl_attr_get(n, "compare"), &had, &before);
+    if (rc)
+        return rc;
+    if (!have || !had) {
+        char *none = NULL;
+        if ((rc = tpl_data_expand(c, tpl_attr_get(n, "delta-none"), &none)))
+            return rc;
+        if (none) {
+            free(b->kpi_delta);
+            b->kpi_delta = none;
+        }
+        return 0;
+    }
+    double d = v - before;
+    cr_format df = *f;
+    char num[96], text[512];
+    tpl_value dv = {.type = TV_NUMBER, .number = fabs(d)};
+    if (f->kind == CR_FORMAT_PERCENT) {
+        /* a change of a rate reads in points: 53.8 % -> 56.0 % is +2.2 pp */
+        dv.number = fabs(d) * 100;
+        df.kind = CR_FORMAT_DECIMAL;
+        df.decimals = f->decimals < 0 ? 1 : f->decimals;
+    }
+    /* rounding decides "unchanged": a change that shows as 0 is none */
+    char *shown = tpl_format_value(&c->env, &dv, &df);
+    if (!shown)
+        return tpl_oom(c);
+    bool zero = strcspn(shown, "123456789") == strlen(shown); /* no digit but 0 */
+    snprintf(num, sizeof num, "%s%s%s", zero ? "\xc2\xb1" : d > 0 ? "+" : "\xe2\x88\x92", shown,
+             f->kind == CR_FORMAT_PERCENT ? points_word[c->env.locale] : "");
+    free(shown);
+    snprintf(text, sizeof text, "%s%s%s", num, b->kpi_delta && *b->kpi_delta ? " " : "",
+             b->kpi_delta ? b->kpi_delta : "");
+    free(b->kpi_delta);
+    if (!(b->kpi_delta = strdup(text)))
+        return tpl_oom(c);
+    b->kpi_has_trend = true;
+    b->kpi_trend = zero ? 0 : d > 0 ? 1 : -1;
+    const char *better = tpl_attr_get(n, "better");
+    int good = !better || strcmp(better, "up") == 0 ? 1 : strcmp(better, "down") == 0 ? -1 : 0;
+    b->kpi_delta_status = zero || good == 0 ? CR_STATUS_NONE
+                          : b->kpi_trend == good ? CR_STATUS_GOOD
+                                                 : CR_STATUS_BAD;
+    return 0;
 }
 
 static int add_blocks(tpl_rctx *c, const tpl_node *parent, block_list *out);
@@ -567,10 +673,14 @@ static int make_block(tpl_rctx *c, const tpl_node *n, block_list *out)
             (rc = tpl_data_expand(c, tpl_attr_get(n, "delta"), &b->kpi_delta)) ||
             (rc = tpl_data_expand(c, tpl_attr_get(n, "note"), &b->kpi_note)))
             return rc;
+        if (tpl_attr_get(n, "compare"))
+            return kpi_compare(c, n, b, have, num, &f);
         return 0;
     }
     case TK_CHART:
         b->type = CR_BLOCK_CHART;
+        if ((rc = tpl_data_expand(c, tpl_attr_get(n, "empty"), &b->empty_text)))
+            return rc;
         return make_chart(c, tpl_find_chart(c->t, tpl_attr_get(n, "ref")), NULL, &b->chart);
     case TK_TABLE: {
         b->type = CR_BLOCK_TABLE;
@@ -578,6 +688,8 @@ static int make_block(tpl_rctx *c, const tpl_node *n, block_list *out)
         size_t index = 0;
         tpl_find_dataset(c->t, tpl_attr_get(n, "dataset"), &index);
         b->table_max_rows = max ? strtoul(max, NULL, 10) : 0;
+        if ((rc = tpl_data_expand(c, tpl_attr_get(n, "empty"), &b->empty_text)))
+            return rc;
         return make_table(c, index, n, NULL, &b->table);
     }
     case TK_ROW: {
@@ -744,9 +856,13 @@ int tpl_build_report(tpl_rctx *c)
     r->keywords = props[TPL_PROP_KEYWORDS];
     memset(props, 0, sizeof props);
     r->delivered_by = dup_or_null(tpl_data_builtin(c, "delivered_by"));
-    size_t n = strlen(who ? who : "") + strlen(c->req->period->label) + 8;
+    /* the period in the report's words: "T3 2026", not "2026-Q3" */
+    char period[128];
+    if (cr_numfmt_period(c->env.locale, c->req->period->label, period, sizeof period) < 0)
+        snprintf(period, sizeof period, "%s", c->req->period->label);
+    size_t n = strlen(who ? who : "") + strlen(period) + 8;
     if ((r->footer_left = malloc(n)))
-        snprintf(r->footer_left, n, "%s" MIDDOT "%s", who ? who : "", c->req->period->label);
+        snprintf(r->footer_left, n, "%s" MIDDOT "%s", who ? who : "", period);
     if (!r->title || !r->footer_left)
         rc = tpl_oom(c);
     r->created = c->req->created;

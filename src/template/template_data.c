@@ -3,12 +3,15 @@
  * metrics documents) run at most once per subject, and the value of a name
  * (parameter, built-in, data.SET..., metric path).
  */
+#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "csmreport/db.h"
+#include "csmreport/metrics.h"
 #include "csmreport/sandbox.h"
 #include "template_resolve.h"
 
@@ -320,12 +323,107 @@ static int run_sql_dataset(tpl_rctx *c, const tpl_dataset *ds, tpl_rowset *s)
     return tpl_data_run_sql(c, ds, s, 0, NULL, NULL);
 }
 
+/* ---------- where, order-by, limit ---------- */
+
+static const tpl_rowset *sort_set;
+static long sort_col;
+static bool sort_desc;
+
+/* Numbers before texts, nulls last whatever the direction; ties keep the
+ * order read (the index breaks them). */
+static int row_cmp(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const cr_cell *x = &sort_set->cells[i * sort_set->ncols + (size_t)sort_col];
+    const cr_cell *y = &sort_set->cells[j * sort_set->ncols + (size_t)sort_col];
+    int k = 0;
+    if (x->type == CR_CELL_NULL || y->type == CR_CELL_NULL)
+        k = (x->type == CR_CELL_NULL) - (y->type == CR_CELL_NULL);
+    else {
+        if (x->type != y->type)
+            k = x->type == CR_CELL_NUMBER ? -1 : 1;
+        else if (x->type == CR_CELL_NUMBER)
+            k = x->number < y->number ? -1 : x->number > y->number;
+        else
+            k = strcmp(x->text, y->text);
+        if (sort_desc)
+            k = -k;
+    }
+    return k ? k : (i < j ? -1 : 1);
+}
+
+/* Keeps the rows of s that pass ds->where, in ds->order_by order, at most
+ * ds->limit of them. qsort's comparison takes no context and reads the file
+ * statics above, so rendering threads take turns (a mutex). */
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int shape_rows(tpl_rctx *c, const tpl_dataset *ds, tpl_rowset *s)
+{
+    if (!ds->where && !ds->order_by && !ds->limit)
+        return 0;
+    size_t *keep = calloc(s->nrows + 1, sizeof *keep), n = 0;
+    if (!keep)
+        return tpl_oom(c);
+    const tpl_rowset *saved = c->row_set;
+    size_t saved_index = c->row_index;
+    int rc = 0;
+    for (size_t r = 0; r < s->nrows && !rc; r++) {
+        bool yes = true;
+        if (ds->where) {
+            c->row_set = s;
+            c->row_index = r;
+            rc = tpl_cond_eval(ds->where, &c->env, &yes, c->err);
+        }
+        if (yes)
+            keep[n++] = r;
+    }
+    c->row_set = saved;
+    c->row_index = saved_index;
+    long col = ds->order_by ? tpl_data_find_col(s, ds->order_by) : -1;
+    if (!rc && col >= 0 && n > 1) {
+        pthread_mutex_lock(&sort_lock);
+        sort_set = s;
+        sort_col = col;
+        sort_desc = ds->order_desc;
+        qsort(keep, n, sizeof *keep, row_cmp);
+        pthread_mutex_unlock(&sort_lock);
+    }
+    if (!rc && ds->limit && n > ds->limit)
+        n = ds->limit;
+    cr_cell *cells = rc ? NULL : calloc(n * s->ncols + 1, sizeof *cells);
+    if (!rc && !cells)
+        rc = tpl_oom(c);
+    if (!rc) {
+        bool *used = calloc(s->nrows + 1, sizeof *used);
+        if (!used) {
+            free(cells);
+            free(keep);
+            return tpl_oom(c);
+        }
+        for (size_t k = 0; k < n; k++) {
+            memcpy(&cells[k * s->ncols], &s->cells[keep[k] * s->ncols], s->ncols * sizeof *cells);
+            used[keep[k]] = true;
+        }
+        for (size_t r = 0; r < s->nrows; r++)
+            for (size_t j = 0; !used[r] && j < s->ncols; j++)
+                free(s->cells[r * s->ncols + j].text);
+        free(used);
+        free(s->cells);
+        s->cells = cells;
+        s->nrows = s->cap = n;
+    }
+    free(keep);
+    return rc;
+}
+
 int tpl_data_rows(tpl_rctx *c, size_t index, const tpl_rowset **out)
 {
     tpl_rowset *s = &c->sets[index];
     if (!s->done) {
         const tpl_dataset *ds = &c->t->datasets[index];
         int rc = ds->sql ? run_sql_dataset(c, ds, s) : run_metrics_dataset(c, ds, s);
+        if (!rc)
+            rc = shape_rows(c, ds, s);
         if (rc)
             return rc;
         s->done = true;
@@ -404,6 +502,21 @@ static int data_lookup(tpl_rctx *c, const char *name, tpl_value *out)
     return 0;
 }
 
+/* The previous period's metrics, computed once, on the first prev.* name:
+ * the same cr_metrics_compute over cr_period_previous, so a change on a page
+ * is the difference of two documents csmreport metrics prints. */
+static int prev_doc(tpl_rctx *c)
+{
+    if (c->prev_done || c->t->scope != CR_SCOPE_ACCOUNT)
+        return 0;
+    c->prev_done = true;
+    cr_metrics_options opt = {.daily_usage = false};
+    for (int i = 0; i < 4; i++)
+        opt.escalation_seconds[i] = (int64_t)llround(c->hours[i] * 3600);
+    cr_period prev = cr_period_previous(c->req->period);
+    return cr_metrics_compute(c->req->db, c->req->subject_id, &prev, &opt, &c->prev_doc, c->err);
+}
+
 int tpl_data_lookup(void *ctx, const char *name, tpl_value *out, cr_error *err)
 {
     tpl_rctx *c = ctx;
@@ -442,6 +555,21 @@ int tpl_data_lookup(void *ctx, const char *name, tpl_value *out, cr_error *err)
     }
     if (strncmp(name, "data.", 5) == 0)
         return data_lookup(c, name, out);
+    if (strncmp(name, "row.", 4) == 0) {
+        long k = c->row_set ? tpl_data_find_col(c->row_set, name + 4) : -1;
+        if (k >= 0 && c->row_index < c->row_set->nrows)
+            cell_value(&c->row_set->cells[c->row_index * c->row_set->ncols + (size_t)k], out);
+        return 0;
+    }
+    if (strncmp(name, "prev.", 5) == 0) {
+        int rc = prev_doc(c);
+        if (rc)
+            return rc;
+        const cr_json *v = c->prev_doc ? cr_json_path(c->prev_doc, name + 5) : NULL;
+        if (v)
+            json_value(v, out);
+        return 0;
+    }
     if (c->doc) {
         const cr_json *v = cr_json_path(c->doc, name);
         if (v)

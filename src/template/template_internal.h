@@ -45,6 +45,13 @@ typedef struct tpl_dataset {
      * template): when large, its rows may stream from its statement into the
      * sheet as the workbook is written (template_build.c). */
     bool stream;
+    /* Rows kept, their order and their number, applied after the rows are
+     * read (metrics datasets above all: a list of the metrics document
+     * narrowed to what a page shows). where reads row.COLUMN names. */
+    struct tpl_cond *where;
+    char *order_by;            /* a column; NULL = as read */
+    bool order_desc;
+    size_t limit;              /* 0 = all */
 } tpl_dataset;
 
 typedef struct tpl_series {
@@ -58,6 +65,7 @@ typedef struct tpl_chart {
     size_t dataset;            /* index into datasets */
     char *category;
     cr_format category_format, value_format;
+    char *category_label;      /* category-format="label:PREFIX": PREFIX, else NULL */
     char *title, *x_title, *y_title;
     bool value_labels;
     int bins;
@@ -152,6 +160,13 @@ typedef struct tpl_env {
 
 /* Parses a format ("percent:1", "money", "money:JPY"); false when invalid. */
 bool tpl_parse_format(const char *s, cr_format *out);
+
+/* "label:PREFIX" (a value shown as the string PREFIXvalue, e.g. label:cat_
+ * shows "video" as #{cat_video}): PREFIX, else NULL. */
+const char *tpl_label_prefix(const char *fmt);
+/* The text of string PREFIXvalue in env's locale (a new string), or a copy
+ * of value when the template has no such string. */
+char *tpl_label_text(const tpl_env *env, const char *prefix, const char *value);
 
 /* Load-time checks of a name (parameter, data.SET[.N].COLUMN / data.SET.rows,
  * metric path) and of a text with ${...} and #{...}; EX_CONFIG with the file

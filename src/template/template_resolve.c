@@ -168,6 +168,7 @@ out:
     for (size_t i = 0; i < tpl_builtin_count; i++)
         free(c.builtin[i]);
     cr_json_free(c.doc);
+    cr_json_free(c.prev_doc);
     for (size_t i = 0; i < c.account_count; i++)
         cr_json_free(c.accounts[i].doc);
     free(c.accounts);

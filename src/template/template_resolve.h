@@ -40,6 +40,10 @@ typedef struct tpl_rctx {
     char *builtin[32];           /* text of each built-in, NULL when empty */
     double hours[4];
     cr_json *doc;                /* account scope */
+    cr_json *prev_doc;           /* the previous period's, computed on first use of prev.* */
+    bool prev_done;
+    const tpl_rowset *row_set;   /* the current row of row.* names, when set */
+    size_t row_index;
     tpl_subject_account *accounts;   /* partner scope */
     size_t account_count;
     tpl_rowset *sets;

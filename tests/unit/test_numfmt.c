@@ -418,8 +418,48 @@ static void test_truncation(void)
     CHECK(n == 11 && strcmp(buf, "22 ") == 0, "truncated date keeps whole tokens");
 }
 
+static void test_periods_and_times(void)
+{
+    static const struct {
+        cr_locale loc;
+        const char *in;
+        const char *want;
+    } t[] = {
+        {EN, "2026-Q3", "Q3 2026"},
+        {FR, "2026-Q3", "T3 2026"},
+        {NO, "2026-Q3", "3. kv. 2026"},
+        {JA, "2026-Q3", "2026\xE5\xB9\xB4\xE7\xAC\xAC" "3\xE5\x9B\x9B\xE5\x8D\x8A\xE6\x9C\x9F"},
+        {FR, "2026-10", "oct. 2026"},
+        {EN, "2026", "2026"},
+        {JA, "2026", "2026\xE5\xB9\xB4"},
+        {EN, "2026-07-01..2026-09-30", "1 Jul 2026 \xE2\x80\x93 30 Sep 2026"},
+        {EN, "2026-Q5", NULL},
+        {EN, "Q3", NULL},
+    };
+    char buf[96];
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        int n = cr_numfmt_period(t[i].loc, t[i].in, buf, sizeof buf);
+        if (t[i].want)
+            CHECK_STR(buf, t[i].want, "period %s %s", lname(t[i].loc), t[i].in);
+        else
+            CHECK(n == -1, "period %s %s rejected", lname(t[i].loc), t[i].in);
+    }
+    cr_numfmt_datetime(EN, "2026-09-28T08:00:00+02:00", buf, sizeof buf);
+    CHECK_STR(buf, "28 Sep 2026\xC2\xA0" "08:00", "datetime en drops seconds and offset");
+    cr_numfmt_datetime(JA, "2026-09-28 23:59:59", buf, sizeof buf);
+    CHECK_STR(buf, "2026\xE5\xB9\xB4" "9\xE6\x9C\x88" "28\xE6\x97\xA5 23:59", "datetime ja");
+    CHECK(cr_numfmt_datetime(EN, "2026-09-28", buf, sizeof buf) == -1, "datetime needs a time");
+    CHECK(cr_numfmt_locale_known("fr-FR") && cr_numfmt_locale_known("nb") &&
+              cr_numfmt_locale_known("ja_JP.UTF-8") && cr_numfmt_locale_known("EN"),
+          "known locales");
+    CHECK(!cr_numfmt_locale_known("de") && !cr_numfmt_locale_known("") &&
+              !cr_numfmt_locale_known(NULL) && !cr_numfmt_locale_known("english"),
+          "unknown locales");
+}
+
 int main(void)
 {
+    test_periods_and_times();
     test_locale_tags();
     test_int();
     test_decimal();

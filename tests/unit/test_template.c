@@ -154,7 +154,7 @@ static void test_example(sqlite3 *db)
         CHECK_INT(r->page_count, 5, "enterprise: cover, summary, adoption, true-up, devices");
         CHECK_STR(r->title, "Tjenestegjennomgang", "title property in nb");
         CHECK_STR(r->subject, "Nordlys Energi AS · 2026-Q3", "subject property");
-        CHECK_STR(r->footer_left, "Nordlys Energi AS · 2026-Q3", "footer left");
+        CHECK_STR(r->footer_left, "Nordlys Energi AS · 3. kv. 2026", "footer left: the period in the report's words");
         CHECK(r->delivered_by == NULL && r->footer_right == NULL, "no partner: no delivered by");
         CHECK_STR(r->author, "Ingrid Solberg", "author defaults to the CSM");
         CHECK(r->created == 1790000000, "creation time from the request");
