@@ -156,8 +156,13 @@ char *tpl_format_value(const tpl_env *env, const tpl_value *v, const cr_format *
     case CR_FORMAT_TEXT:
         if (v->type == TV_TEXT)
             return strdup(v->text ? v->text : "");
-        n = cr_numfmt_decimal(env->locale, v->number, v->number == floor(v->number) ? 0 : 2, buf,
-                              sizeof buf);
+        /* A whole number as text is its digits, as the metrics JSON has it: a
+         * year (rma.year) must not read "2 026". */
+        if (v->number == floor(v->number) && fabs(v->number) < 1e15) {
+            snprintf(buf, sizeof buf, "%.0f", v->number);
+            return strdup(buf);
+        }
+        n = cr_numfmt_decimal(env->locale, v->number, 2, buf, sizeof buf);
         break;
     case CR_FORMAT_DATETIME:
     case CR_FORMAT_PERIOD:

@@ -39,6 +39,14 @@ for spec in "NO-NORDLYS 2026-Q3" "FR-ECLAIR 2026-Q3" "JP-SAKURA 2026-Q3" "FR-TIL
         if "$PY" "$TOP/tests/e2e/qbr_check.py" "$WORK/$acct-$loc.txt" "$WORK/$acct.json" "$loc" $mode \
             >"$WORK/check.out" 2>&1; then :; fi
         cat "$WORK/check.out"
+        # The RMA year reads as a year in every language, never "2 026".
+        year=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rma"]["year"])' "$WORK/$acct.json")
+        check_contains "qbr rma year as written $acct $loc" "$(cat "$WORK/$acct-$loc.txt")" "$year"
+        grouped=$(printf '%s' "$year" | sed 's/^\(.\)/\1 /')
+        case "$(tr '\302\240\342\200\257' '   ' <"$WORK/$acct-$loc.txt")" in
+            *"$grouped"*) fail "qbr no grouped year $acct $loc" "'$grouped' in the deck" ;;
+            *) pass "qbr no grouped year $acct $loc" ;;
+        esac
         if [ "$loc" = ja ]; then
             check_contains "qbr ja title $acct" "$(cat "$WORK/$acct-$loc.txt")" "四半期ビジネスレビュー"
             fonts=$(pdffonts "$pdf")

@@ -519,7 +519,7 @@ int main(int argc, char **argv)
         bytes[i] = (unsigned char)(255 - i * 13);
     memcpy(bytes, "PK\3\4", 4);
     write_file(xlsx, bytes, sizeof bytes, 0644);
-    cr_mail_gmime_init();
+    cr_gmime_init();
 
     test_refused();
     test_structure();
