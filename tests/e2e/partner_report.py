@@ -61,7 +61,7 @@ def inventory(acc, end):
         "SELECT serial FROM devices WHERE account_id = ? AND snapshot_date = ?", (acc, snap))}
 
 
-totals = {}       # currency -> [accounts, triggered, added, charge]
+totals = {}       # currency -> [accounts, triggered, added, charge (None: none billable)]
 all_devices = 0
 expected_new, expected_offline = set(), {}
 summary = {}
@@ -85,14 +85,14 @@ for acc, name, cur in accounts:
                   integer(r["added"]), charge]
         check("pdf row %s %s" % (acc, r["category"]), row_in_text(tokens),
               "no line with %r" % tokens)
-    t = totals.setdefault(cur, [0, 0, 0, 0.0])
+    t = totals.setdefault(cur, [0, 0, 0, None])
     t[0] += 1
     triggered = sum(1 for r in rows if r["triggered"])
     charge_sum = round(sum(r["charge"] or 0 for r in rows), 2)
     if billable:
         t[1] += triggered
         t[2] += sum(r["added"] for r in rows)
-        t[3] += charge_sum
+        t[3] = (t[3] or 0.0) + charge_sum
     # per account: devices, new, removed, EOS, offline, true-ups, charge
     snap, now = inventory(acc, month_end)
     prev_snap, before = inventory(acc, prev_end)
@@ -116,7 +116,8 @@ for acc, name, cur in accounts:
 
 # totals per currency, never added across currencies
 for cur, (n, trig, added, charge) in sorted(totals.items()):
-    tokens = [cur, integer(n), integer(trig), integer(added), money(cur, round(charge, 2))]
+    tokens = [cur, integer(n), integer(trig), integer(added),
+              NULL if charge is None else money(cur, round(charge, 2))]
     check("pdf total %s" % cur, row_in_text(tokens), "no line with %r" % tokens)
 
 # the workbook
@@ -140,7 +141,8 @@ for acc, want in summary.items():
 
 ws = wb["Totals per currency"]
 got_tot = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
-want_tot = {cur: (cur, n, trig, added, round(charge, 2)) for cur, (n, trig, added, charge) in totals.items()}
+want_tot = {cur: (cur, n, trig, added, None if charge is None else round(charge, 2))
+            for cur, (n, trig, added, charge) in totals.items()}
 check("totals sheet per currency", {k: tuple(v) for k, v in got_tot.items()} == want_tot,
       "got %r, want %r" % (got_tot, want_tot))
 

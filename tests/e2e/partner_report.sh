@@ -61,6 +61,15 @@ if grep -q "Muu Oy" "$WORK/en.txt"; then fail "another partner's account not sho
 else pass "another partner's account not shown"; fi
 check_contains "summary: accounts and devices on the cover" "$TXT" "2 customer accounts · 21 devices"
 
+# The first month with an inventory has nothing to compare with.
+run_cr render --db "$DB" --template "$T" --partner PT-NORD --period 2026-08 --out "$WORK/aug" \
+    --locale en
+check_eq "render PT-NORD 2026-08: exit" "$RC" "0"
+AUG=$(pdftotext -layout "$(PDF_OF "$WORK/aug" PT-NORD 2026-08 pdf)" - 2>/dev/null)
+check_contains "first inventory: no changes" "$AUG" "No device was added or removed since the previous month."
+n=$(printf '%s\n' "$AUG" | grep -Ec "^ *Fjordkraft Bygg AS +Partner Poly\+ Enterprise +28 Aug 2026 +15 +0 +0 ")
+check_eq "first inventory: no new or removed devices counted" "$n" "1"
+
 # Partner's locale (nb) by default, --locale fr gives French.
 run_cr render --db "$DB" --template "$T" --partner PT-NORD --period 2026-09 --out "$WORK/nb"
 check_eq "render PT-NORD default locale: exit" "$RC" "0"
@@ -109,11 +118,15 @@ JA=$(pdftotext "$(PDF_OF "$WORK/s-ja" PT-NIHON 2026-09 pdf)" - 2>/dev/null)
 check_contains "samples ja: Japanese title" "$JA" "月次インベントリレポート"
 check_contains "samples ja: account" "$JA" "桜川精機株式会社"
 mkdir -p "$WORK/sjson"
-for acct in FR-ECLAIR FR-TILLEULS; do
+for acct in FR-ECLAIR FR-TILLEULS JP-SAKURA; do
     "$CSMREPORT" metrics --db "$SDB" --account "$acct" --period 2026-09 --format json \
         >"$WORK/sjson/$acct.json"
 done
 pdftotext -layout "$(PDF_OF "$WORK/s-en" PT-INTEGRA 2026-09 pdf)" "$WORK/s-en.txt"
 "$PY" "$TOP/tests/e2e/partner_report.py" "$SDB" PT-INTEGRA 2026-09 "$WORK/sjson" "$WORK/s-en.txt" \
     "$(PDF_OF "$WORK/s-en" PT-INTEGRA 2026-09 xlsx)"
+# PT-NIHON: one JPY account whose program bills no true-up
+pdftotext -layout "$(PDF_OF "$WORK/s-en" PT-NIHON 2026-09 pdf)" "$WORK/s-nihon.txt"
+"$PY" "$TOP/tests/e2e/partner_report.py" "$SDB" PT-NIHON 2026-09 "$WORK/sjson" "$WORK/s-nihon.txt" \
+    "$(PDF_OF "$WORK/s-en" PT-NIHON 2026-09 xlsx)"
 exit 0
