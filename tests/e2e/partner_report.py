@@ -85,6 +85,11 @@ for acc, name, cur in accounts:
                   integer(r["added"]), charge]
         check("pdf row %s %s" % (acc, r["category"]), row_in_text(tokens),
               "no line with %r" % tokens)
+        if r["triggered"] and billable:
+            tokens = [name, CATEGORY[r["category"]], integer(r["agreed"]), integer(r["actual"]),
+                      integer(r["added"]), integer(r["months_remaining"]), money(cur, r["charge"])]
+            check("pdf event %s %s" % (acc, r["category"]), row_in_text(tokens),
+                  "no line with %r" % tokens)
     t = totals.setdefault(cur, [0, 0, 0, None])
     t[0] += 1
     triggered = sum(1 for r in rows if r["triggered"])
