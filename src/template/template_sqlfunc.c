@@ -15,7 +15,9 @@
  *   format_money(amount, code) an amount in currency units shown per the
  *                              report's locale in that currency (a partner's
  *                              accounts may bill in several); NULL for a NULL
- *                              amount or an unknown currency
+ *                              amount or a currency that is not a
+ *                              three-letter code (ISO 4217 minor units;
+ *                              2 for a code it does not list)
  *
  * The state (texts copied, documents serialised) belongs to SQLite once
  * registered: the connection frees it when the functions are registered again
