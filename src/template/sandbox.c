@@ -148,6 +148,13 @@ int cr_sandbox_apply(sqlite3 *db, cr_error *err)
     if (rc != SQLITE_OK)
         return cr_db_fail(db, rc, "cannot set up the template SQL sandbox", err);
     sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    /* The first use of a table-valued function on a connection declares its
+     * table, which the authorizer sees as an UPDATE of sqlite_master: declare
+     * json_each and json_tree (templates read metrics_json with them) before
+     * the authorizer is set, so that it can go on refusing every write. */
+    rc = sqlite3_exec(db, "SELECT 1 FROM json_each('[]'), json_tree('[]')", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return cr_db_fail(db, rc, "cannot set up the template SQL sandbox", err);
     sqlite3_set_authorizer(db, authorize, NULL);
     /* Every 1000 virtual machine steps: cheap, and fine-grained enough that a
      * runaway query stops within milliseconds of its deadline. */

@@ -836,7 +836,8 @@ int cr_template_load(const char *path, cr_template **out, cr_error *err)
     loader ld = {.t = t, .err = err};
     int rc = 0;
     ld.schema_db = cr_db_open(":memory:", CR_DB_READWRITE, err);
-    if (!ld.schema_db || (rc = cr_sandbox_apply(ld.schema_db, err))) {
+    if (!ld.schema_db || (rc = cr_sandbox_apply(ld.schema_db, err)) ||
+        (rc = tpl_sqlfunc_register(ld.schema_db, t, CR_LOCALE_EN, 0, NULL, NULL, err))) {
         rc = rc ? rc : cr_error_exit_code(err);
         goto out;
     }

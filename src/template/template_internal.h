@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sqlite3.h>
+
 #include "csmreport/error.h"
 #include "csmreport/numfmt.h"
 #include "csmreport/report.h"
@@ -190,5 +192,15 @@ void tpl_cond_free(tpl_cond *c);
 
 /* The number in a value (a number, or a text that is one); false otherwise. */
 bool tpl_value_number(const tpl_value *v, double *out);
+
+/* ---------- template_sqlfunc.c ---------- */
+
+/* Registers metrics_json(account_id), tr(key) and format_money(amount, code)
+ * on db for t in locale loc, with the metrics documents of the n accounts ids
+ * (copied; n = 0 at load, where the functions only need to exist). Replaces
+ * what an earlier call registered on db. */
+int tpl_sqlfunc_register(sqlite3 *db, const cr_template *t, cr_locale loc, size_t n,
+                         const char *const *ids, const struct cr_json *const *docs,
+                         cr_error *err);
 
 #endif

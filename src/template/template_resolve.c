@@ -98,6 +98,33 @@ static int set_period_builtins(tpl_rctx *c)
     return set_builtin(c, "prev_period_end", buf);
 }
 
+/* The template SQL functions (template_sqlfunc.c) over this subject's
+ * metrics documents, in the report's language. */
+static int register_sqlfuncs(tpl_rctx *c)
+{
+    size_t n = c->t->scope == CR_SCOPE_ACCOUNT ? 1 : c->account_count;
+    const char **ids = calloc(n + 1, sizeof *ids);
+    const cr_json **docs = calloc(n + 1, sizeof *docs);
+    int rc;
+    if (!ids || !docs) {
+        rc = tpl_oom(c);
+        goto out;
+    }
+    if (c->t->scope == CR_SCOPE_ACCOUNT) {
+        ids[0] = c->req->subject_id;
+        docs[0] = c->doc;
+    }
+    for (size_t i = 0; c->t->scope == CR_SCOPE_PARTNER && i < n; i++) {
+        ids[i] = c->accounts[i].id;
+        docs[i] = c->accounts[i].doc;
+    }
+    rc = tpl_sqlfunc_register(c->req->db, c->t, c->env.locale, n, ids, docs, c->err);
+out:
+    free(ids);
+    free(docs);
+    return rc;
+}
+
 static int compute_metrics(tpl_rctx *c)
 {
     cr_metrics_options opt = {.daily_usage = false};
@@ -156,7 +183,7 @@ int cr_template_resolve(const cr_template *t, const cr_render_request *req, cr_r
         rc = tpl_oom(&c);
         goto out;
     }
-    if ((rc = compute_metrics(&c)) || (rc = tpl_build_report(&c)))
+    if ((rc = compute_metrics(&c)) || (rc = register_sqlfuncs(&c)) || (rc = tpl_build_report(&c)))
         goto out;
     *out = c.r;
     c.r = NULL;

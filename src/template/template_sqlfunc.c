@@ -1,0 +1,199 @@
+/* template_sqlfunc.c - SQL functions of the template connection, so that
+ * dataset SQL can read what the program computed for the subject it resolves
+ * (SPEC 6: every metric reachable from a template, by the same code):
+ *
+ *   metrics_json(account_id)   the metrics document of that account for the
+ *                              period (cr_metrics_compute, the very text of
+ *                              `metrics --format json`), for the subject's own
+ *                              account(s) only; NULL for any other. Read it
+ *                              with SQLite's JSON functions: json_each(
+ *                              metrics_json(a.account_id), '$.trueup').
+ *   tr(key)                    the <strings> text of key in the report's
+ *                              language (English when it has none; the key
+ *                              itself when the template has no such string;
+ *                              placeholders in it are not expanded)
+ *   format_money(amount, code) an amount in currency units shown per the
+ *                              report's locale in that currency (a partner's
+ *                              accounts may bill in several); NULL for a NULL
+ *                              amount or a currency that is not a
+ *                              three-letter code (ISO 4217 minor units;
+ *                              2 for a code it does not list)
+ *
+ * The state (texts copied, documents serialised) belongs to SQLite once
+ * registered: the connection frees it when the functions are registered again
+ * (the next subject) or when it closes, so a statement still stepping after
+ * cr_template_resolve returns (a streamed sheet) never reads freed memory.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csmreport/json.h"
+#include "template_internal.h"
+
+typedef struct sqlfunc_state {
+    int refs;                  /* one per registered function */
+    cr_locale locale;
+    size_t string_count;
+    const char **keys;         /* point into texts' block: see state_new */
+    char **texts;
+    size_t account_count;
+    char **ids, **docs;
+} sqlfunc_state;
+
+static void state_free(sqlfunc_state *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->string_count; i++)
+        free(s->texts[i]);
+    free(s->texts);
+    free(s->keys);
+    for (size_t i = 0; i < s->account_count; i++) {
+        free(s->ids[i]);
+        free(s->docs[i]);
+    }
+    free(s->ids);
+    free(s->docs);
+    free(s);
+}
+
+static void state_release(void *p)
+{
+    sqlfunc_state *s = p;
+    if (s && --s->refs == 0)
+        state_free(s);
+}
+
+/* True when a dataset's SQL names metrics_json (any case): only then are the
+ * documents serialised, so a template that does not read them pays nothing. */
+static bool template_reads_metrics(const cr_template *t)
+{
+    static const char word[] = "metrics_json";
+    for (size_t d = 0; d < t->dataset_count; d++)
+        for (const char *p = t->datasets[d].sql; p && *p; p++) {
+            size_t k = 0;
+            while (word[k] && tolower((unsigned char)p[k]) == word[k])
+                k++;
+            if (!word[k])
+                return true;
+        }
+    return false;
+}
+
+static sqlfunc_state *state_new(const cr_template *t, cr_locale loc, size_t n,
+                                const char *const *ids, const cr_json *const *docs)
+{
+    sqlfunc_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->locale = loc;
+    s->keys = calloc(t->string_count + 1, sizeof *s->keys);
+    s->texts = calloc(t->string_count + 1, sizeof *s->texts);
+    if (!s->keys || !s->texts)
+        goto fail;
+    for (size_t i = 0; i < t->string_count; i++) {
+        const tpl_string *str = &t->strings[i];
+        const char *text = str->text[loc] ? str->text[loc] : str->text[CR_LOCALE_EN];
+        s->keys[i] = str->key;   /* the template outlives every resolve */
+        if (!(s->texts[i] = strdup(text ? text : "")))
+            goto fail;
+        s->string_count = i + 1;
+    }
+    if (n == 0 || !template_reads_metrics(t))
+        return s;
+    s->ids = calloc(n, sizeof *s->ids);
+    s->docs = calloc(n, sizeof *s->docs);
+    if (!s->ids || !s->docs)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        s->account_count = i + 1;
+        s->ids[i] = strdup(ids[i]);
+        s->docs[i] = docs[i] ? cr_json_to_string(docs[i], 0) : NULL;
+        if (!s->ids[i] || (docs[i] && !s->docs[i]))
+            goto fail;
+    }
+    return s;
+fail:
+    state_free(s);
+    return NULL;
+}
+
+static void fn_metrics_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const sqlfunc_state *s = sqlite3_user_data(ctx);
+    const char *id = (const char *)sqlite3_value_text(argv[0]);
+    for (size_t i = 0; id && i < s->account_count; i++)
+        if (s->docs[i] && strcmp(s->ids[i], id) == 0) {
+            /* the state outlives every statement of the connection */
+            sqlite3_result_text(ctx, s->docs[i], -1, SQLITE_STATIC);
+            return;
+        }
+    sqlite3_result_null(ctx);
+}
+
+static void fn_tr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const sqlfunc_state *s = sqlite3_user_data(ctx);
+    const char *key = (const char *)sqlite3_value_text(argv[0]);
+    if (!key) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    for (size_t i = 0; i < s->string_count; i++)
+        if (strcmp(s->keys[i], key) == 0) {
+            sqlite3_result_text(ctx, s->texts[i], -1, SQLITE_STATIC);
+            return;
+        }
+    sqlite3_result_value(ctx, argv[0]);
+}
+
+static void fn_format_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const sqlfunc_state *s = sqlite3_user_data(ctx);
+    const char *code = (const char *)sqlite3_value_text(argv[1]);
+    char buf[96];
+    int type = sqlite3_value_numeric_type(argv[0]);
+    if ((type != SQLITE_INTEGER && type != SQLITE_FLOAT) || !code ||
+        cr_numfmt_money_units(s->locale, sqlite3_value_double(argv[0]), code, buf, sizeof buf) < 0) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+int tpl_sqlfunc_register(sqlite3 *db, const cr_template *t, cr_locale loc, size_t n,
+                         const char *const *ids, const cr_json *const *docs, cr_error *err)
+{
+    static const struct {
+        const char *name;
+        int args;
+        void (*fn)(sqlite3_context *, int, sqlite3_value **);
+    } fns[] = {
+        {"metrics_json", 1, fn_metrics_json},
+        {"tr", 1, fn_tr},
+        {"format_money", 2, fn_format_money},
+    };
+    sqlfunc_state *s = state_new(t, loc, n, ids, docs);
+    if (!s)
+        return cr_error_nomem(err);
+    s->refs = (int)(sizeof fns / sizeof fns[0]);
+    int rc = SQLITE_OK;
+    size_t i = 0;
+    for (; i < sizeof fns / sizeof fns[0] && rc == SQLITE_OK; i++)
+        /* SQLite calls state_release when it drops a function, also when
+         * registering fails */
+        rc = sqlite3_create_function_v2(db, fns[i].name, fns[i].args,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC, s, fns[i].fn, NULL,
+                                        NULL, state_release);
+    /* the functions never registered hold no reference */
+    for (; i < sizeof fns / sizeof fns[0]; i++)
+        state_release(s);
+    if (rc != SQLITE_OK)
+        return cr_error_set(err, EX_SOFTWARE, t->path, 0, 0,
+                            "cannot register the template SQL functions: %s", sqlite3_errmsg(db));
+    return 0;
+}
