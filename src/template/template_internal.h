@@ -45,6 +45,10 @@ typedef struct tpl_dataset {
      * template): when large, its rows may stream from its statement into the
      * sheet as the workbook is written (template_build.c). */
     bool stream;
+    /* A metrics dataset joined with a SQL dataset (join="SET" on="COLUMN"):
+     * each row gets the columns of SET's first row with the same value in
+     * COLUMN (template_data.c). NULL = no join. */
+    char *join, *join_on;
 } tpl_dataset;
 
 typedef struct tpl_series {
@@ -72,7 +76,8 @@ typedef struct tpl_chart {
 /* Deck and workbook content, as a tree of elements with their attributes. */
 typedef enum tpl_kind {
     TK_ROOT, TK_PAGE, TK_TEXT, TK_P, TK_BULLETS, TK_ITEM, TK_KPI, TK_CHART, TK_TABLE,
-    TK_COLUMN, TK_ROW, TK_IF, TK_SHEET, TK_CONDITIONAL, TK_SHEET_CHART
+    TK_COLUMN, TK_ROW, TK_IF, TK_SHEET, TK_CONDITIONAL, TK_SHEET_CHART,
+    TK_FACT, TK_TOTAL          /* workbook: a sheet's facts and totals row */
 } tpl_kind;
 
 typedef struct tpl_cond tpl_cond;
@@ -175,5 +180,16 @@ void tpl_cond_free(tpl_cond *c);
 
 /* The number in a value (a number, or a text that is one); false otherwise. */
 bool tpl_value_number(const tpl_value *v, double *out);
+
+/* ---------- formula.c ---------- */
+
+/* Parses a workbook formula (the syntax is in formula.c): [name] names
+ * columns[i] (same row) or else facts[i], [name@prev] and [name@all] a
+ * column. `what` starts error messages ("column 'charge'"). EX_CONFIG with
+ * path and line on an unknown name or a malformed reference. out may be NULL
+ * (a check only); else *out is the parsed formula (cr_formula_free). */
+int tpl_formula_parse(const char *text, const char *const *columns, size_t ncols,
+                      const char *const *facts, size_t nfacts, const char *path, long line,
+                      const char *what, cr_formula **out, cr_error *err);
 
 #endif
