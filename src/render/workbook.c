@@ -1210,7 +1210,9 @@ static int write_sheet(writer *w, sheet_plan *p)
             return cr_error_set(w->err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
         const char *h = t->columns[c].header ? t->columns[c].header : t->columns[c].name;
         e = write_text(ws, p->header_row, (lxw_col_t)c, h ? h : "", w->header_fmt, &oom);
-        p->cols[c].text = text_width(h ? h : "", WIDTH_MAX) + 2; /* bold, and the filter button */
+        size_t hw = text_width(h ? h : "", WIDTH_MAX) + 2; /* bold, and the filter button */
+        if (hw > p->cols[c].text) /* a fact's label may be wider */
+            p->cols[c].text = hw;
     }
     lxw_col_t helper0 = (lxw_col_t)(t->column_count + 1);
     for (size_t k = 0; k < p->helper_count && !e; k++)
