@@ -1,11 +1,18 @@
 /* workbook.c - a resolved report's sheets as an XLSX workbook (libxlsxwriter
  * 1.1.4, Debian 12).
  *
- * Each sheet is an optional title row, a bold header row, the table's rows and,
- * right of the table after one empty column, the helper cells some charts need
- * (a threshold line's constant values, a histogram's bins). Cells are numbers or
- * strings only: no formula, no link, whatever the text looks like. Dates and
- * months become real Excel dates. Widths are fitted here (1.1.4 has no
+ * Each sheet is an optional title row, an optional note row (wrapped text over
+ * the table's width), the sheet's facts (label in A, value in B) and an empty
+ * row, a bold header row, the table's rows, an optional totals row and, right
+ * of the table after one empty column, the helper cells some charts need (a
+ * threshold line's constant values, a histogram's bins). Data cells are
+ * numbers or strings only: no formula, no link, whatever the text looks like.
+ * Formulas come from the template only (report.h: cr_formula, a column's,
+ * fact's or total's): their references are placed here
+ * (cr_workbook_formula_a1) and each is written with the value csmreport
+ * computed as its cached result. Dates and months become real Excel dates,
+ * and timestamps ("YYYY-MM-DDTHH:MM[:SS]" with any offset) date-times at
+ * their wall-clock time as written, with a date-time format. Widths are fitted here (1.1.4 has no
  * autofit), the header is frozen, the table carries an autofilter and its
  * conditional formats, and charts are native charts over the written cells.
  *
