@@ -58,6 +58,33 @@ typedef struct cr_cell {
  * conditional formats). */
 typedef enum cr_status { CR_STATUS_NONE, CR_STATUS_GOOD, CR_STATUS_WARN, CR_STATUS_BAD } cr_status;
 
+/* ---------- workbook formulas ---------- */
+
+/* A live Excel formula from the template (never from data), kept as text
+ * pieces and references by position, so that the workbook writer turns it
+ * into A1 references once it knows where the cells are (workbook.h:
+ * cr_workbook_formula_a1). */
+typedef enum cr_ref_kind {
+    CR_REF_TEXT,     /* formula text as written */
+    CR_REF_CELL,     /* table column `index`, the same row:        [name]      */
+    CR_REF_PREV,     /* table column `index`, the row above:       [name@prev] */
+    CR_REF_COLUMN,   /* table column `index`, all its data rows:   [name@all]  */
+    CR_REF_FACT      /* the value cell of sheet fact `index`:      [name]      */
+} cr_ref_kind;
+
+typedef struct cr_formula_part {
+    cr_ref_kind kind;
+    char *text;          /* CR_REF_TEXT; NULL otherwise */
+    size_t index;
+} cr_formula_part;
+
+typedef struct cr_formula {
+    cr_formula_part *parts;
+    size_t part_count;
+} cr_formula;
+
+void cr_formula_free(cr_formula *f);
+
 /* ---------- tables (dataset results) ---------- */
 
 typedef struct cr_column_spec {
@@ -65,6 +92,10 @@ typedef struct cr_column_spec {
     char *header;        /* localized header text */
     cr_format format;
     double width;        /* workbook width in characters; 0 = fit to content */
+    /* A formula column (workbook): each row's cell is this formula, and the
+     * table's cell of the row its computed value (from the metrics or the
+     * dataset), stored as the formula's cached result. NULL = data. */
+    cr_formula *formula;
 } cr_column_spec;
 
 /* The rows of a streamed table, pulled one at a time by the workbook writer,
@@ -203,9 +234,32 @@ typedef struct cr_sheet_chart {
     char *anchor;                /* top-left cell, e.g. "H2"; NULL = right of the table */
 } cr_sheet_chart;
 
+/* A labelled value above a sheet's table (label in column A, value in B):
+ * data, or a formula over other facts whose cached result is value. */
+typedef struct cr_fact {
+    char *label;
+    cr_cell value;
+    cr_format format;
+    cr_formula *formula;         /* NULL = data */
+} cr_fact;
+
+/* A cell of the totals row under a sheet's table: a formula (usually over
+ * the column's rows, [name@all]) and its cached result. */
+typedef struct cr_total {
+    size_t column;
+    cr_formula *formula;
+    cr_cell value;
+} cr_total;
+
 typedef struct cr_sheet {
     char *name;                  /* as written in the template; the writer makes it valid */
     char *title;                 /* optional title row above the table; NULL = none */
+    char *note;                  /* optional explanation row under the title; NULL = none */
+    cr_fact *facts;              /* rows between the title/note and the table */
+    size_t fact_count;
+    cr_total *totals;            /* the totals row under the table (none when 0) */
+    size_t total_count;
+    char *totals_label;          /* in the first column when no total is there */
     const cr_table *table;
     bool freeze_header, autofilter;
     cr_conditional *conditionals;

@@ -1,11 +1,18 @@
 /* workbook.c - a resolved report's sheets as an XLSX workbook (libxlsxwriter
  * 1.1.4, Debian 12).
  *
- * Each sheet is an optional title row, a bold header row, the table's rows and,
- * right of the table after one empty column, the helper cells some charts need
- * (a threshold line's constant values, a histogram's bins). Cells are numbers or
- * strings only: no formula, no link, whatever the text looks like. Dates and
- * months become real Excel dates. Widths are fitted here (1.1.4 has no
+ * Each sheet is an optional title row, an optional note row (wrapped text over
+ * the table's width), the sheet's facts (label in A, value in B) and an empty
+ * row, a bold header row, the table's rows, an optional totals row and, right
+ * of the table after one empty column, the helper cells some charts need (a
+ * threshold line's constant values, a histogram's bins). Data cells are
+ * numbers or strings only: no formula, no link, whatever the text looks like.
+ * Formulas come from the template only (report.h: cr_formula, a column's,
+ * fact's or total's): their references are placed here
+ * (cr_workbook_formula_a1) and each is written with the value csmreport
+ * computed as its cached result. Dates and months become real Excel dates,
+ * and timestamps ("YYYY-MM-DDTHH:MM[:SS]" with any offset) date-times at
+ * their wall-clock time as written, with a date-time format. Widths are fitted here (1.1.4 has no
  * autofit), the header is frozen, the table carries an autofilter and its
  * conditional formats, and charts are native charts over the written cells.
  *
@@ -351,10 +358,38 @@ static void excel_format(const cr_format *f, cr_locale loc, char *buf, size_t si
  * into *serial; false for anything else or a day Excel cannot show (before
  * 1900). Excel counts 1900-02-29, which never was, so days from March 1900 on
  * count from 1899-12-30 and the two months before from 1899-12-31. */
-static bool excel_date(const char *text, bool month, double *serial)
+static bool excel_date(const char *text, bool month, double *serial, bool *has_time)
 {
     char buf[11];
     size_t len = strlen(text);
+    double frac = 0;
+    *has_time = false;
+    /* a timestamp "YYYY-MM-DDTHH:MM[:SS]" with any offset after it: its wall
+     * clock time as written (the metrics write local times with their offset) */
+    if (!month && len >= 16 && (text[10] == 'T' || text[10] == ' ')) {
+        const char *t = text + 11;
+        int hh, mm, ss = 0;
+        bool two = t[0] >= '0' && t[0] <= '9' && t[1] >= '0' && t[1] <= '9' && t[2] == ':' &&
+                   t[3] >= '0' && t[3] <= '9' && t[4] >= '0' && t[4] <= '9';
+        if (!two)
+            return false;
+        hh = (t[0] - '0') * 10 + (t[1] - '0');
+        mm = (t[3] - '0') * 10 + (t[4] - '0');
+        const char *rest = t + 5;
+        if (rest[0] == ':' && rest[1] >= '0' && rest[1] <= '9' && rest[2] >= '0' && rest[2] <= '9') {
+            ss = (rest[1] - '0') * 10 + (rest[2] - '0');
+            rest += 3;
+        }
+        if (*rest == '.')
+            for (rest++; *rest >= '0' && *rest <= '9'; rest++)
+                ;
+        if (!(*rest == '\0' || *rest == 'Z' || *rest == '+' || *rest == '-') || hh > 23 || mm > 59 ||
+            ss > 59)
+            return false;
+        frac = (hh * 3600 + mm * 60 + ss) / 86400.0;
+        *has_time = true;
+        len = 10;
+    }
     if (month && len == 7) {
         memcpy(buf, text, 7);
         memcpy(buf + 7, "-01", 4);
@@ -368,8 +403,61 @@ static bool excel_date(const char *text, bool month, double *serial)
     int64_t march_1900 = cr_days_from_civil(1900, 3, 1);
     int64_t epoch = days >= march_1900 ? cr_days_from_civil(1899, 12, 30)
                                        : cr_days_from_civil(1899, 12, 31);
-    *serial = (double)(days - epoch);
+    *serial = (double)(days - epoch) + frac;
     return true;
+}
+
+/* ---------- formulas ---------- */
+
+/* Column letters of zero-based column c ("A", "Z", "AA", ...) into out (4 bytes). */
+static void col_letters(size_t c, char *out)
+{
+    char tmp[4];
+    size_t n = 0;
+    for (c = c + 1; c > 0 && n < 3; c = (c - 1) / 26)
+        tmp[n++] = (char)('A' + (c - 1) % 26);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+}
+
+int cr_workbook_formula_a1(const cr_formula *f, const cr_formula_place *at, char *buf, size_t size)
+{
+    if (!f || !at || size == 0)
+        return -1;
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < f->part_count; i++) {
+        const cr_formula_part *part = &f->parts[i];
+        char ref[64], col[4];
+        const char *piece = ref;
+        if (part->kind == CR_REF_TEXT) {
+            piece = part->text ? part->text : "";
+        } else if (part->kind == CR_REF_FACT) {
+            if (part->index >= at->fact_count || !at->fact_rows)
+                return -1;
+            snprintf(ref, sizeof ref, "$B$%lu", (unsigned long)at->fact_rows[part->index] + 1);
+        } else {
+            if (part->index >= at->column_count || part->index >= LXW_COL_MAX)
+                return -1;
+            col_letters(part->index, col);
+            if (part->kind == CR_REF_CELL)
+                snprintf(ref, sizeof ref, "%s%zu", col, at->row + 1);
+            else if (part->kind == CR_REF_PREV)
+                snprintf(ref, sizeof ref, "%s%zu", col, at->row > 0 ? at->row : 1);
+            else if (at->last_row < at->first_row)
+                snprintf(ref, sizeof ref, "$%s$%zu", col, at->header_row + 1);
+            else
+                snprintf(ref, sizeof ref, "$%s$%zu:$%s$%zu", col, at->first_row + 1, col,
+                         at->last_row + 1);
+        }
+        size_t len = strlen(piece);
+        if (o + len + 1 > size)
+            return -1;
+        memcpy(buf + o, piece, len + 1);
+        o += len;
+    }
+    return o > 0 && o < CR_FORMULA_MAX ? 0 : -1;
 }
 
 /* ---------- widths ---------- */
@@ -378,6 +466,7 @@ typedef struct col_state {
     size_t text;     /* widest text, in character cells */
     double max_abs;  /* largest |number| */
     bool negative, any_number;
+    double sum;      /* of the numbers written: a total's cached result */
 } col_state;
 
 /* Characters a number of magnitude max_abs takes in format f. */
@@ -443,6 +532,8 @@ typedef struct sheet_plan {
     helper_col *helpers;
     size_t helper_count;
     size_t *chart_helper;     /* per sheet chart: its first helper column, or SIZE_MAX */
+    lxw_row_t *fact_rows;     /* per fact: its row (value in column B) */
+    lxw_format *datetime_fmt; /* timestamps in date columns */
 } sheet_plan;
 
 /* One number format of the workbook, by its Excel format code. */
@@ -456,6 +547,7 @@ typedef struct writer {
     cr_locale loc;
     lxw_workbook *wb;
     lxw_format *title_fmt, *header_fmt, *status_fmt[4];
+    lxw_format *note_fmt, *bold_fmt, *datetime_fmt;
     num_format *num_formats;  /* distinct codes, made on first use */
     size_t num_format_count;
     sheet_plan *plans;
@@ -879,6 +971,37 @@ static lxw_error write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, con
     return e;
 }
 
+/* Where the cells a formula of sheet p at row `row` names are. */
+static cr_formula_place place_of(const sheet_plan *p, lxw_row_t row)
+{
+    return (cr_formula_place){.row = row, .header_row = p->header_row,
+                              .first_row = p->header_row + 1,
+                              .last_row = p->header_row + (lxw_row_t)p->rows,
+                              .column_count = p->table->column_count,
+                              .fact_rows = p->fact_rows,
+                              .fact_count = p->sheet->fact_count};
+}
+
+/* A formula cell: the formula placed at (row, col), and cached the value it
+ * mirrors (a number; a bool text as 1 or 0; null as an empty text). */
+static lxw_error write_formula(lxw_worksheet *ws, const cr_formula *f, const cr_formula_place *at,
+                               lxw_col_t col, const cr_cell *cached, lxw_format *fmt, double *num)
+{
+    char text[CR_FORMULA_MAX];
+    if (cr_workbook_formula_a1(f, at, text, sizeof text) != 0)
+        return LXW_ERROR_PARAMETER_VALIDATION;
+    *num = NAN;
+    if (cached->type == CR_CELL_NUMBER && isfinite(cached->number))
+        *num = cached->number;
+    else if (cached->type == CR_CELL_TEXT && cached->text &&
+             (strcmp(cached->text, "true") == 0 || strcmp(cached->text, "false") == 0))
+        *num = cached->text[0] == 't' ? 1 : 0;
+    if (!isnan(*num))
+        return worksheet_write_formula_num(ws, (lxw_row_t)at->row, col, text, fmt, *num);
+    return worksheet_write_formula_str(ws, (lxw_row_t)at->row, col, text, fmt,
+                                       cached->type == CR_CELL_TEXT && cached->text ? cached->text : "");
+}
+
 /* Writes one cell of the table and widens its column's state. */
 static lxw_error write_cell(const sheet_plan *p, size_t c, const cr_cell *cell, lxw_row_t row,
                             bool *oom)
@@ -886,6 +1009,19 @@ static lxw_error write_cell(const sheet_plan *p, size_t c, const cr_cell *cell, 
     const cr_format *f = &p->table->columns[c].format;
     col_state *cs = &p->cols[c];
     lxw_format *fmt = p->col_format[c];
+    const cr_formula *formula = p->table->columns[c].formula;
+    if (formula) {
+        cr_formula_place at = place_of(p, row);
+        double v;
+        lxw_error e = write_formula(p->ws, formula, &at, (lxw_col_t)c, cell, fmt, &v);
+        if (!isnan(v)) {
+            cs->max_abs = fabs(v) > cs->max_abs ? fabs(v) : cs->max_abs;
+            cs->negative |= v < 0;
+            cs->any_number = true;
+            cs->sum += v;
+        }
+        return e;
+    }
     if (cell->type == CR_CELL_NUMBER) {
         double v = cell->number;
         if (!isfinite(v))
@@ -895,15 +1031,20 @@ static lxw_error write_cell(const sheet_plan *p, size_t c, const cr_cell *cell, 
             cs->max_abs = a;
         cs->negative |= v < 0;
         cs->any_number = true;
+        cs->sum += v;
         return worksheet_write_number(p->ws, row, (lxw_col_t)c, v, fmt);
     }
     if (cell->type != CR_CELL_TEXT || !cell->text || !cell->text[0])
         return LXW_NO_ERROR;
     if (f->kind == CR_FORMAT_DATE || f->kind == CR_FORMAT_MONTH) {
         double serial;
-        if (excel_date(cell->text, f->kind == CR_FORMAT_MONTH, &serial)) {
+        bool has_time;
+        if (excel_date(cell->text, f->kind == CR_FORMAT_MONTH, &serial, &has_time)) {
             cs->any_number = true;
-            return worksheet_write_number(p->ws, row, (lxw_col_t)c, serial, fmt);
+            if (has_time && cs->text < 16)
+                cs->text = 16; /* "yyyy-mm-dd hh:mm" */
+            return worksheet_write_number(p->ws, row, (lxw_col_t)c, serial,
+                                          has_time && p->datetime_fmt ? p->datetime_fmt : fmt);
         }
     }
     size_t tw = text_width(cell->text, WIDTH_MAX);
@@ -913,6 +1054,93 @@ static lxw_error write_cell(const sheet_plan *p, size_t c, const cr_cell *cell, 
 }
 
 static int finish_sheet(writer *w, sheet_plan *p);
+
+/* The sheet's note: wrapped text over the table's width, under the title. */
+static lxw_error write_note(writer *w, sheet_plan *p, lxw_row_t row, bool *oom)
+{
+    const char *note = p->sheet->note;
+    char *owned;
+    const char *t = cell_text(note, &owned);
+    if (!t) {
+        *oom = true;
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    }
+    size_t nc = p->table->column_count;
+    lxw_col_t last = (lxw_col_t)(nc > 8 ? nc - 1 : 7);
+    lxw_error e = worksheet_merge_range(p->ws, row, 0, row, last, t, w->note_fmt);
+    free(owned);
+    /* about 110 characters a line over the merged width; a line break adds one */
+    size_t lines = text_width(note, 100000) / 110 + 1;
+    for (const char *q = strchr(note, '\n'); q; q = strchr(q + 1, '\n'))
+        lines++;
+    if (!e)
+        e = worksheet_set_row(p->ws, row, 15.0 * (double)(lines > 12 ? 12 : lines) + 3, NULL);
+    return e;
+}
+
+/* Fact k: its label in column A, its value (or formula) in column B. */
+static lxw_error write_fact(writer *w, sheet_plan *p, size_t k, bool *oom)
+{
+    const cr_fact *f = &p->sheet->facts[k];
+    lxw_row_t row = p->fact_rows[k];
+    char code[64];
+    excel_format(&f->format, w->loc, code, sizeof code);
+    lxw_format *fmt = number_format(w, code, oom);
+    if (*oom)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    lxw_error e = write_text(p->ws, row, 0, f->label ? f->label : "", w->bold_fmt, oom);
+    if (p->table->column_count > 0) {
+        size_t lw = text_width(f->label ? f->label : "", WIDTH_MAX);
+        if (lw > p->cols[0].text)
+            p->cols[0].text = lw;
+    }
+    if (e)
+        return e;
+    if (f->formula) {
+        cr_formula_place at = place_of(p, row);
+        double v;
+        return write_formula(p->ws, f->formula, &at, 1, &f->value, fmt, &v);
+    }
+    if (f->value.type == CR_CELL_NUMBER && isfinite(f->value.number))
+        return worksheet_write_number(p->ws, row, 1, f->value.number, fmt);
+    if (f->value.type != CR_CELL_TEXT || !f->value.text)
+        return LXW_NO_ERROR;
+    double serial;
+    bool has_time;
+    if ((f->format.kind == CR_FORMAT_DATE || f->format.kind == CR_FORMAT_MONTH) &&
+        excel_date(f->value.text, f->format.kind == CR_FORMAT_MONTH, &serial, &has_time))
+        return worksheet_write_number(p->ws, row, 1, serial, has_time ? p->datetime_fmt : fmt);
+    return write_text(p->ws, row, 1, f->value.text, NULL, oom);
+}
+
+/* The totals row under the p->rows data rows: the label, then each total's
+ * formula with its cached value (given, else the sum of its column). */
+static lxw_error write_totals(writer *w, sheet_plan *p, bool *oom)
+{
+    const cr_sheet *s = p->sheet;
+    if (s->total_count == 0)
+        return LXW_NO_ERROR;
+    lxw_row_t row = p->header_row + 1 + (lxw_row_t)p->rows;
+    bool first_taken = false;
+    for (size_t k = 0; k < s->total_count; k++)
+        first_taken = first_taken || s->totals[k].column == 0;
+    lxw_error e = LXW_NO_ERROR;
+    if (!first_taken && s->totals_label && *s->totals_label)
+        e = write_text(p->ws, row, 0, s->totals_label, w->bold_fmt, oom);
+    for (size_t k = 0; k < s->total_count && !e; k++) {
+        const cr_total *t = &s->totals[k];
+        if (t->column >= p->table->column_count || !t->formula)
+            continue;
+        cr_cell cached = t->value;
+        if (cached.type == CR_CELL_NULL)
+            cached = (cr_cell){.type = CR_CELL_NUMBER, .number = p->cols[t->column].sum};
+        cr_formula_place at = place_of(p, row);
+        double v;
+        e = write_formula(p->ws, t->formula, &at, (lxw_col_t)t->column, &cached,
+                          p->col_format[t->column], &v);
+    }
+    return e;
+}
 
 /* The rows of a streamed table, pulled from its source one at a time and
  * written at once (the sheet is in constant-memory mode), then the widths,
@@ -965,12 +1193,22 @@ static int write_sheet(writer *w, sheet_plan *p)
     bool oom = false;
     lxw_error e = LXW_NO_ERROR;
 
-    p->header_row = s->title && *s->title ? 1 : 0;
-    if (p->header_row) {
+    lxw_row_t next = 0;
+    if (s->title && *s->title) {
         e = write_text(ws, 0, 0, s->title, w->title_fmt, &oom);
         if (e == LXW_NO_ERROR)
             e = worksheet_set_row(ws, 0, 22, NULL);
+        next = 1;
     }
+    if (s->note && *s->note && !e)
+        e = write_note(w, p, next++, &oom);
+    for (size_t k = 0; k < s->fact_count; k++)
+        p->fact_rows[k] = next + (lxw_row_t)k;
+    for (size_t k = 0; k < s->fact_count && !e; k++)
+        e = write_fact(w, p, k, &oom);
+    if (s->fact_count)
+        next += (lxw_row_t)s->fact_count + 1; /* and an empty row */
+    p->header_row = next;
     for (size_t c = 0; c < t->column_count && !e; c++) {
         char code[64];
         excel_format(&t->columns[c].format, w->loc, code, sizeof code);
@@ -979,7 +1217,9 @@ static int write_sheet(writer *w, sheet_plan *p)
             return cr_error_set(w->err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
         const char *h = t->columns[c].header ? t->columns[c].header : t->columns[c].name;
         e = write_text(ws, p->header_row, (lxw_col_t)c, h ? h : "", w->header_fmt, &oom);
-        p->cols[c].text = text_width(h ? h : "", WIDTH_MAX) + 2; /* bold, and the filter button */
+        size_t hw = text_width(h ? h : "", WIDTH_MAX) + 2; /* bold, and the filter button */
+        if (hw > p->cols[c].text) /* a fact's label may be wider */
+            p->cols[c].text = hw;
     }
     lxw_col_t helper0 = (lxw_col_t)(t->column_count + 1);
     for (size_t k = 0; k < p->helper_count && !e; k++)
@@ -988,7 +1228,9 @@ static int write_sheet(writer *w, sheet_plan *p)
     if (t->source && !e)
         return write_streamed_sheet(w, p);
 
-    /* rows in order (constant memory requires it): table cells, then helpers */
+    /* rows in order (constant memory requires it): table cells, then helpers;
+     * the formulas' [name@all] ranges need the row count first */
+    p->rows = t->row_count;
     size_t rows = t->row_count;
     for (size_t k = 0; k < p->helper_count; k++)
         if (p->helpers[k].len > rows)
@@ -1027,7 +1269,13 @@ static int finish_sheet(writer *w, sheet_plan *p)
     const cr_table *t = p->table;
     lxw_worksheet *ws = p->ws;
     lxw_col_t helper0 = (lxw_col_t)(t->column_count + 1);
-    lxw_error e = LXW_NO_ERROR;
+    bool oom = false;
+    lxw_error e = write_totals(w, p, &oom);
+    if (oom)
+        return cr_error_set(w->err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
+    if (e)
+        return cr_error_set(w->err, EX_SOFTWARE, NULL, 0, 0, "sheet '%s': totals row: %s", p->name,
+                            lxw_strerror(e));
 
     /* widths: the widest of header and content, within bounds */
     for (size_t c = 0; c < t->column_count; c++) {
@@ -1114,6 +1362,20 @@ static int build(writer *w, const char *target, char *tmpdir, lxw_error *close_e
         w->status_fmt[k] = workbook_add_format(w->wb);
     if (!w->title_fmt || !w->header_fmt || !w->status_fmt[1] || !w->status_fmt[2] || !w->status_fmt[3])
         return cr_error_set(w->err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
+    w->note_fmt = workbook_add_format(w->wb);
+    w->bold_fmt = workbook_add_format(w->wb);
+    w->datetime_fmt = workbook_add_format(w->wb);
+    if (!w->note_fmt || !w->bold_fmt || !w->datetime_fmt)
+        return cr_error_set(w->err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
+    format_set_text_wrap(w->note_fmt);
+    format_set_align(w->note_fmt, LXW_ALIGN_VERTICAL_TOP);
+    format_set_italic(w->note_fmt);
+    format_set_bold(w->bold_fmt);
+    {
+        static const char *const dt[CR_LOCALE_COUNT] = {"yyyy-mm-dd hh:mm", "dd/mm/yyyy hh:mm",
+                                                        "dd.mm.yyyy hh:mm", "yyyy/mm/dd hh:mm"};
+        format_set_num_format(w->datetime_fmt, dt[w->loc < CR_LOCALE_COUNT ? w->loc : 0]);
+    }
     format_set_bold(w->title_fmt);
     format_set_font_size(w->title_fmt, 14);
     format_set_bold(w->header_fmt);
@@ -1160,7 +1422,9 @@ static int build(writer *w, const char *target, char *tmpdir, lxw_error *close_e
         p->col_format = calloc(nc ? nc : 1, sizeof *p->col_format);
         p->cols = calloc(nc ? nc : 1, sizeof *p->cols);
         p->chart_helper = calloc(s->chart_count ? s->chart_count : 1, sizeof *p->chart_helper);
-        if (!p->col_format || !p->cols || !p->chart_helper) {
+        p->fact_rows = calloc(s->fact_count ? s->fact_count : 1, sizeof *p->fact_rows);
+        p->datetime_fmt = w->datetime_fmt;
+        if (!p->col_format || !p->cols || !p->chart_helper || !p->fact_rows) {
             rc = cr_error_set(w->err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
             break;
         }
@@ -1229,6 +1493,7 @@ int cr_workbook_write_to(const cr_report *r, cr_outfile *of, cr_error *err)
         free(w.plans[i].col_format);
         free(w.plans[i].cols);
         free(w.plans[i].chart_helper);
+        free(w.plans[i].fact_rows);
         free_helpers(&w.plans[i]);
     }
     free(w.plans);

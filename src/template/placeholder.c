@@ -45,6 +45,7 @@ const char *const tpl_builtin_names[] = {
     "currency", "period", "period_start", "period_end", "prev_period", "prev_period_start",
     "prev_period_end", "as_of", "csm_name", "csm_email", "delivered_by", "report_name",
     "p1_hours", "p2_hours", "p3_hours", "p4_hours",
+    "currency_digits",   /* minor digits of the currency (ISO 4217): workbook formulas round to it */
 };
 const size_t tpl_builtin_count = sizeof tpl_builtin_names / sizeof tpl_builtin_names[0];
 

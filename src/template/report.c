@@ -7,6 +7,16 @@
 
 #include "csmreport/numfmt.h"
 
+void cr_formula_free(cr_formula *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->part_count; i++)
+        free(f->parts[i].text);
+    free(f->parts);
+    free(f);
+}
+
 static void free_table(cr_table *t)
 {
     if (!t)
@@ -14,6 +24,7 @@ static void free_table(cr_table *t)
     for (size_t c = 0; c < t->column_count; c++) {
         free(t->columns[c].name);
         free(t->columns[c].header);
+        cr_formula_free(t->columns[c].formula);
     }
     if (t->source) {
         if (t->source->free)
@@ -83,6 +94,19 @@ void cr_report_free(cr_report *r)
         cr_sheet *s = &r->sheets[i];
         free(s->name);
         free(s->title);
+        free(s->note);
+        free(s->totals_label);
+        for (size_t k = 0; k < s->fact_count; k++) {
+            free(s->facts[k].label);
+            free(s->facts[k].value.text);
+            cr_formula_free(s->facts[k].formula);
+        }
+        free(s->facts);
+        for (size_t k = 0; k < s->total_count; k++) {
+            free(s->totals[k].value.text);
+            cr_formula_free(s->totals[k].formula);
+        }
+        free(s->totals);
         free(s->conditionals);
         for (size_t c = 0; c < s->chart_count; c++)
             free(s->charts[c].anchor);

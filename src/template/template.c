@@ -321,6 +321,32 @@ static int load_dataset_rows(loader *ld, xmlNodePtr c, tpl_dataset *ds)
     return rc;
 }
 
+/* join="SET" on="COLUMN": SET is a SQL dataset with that column. */
+static int check_joins(loader *ld)
+{
+    cr_template *t = ld->t;
+    for (size_t i = 0; i < t->dataset_count; i++) {
+        const tpl_dataset *ds = &t->datasets[i];
+        if (!ds->join && !ds->join_on)
+            continue;
+        const tpl_dataset *other = ds->join ? tpl_find_dataset(t, ds->join, NULL) : NULL;
+        const char *why = !ds->join || !ds->join_on ? "join=\"SET\" needs on=\"COLUMN\" and back"
+                          : !other                 ? "no such dataset"
+                          : !other->sql            ? "the joined dataset must be a SQL dataset"
+                                                   : NULL;
+        bool has = false;
+        for (size_t c = 0; !why && c < other->column_count; c++)
+            has = has || strcmp(other->columns[c], ds->join_on) == 0;
+        if (!why && !has)
+            why = "the joined dataset has no such column";
+        if (why)
+            return cr_error_set(ld->err, EX_CONFIG, t->path, ds->line, 0,
+                                "dataset '%s': join '%s' on '%s': %s", ds->name,
+                                ds->join ? ds->join : "", ds->join_on ? ds->join_on : "", why);
+    }
+    return 0;
+}
+
 static int load_datasets(loader *ld, xmlNodePtr el)
 {
     cr_template *t = ld->t;
@@ -335,6 +361,8 @@ static int load_datasets(loader *ld, xmlNodePtr el)
         ds->name = cr_xml_attr(c, "name");
         ds->metrics = cr_xml_attr(c, "metrics");
         ds->key = cr_xml_attr(c, "key");
+        ds->join = cr_xml_attr(c, "join");
+        ds->join_on = cr_xml_attr(c, "on");
         char *sql = trimmed_text(c);
         if (!ds->name || !sql) {
             free(sql);
@@ -364,11 +392,15 @@ static int load_datasets(loader *ld, xmlNodePtr el)
                                 ds->name);
         }
         ds->sql = sql;
+        if (ds->join)
+            return cr_error_set(ld->err, EX_CONFIG, t->path, ds->line, 0,
+                                "dataset '%s': join=\"...\" is for metrics datasets (join in "
+                                "the SQL)", ds->name);
         rc = compile_sql(ld, ds);
         if (rc)
             return rc;
     }
-    return 0;
+    return check_joins(ld);
 }
 
 /* True when the dataset has the column, or its columns are known only when it
@@ -523,6 +555,7 @@ static const struct {
     {"page", TK_PAGE},     {"text", TK_TEXT},   {"p", TK_P},           {"bullets", TK_BULLETS},
     {"item", TK_ITEM},     {"kpi", TK_KPI},     {"table", TK_TABLE},   {"column", TK_COLUMN},
     {"row", TK_ROW},       {"if", TK_IF},       {"sheet", TK_SHEET},   {"conditional", TK_CONDITIONAL},
+    {"fact", TK_FACT},     {"total", TK_TOTAL},
 };
 
 /* Attributes that hold display text (placeholders and strings allowed). */
@@ -530,12 +563,74 @@ static bool is_text_attr(tpl_kind kind, const char *name)
 {
     static const char *const names[] = {"title", "subtitle", "bookmark", "label", "delta",
                                         "note", "header", "empty", "delta-none"};
-    if (kind == TK_SHEET && strcmp(name, "name") == 0)
+    if (kind == TK_SHEET && (strcmp(name, "name") == 0 || strcmp(name, "totals-label") == 0))
         return true;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i], name) == 0)
             return true;
     return false;
+}
+
+/* strings="PREFIX" maps a text value v to the string PREFIXv: at least one
+ * string must have the prefix (a typo would otherwise show raw values). */
+static int check_string_prefix(loader *ld, const char *prefix, long line)
+{
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < ld->t->string_count; i++)
+        if (strncmp(ld->t->strings[i].key, prefix, n) == 0)
+            return 0;
+    return cr_error_set(ld->err, EX_CONFIG, ld->t->path, line, 0,
+                        "no string key starts with '%s' (strings=\"%s\")", prefix, prefix);
+}
+
+/* The formulas of a sheet (its columns, facts and totals), checked against
+ * the sheet's column and fact names. */
+static int check_formulas(loader *ld, const tpl_node *sheet)
+{
+    size_t nk = sheet->child_count;
+    const char **cols = calloc(nk + 1, sizeof *cols), **facts = calloc(nk + 1, sizeof *facts);
+    size_t nc = 0, nf = 0;
+    int rc = 0;
+    if (!cols || !facts) {
+        rc = oom(ld, sheet->line);
+        goto out;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        const tpl_node *k = &sheet->children[i];
+        if (k->kind == TK_COLUMN)
+            cols[nc++] = tpl_attr_get(k, "name");
+        else if (k->kind == TK_FACT)
+            facts[nf++] = tpl_attr_get(k, "name");
+    }
+    for (size_t i = 0; i < nk && !rc; i++) {
+        const tpl_node *k = &sheet->children[i];
+        const char *formula = tpl_attr_get(k, "formula");
+        char what[128];
+        if (k->kind == TK_TOTAL) {
+            const char *col = tpl_attr_get(k, "column");
+            bool listed = false;
+            for (size_t c = 0; c < nc; c++)
+                listed = listed || strcmp(cols[c], col) == 0;
+            if (!listed) {
+                rc = cr_error_set(ld->err, EX_CONFIG, ld->t->path, k->line, 0,
+                                  "total under column '%s', which the sheet does not show", col);
+                break;
+            }
+        }
+        if (!formula)
+            continue;
+        snprintf(what, sizeof what, "%s '%.64s'",
+                 k->kind == TK_COLUMN ? "column" : k->kind == TK_FACT ? "fact" : "total of",
+                 tpl_attr_get(k, k->kind == TK_TOTAL ? "column" : "name"));
+        /* a fact's formula names other facts only: facts sit above the table */
+        rc = tpl_formula_parse(formula, k->kind == TK_FACT ? NULL : cols,
+                               k->kind == TK_FACT ? 0 : nc, facts, nf, ld->t->path, k->line, what,
+                               NULL, ld->err);
+    }
+out:
+    free(cols);
+    free(facts);
+    return rc;
 }
 
 static int check_node(loader *ld, tpl_node *n, const tpl_node *parent)
@@ -565,10 +660,32 @@ static int check_node(loader *ld, tpl_node *n, const tpl_node *parent)
             rc = check_number_or_name(ld, tpl_attr_get(n, nums[i]), n->line);
         return rc;
     }
+    case TK_SHEET:
+        return check_formulas(ld, n);
+    case TK_FACT:
+        return check_number_or_name(ld, tpl_attr_get(n, "value"), n->line);
+    case TK_TOTAL: {
+        const char *v = tpl_attr_get(n, "value");
+        return v ? check_number_or_name(ld, v, n->line) : 0;
+    }
     case TK_COLUMN:
     case TK_CONDITIONAL: {
         const tpl_dataset *ds = tpl_find_dataset(t, tpl_attr_get(parent, "dataset"), NULL);
         const char *col = tpl_attr_get(n, n->kind == TK_COLUMN ? "name" : "column");
+        /* a formula column shows the dataset column it mirrors (value=, else
+         * its name when the dataset has it) */
+        if (n->kind == TK_COLUMN && tpl_attr_get(n, "formula"))
+            col = tpl_attr_get(n, "value");
+        for (size_t i = 0; n->kind == TK_CONDITIONAL && i < parent->child_count; i++) {
+            const tpl_node *k = &parent->children[i];
+            if (k->kind == TK_COLUMN && tpl_attr_get(k, "formula") &&
+                strcmp(tpl_attr_get(k, "name"), col) == 0)
+                ds = NULL; /* a formula column: on the sheet, not in the dataset */
+        }
+        if (n->kind == TK_COLUMN && tpl_attr_get(n, "strings") && !tpl_attr_get(n, "formula"))
+            rc = check_string_prefix(ld, tpl_attr_get(n, "strings"), n->line);
+        if (rc)
+            return rc;
         if (ds && (rc = check_column(ld, ds, col, n->line)))
             return rc;
         if (n->kind == TK_CONDITIONAL) {
@@ -732,8 +849,13 @@ static void count_uses(const tpl_node *n, const char *name, size_t *uses, bool *
         const char *ds = tpl_attr_get(n, "dataset");
         if (ds && strcmp(ds, name) == 0) {
             (*uses)++;
+            /* a chart, or formulas (their ranges need the row count before
+             * the rows), keep the sheet's rows in memory */
             for (size_t i = 0; i < n->child_count; i++)
-                *charted = *charted || n->children[i].kind == TK_SHEET_CHART;
+                *charted = *charted || n->children[i].kind == TK_SHEET_CHART ||
+                           n->children[i].kind == TK_TOTAL ||
+                           (n->children[i].kind == TK_COLUMN &&
+                            tpl_attr_get(&n->children[i], "formula"));
         }
     }
     for (size_t i = 0; i < n->child_count; i++)
@@ -891,6 +1013,8 @@ void cr_template_free(cr_template *t)
         free(d->key);
         tpl_cond_free(d->where);
         free(d->order_by);
+        free(d->join);
+        free(d->join_on);
         for (size_t c = 0; c < d->column_count; c++)
             free(d->columns[c]);
         free(d->columns);

@@ -235,6 +235,87 @@ static int make_table(tpl_rctx *c, size_t index, const tpl_node *owner, const tp
     return build_table(c, index, s, owner, chart, NULL, out);
 }
 
+/* The names a sheet's formulas refer to: its listed columns and its facts,
+ * in order (borrowed from the template). */
+static int sheet_names(tpl_rctx *c, const tpl_node *sheet, const char ***cols, size_t *nc,
+                       const char ***facts, size_t *nf)
+{
+    *nc = *nf = 0;
+    *cols = calloc(sheet->child_count + 1, sizeof **cols);
+    *facts = calloc(sheet->child_count + 1, sizeof **facts);
+    if (!*cols || !*facts) {
+        free(*cols);
+        free(*facts);
+        return tpl_oom(c);
+    }
+    for (size_t i = 0; i < sheet->child_count; i++) {
+        const tpl_node *k = &sheet->children[i];
+        if (k->kind == TK_COLUMN)
+            (*cols)[(*nc)++] = tpl_attr_get(k, "name");
+        else if (k->kind == TK_FACT)
+            (*facts)[(*nf)++] = tpl_attr_get(k, "name");
+    }
+    return 0;
+}
+
+/* The formula of node n (a column, fact or total) of sheet, parsed. */
+static int sheet_formula(tpl_rctx *c, const tpl_node *sheet, const tpl_node *n, const char *text,
+                         cr_formula **out)
+{
+    const char **cols, **facts;
+    size_t nc, nf;
+    int rc = sheet_names(c, sheet, &cols, &nc, &facts, &nf);
+    if (rc)
+        return rc;
+    char what[128];
+    snprintf(what, sizeof what, "%s '%.64s'",
+             n->kind == TK_COLUMN ? "column" : n->kind == TK_FACT ? "fact" : "total of",
+             tpl_attr_get(n, n->kind == TK_TOTAL ? "column" : "name"));
+    rc = tpl_formula_parse(text, n->kind == TK_FACT ? NULL : cols, n->kind == TK_FACT ? 0 : nc,
+                           facts, nf, c->t->path, n->line, what, out, c->err);
+    free(cols);
+    free(facts);
+    return rc;
+}
+
+/* strings="PREFIX" on a column: each text value v shows the report's string
+ * PREFIXv when the template has one (a category, a status in the report's
+ * language), else v as it is. */
+static int map_strings(tpl_rctx *c, const tpl_node *owner, cr_table *tb)
+{
+    size_t k = 0;
+    for (size_t i = 0; owner && i < owner->child_count; i++) {
+        const tpl_node *col = &owner->children[i];
+        if (col->kind != TK_COLUMN)
+            continue;
+        size_t j = k++;
+        const char *prefix = tpl_attr_get(col, "strings");
+        if (!prefix || tpl_attr_get(col, "formula"))
+            continue;
+        for (size_t r = 0; r < tb->row_count; r++) {
+            cr_cell *cell = &tb->cells[r * tb->column_count + j];
+            if (cell->type != CR_CELL_TEXT || !cell->text)
+                continue;
+            char key[160];
+            int n = snprintf(key, sizeof key, "%s%s", prefix, cell->text);
+            bool name = n > 0 && (size_t)n < sizeof key;
+            for (const char *p = key; name && *p; p++)
+                name = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                       (*p >= '0' && *p <= '9') || *p == '_';
+            if (!name || !tpl_find_string(c->t, key))
+                continue;
+            char ref[170], *text;
+            snprintf(ref, sizeof ref, "#{%s}", key);
+            int rc = tpl_data_expand(c, ref, &text);
+            if (rc)
+                return rc;
+            free(cell->text);
+            cell->text = text;
+        }
+    }
+    return 0;
+}
+
 /* make_table over the rows s. With map_out, the table is to be streamed: its
  * columns only, no cells, and the column map handed to the caller in
  * *map_out (freed by the caller). *out is set as soon as the table is in the
@@ -275,12 +356,18 @@ static int build_table(tpl_rctx *c, size_t index, const tpl_rowset *s, const tpl
                 continue;
             const char *name = tpl_attr_get(col, "name"), *fmt = tpl_attr_get(col, "format");
             const char *width = tpl_attr_get(col, "width");
+            const char *formula = tpl_attr_get(col, "formula");
             /* SQL columns were checked at load; a metrics key absent for this
-             * subject (a null metric, an empty list) is an empty column. */
-            map[k] = tpl_data_find_col(s, name);
+             * subject (a null metric, an empty list) is an empty column. A
+             * formula column holds the value it mirrors (value=, else its
+             * name) as the formula's cached result. */
+            const char *value = formula && tpl_attr_get(col, "value") ? tpl_attr_get(col, "value") : name;
+            map[k] = tpl_data_find_col(s, value);
             spec->name = strdup(name);
             rc = tpl_data_expand(c, tpl_attr_get(col, "header") ? tpl_attr_get(col, "header") : name,
                         &spec->header);
+            if (formula && !rc)
+                rc = sheet_formula(c, owner, col, formula, &spec->formula);
             if (tpl_label_prefix(fmt))
                 labels[k] = tpl_label_prefix(fmt);
             else if (fmt)
@@ -347,7 +434,7 @@ static int build_table(tpl_rctx *c, size_t index, const tpl_rowset *s, const tpl
     free(map);
     free(labels);
     *out = tb;
-    return 0;
+    return map_strings(c, owner, tb);
 }
 
 static long table_col(const cr_table *tb, const char *name)
@@ -751,6 +838,74 @@ static int add_pages(tpl_rctx *c, const tpl_node *parent)
 
 /* ---------- the workbook ---------- */
 
+/* The value of a number written in the template or a name, as a cell: a
+ * bool is 1 or 0 (what a formula's comparison gives in a number cell). */
+static int value_cell(tpl_rctx *c, const char *value, cr_cell *out)
+{
+    *out = (cr_cell){.type = CR_CELL_NULL};
+    if (!value)
+        return 0;
+    char *end;
+    double d = strtod(value, &end);
+    tpl_value v = {.type = TV_NUMBER, .number = d};
+    int rc;
+    if (!(*value && *end == '\0') && (rc = tpl_data_lookup(c, value, &v, c->err)))
+        return rc;
+    if (v.type == TV_BOOL) {
+        out->type = CR_CELL_NUMBER;
+        out->number = v.boolean ? 1 : 0;
+    } else if (tpl_value_number(&v, &d)) {
+        out->type = CR_CELL_NUMBER;
+        out->number = d;
+    } else if (v.type == TV_TEXT && v.text) {
+        out->type = CR_CELL_TEXT;
+        if (!(out->text = strdup(v.text)))
+            return tpl_oom(c);
+    }
+    return 0;
+}
+
+/* The sheet's facts and totals row (the children <fact> and <total>). */
+static int make_facts_totals(tpl_rctx *c, const tpl_node *n, cr_sheet *s)
+{
+    s->facts = calloc(n->child_count + 1, sizeof *s->facts);
+    s->totals = calloc(n->child_count + 1, sizeof *s->totals);
+    if (!s->facts || !s->totals)
+        return tpl_oom(c);
+    int rc = 0;
+    for (size_t i = 0; i < n->child_count && !rc; i++) {
+        const tpl_node *k = &n->children[i];
+        const char *formula = tpl_attr_get(k, "formula");
+        if (k->kind == TK_FACT) {
+            cr_fact *f = &s->facts[s->fact_count++];
+            const char *fmt = tpl_attr_get(k, "format");
+            f->format = (cr_format){.kind = CR_FORMAT_TEXT, .decimals = -1};
+            if (fmt)
+                tpl_parse_format(fmt, &f->format);
+            fill_currency(c, &f->format);
+            if ((rc = tpl_data_expand(c, tpl_attr_get(k, "label") ? tpl_attr_get(k, "label")
+                                                                  : tpl_attr_get(k, "name"),
+                                      &f->label)) ||
+                (rc = value_cell(c, tpl_attr_get(k, "value"), &f->value)))
+                break;
+            if (formula)
+                rc = sheet_formula(c, n, k, formula, &f->formula);
+        } else if (k->kind == TK_TOTAL) {
+            long col = table_col(s->table, tpl_attr_get(k, "column"));
+            if (col < 0)
+                continue;
+            cr_total *t = &s->totals[s->total_count++];
+            t->column = (size_t)col;
+            /* without value=, the writer caches the sum of the column's cells */
+            if ((rc = value_cell(c, tpl_attr_get(k, "value"), &t->value)))
+                break;
+            if (formula)
+                rc = sheet_formula(c, n, k, formula, &t->formula);
+        }
+    }
+    return rc;
+}
+
 static int make_sheet(tpl_rctx *c, const tpl_node *n, cr_sheet *s)
 {
     int rc;
@@ -762,8 +917,12 @@ static int make_sheet(tpl_rctx *c, const tpl_node *n, cr_sheet *s)
     bool stream = c->t->datasets[index].stream && !c->sets[index].done;
     if ((rc = tpl_data_expand(c, tpl_attr_get(n, "name"), &s->name)) ||
         (rc = tpl_data_expand(c, tpl_attr_get(n, "title"), &s->title)) ||
+        (rc = tpl_data_expand(c, tpl_attr_get(n, "note"), &s->note)) ||
+        (rc = tpl_data_expand(c, tpl_attr_get(n, "totals-label"), &s->totals_label)) ||
         (rc = stream ? make_sheet_table(c, index, n, &s->table)
                      : make_table(c, index, n, NULL, &s->table)))
+        return rc;
+    if ((rc = make_facts_totals(c, n, s)))
         return rc;
     s->conditionals = calloc(n->child_count + 1, sizeof *s->conditionals);
     s->charts = calloc(n->child_count + 1, sizeof *s->charts);

@@ -185,7 +185,79 @@ static bool json_rows(tpl_rowset *s, const cr_json *node, const char *key, int p
     return true;
 }
 
+static int run_metrics_rows(tpl_rctx *c, const tpl_dataset *ds, tpl_rowset *s);
+
+static bool same_cell(const cr_cell *a, const cr_cell *b)
+{
+    if (a->type != b->type)
+        return false;
+    if (a->type == CR_CELL_NUMBER)
+        return a->number == b->number;
+    return a->type == CR_CELL_TEXT && strcmp(a->text, b->text) == 0;
+}
+
+/* join="SET" on="COLUMN": s gets SET's columns it lacks, filled from SET's
+ * first row with the same COLUMN value (null cells when none). */
+static int join_rows(tpl_rctx *c, const tpl_dataset *ds, tpl_rowset *s)
+{
+    size_t index;
+    const tpl_rowset *o;
+    if (!tpl_find_dataset(c->t, ds->join, &index))
+        return 0;
+    int rc = tpl_data_rows(c, index, &o);
+    if (rc)
+        return rc;
+    long key = tpl_data_find_col(s, ds->join_on), okey = tpl_data_find_col(o, ds->join_on);
+    if (okey < 0)
+        return 0;
+    size_t old = s->ncols;
+    long *from = calloc(o->ncols + 1, sizeof *from);
+    if (!from)
+        return tpl_oom(c);
+    for (size_t j = 0; j < o->ncols; j++) {
+        from[j] = tpl_data_find_col(s, o->cols[j]) >= 0 ? -1 : (long)s->ncols;
+        if (from[j] >= 0 && !add_col(s, o->cols[j])) {
+            free(from);
+            return tpl_oom(c);
+        }
+    }
+    cr_cell *cells = calloc(s->nrows * s->ncols + 1, sizeof *cells);
+    if (!cells) {
+        free(from);
+        return tpl_oom(c);
+    }
+    for (size_t r = 0; r < s->nrows; r++) {
+        memcpy(&cells[r * s->ncols], &s->cells[r * old], old * sizeof *cells);
+        const cr_cell *k = key >= 0 ? &s->cells[r * old + (size_t)key] : NULL;
+        for (size_t q = 0; k && q < o->nrows; q++) {
+            if (!same_cell(k, &o->cells[q * o->ncols + (size_t)okey]))
+                continue;
+            for (size_t j = 0; j < o->ncols; j++) {
+                if (from[j] < 0)
+                    continue;
+                const cr_cell *src = &o->cells[q * o->ncols + j];
+                cr_cell *dst = &cells[r * s->ncols + (size_t)from[j]];
+                *dst = *src;
+                if (src->text && !(dst->text = strdup(src->text)))
+                    rc = tpl_oom(c);
+            }
+            break;
+        }
+    }
+    free(from);
+    free(s->cells);
+    s->cells = cells;
+    s->cap = s->nrows;
+    return rc;
+}
+
 static int run_metrics_dataset(tpl_rctx *c, const tpl_dataset *ds, tpl_rowset *s)
+{
+    int rc = run_metrics_rows(c, ds, s);
+    return rc || !ds->join ? rc : join_rows(c, ds, s);
+}
+
+static int run_metrics_rows(tpl_rctx *c, const tpl_dataset *ds, tpl_rowset *s)
 {
     const char *key = ds->key ? ds->key : "key";
     bool partner = c->t->scope == CR_SCOPE_PARTNER;

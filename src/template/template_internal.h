@@ -19,6 +19,8 @@
 #include "csmreport/report.h"
 #include "csmreport/template.h"
 
+struct cr_json;
+
 typedef enum tpl_param_type { TP_TEXT, TP_INTEGER, TP_NUMBER, TP_DATE, TP_BOOL } tpl_param_type;
 
 typedef struct tpl_param {
@@ -54,6 +56,10 @@ typedef struct tpl_dataset {
     char *order_by;            /* a column; NULL = as read */
     bool order_desc;
     size_t limit;              /* 0 = all */
+    /* A metrics dataset joined with a SQL dataset (join="SET" on="COLUMN"):
+     * each row gets the columns of SET's first row with the same value in
+     * COLUMN (template_data.c). NULL = no join. */
+    char *join, *join_on;
 } tpl_dataset;
 
 typedef struct tpl_series {
@@ -82,7 +88,8 @@ typedef struct tpl_chart {
 /* Deck and workbook content, as a tree of elements with their attributes. */
 typedef enum tpl_kind {
     TK_ROOT, TK_PAGE, TK_TEXT, TK_P, TK_BULLETS, TK_ITEM, TK_KPI, TK_CHART, TK_TABLE,
-    TK_COLUMN, TK_ROW, TK_IF, TK_SHEET, TK_CONDITIONAL, TK_SHEET_CHART
+    TK_COLUMN, TK_ROW, TK_IF, TK_SHEET, TK_CONDITIONAL, TK_SHEET_CHART,
+    TK_FACT, TK_TOTAL          /* workbook: a sheet's facts and totals row */
 } tpl_kind;
 
 typedef struct tpl_cond tpl_cond;
@@ -202,5 +209,16 @@ bool tpl_value_number(const tpl_value *v, double *out);
 int tpl_sqlfunc_register(sqlite3 *db, const cr_template *t, cr_locale loc, size_t n,
                          const char *const *ids, const struct cr_json *const *docs,
                          cr_error *err);
+
+/* ---------- formula.c ---------- */
+
+/* Parses a workbook formula (the syntax is in formula.c): [name] names
+ * columns[i] (same row) or else facts[i], [name@prev] and [name@all] a
+ * column. `what` starts error messages ("column 'charge'"). EX_CONFIG with
+ * path and line on an unknown name or a malformed reference. out may be NULL
+ * (a check only); else *out is the parsed formula (cr_formula_free). */
+int tpl_formula_parse(const char *text, const char *const *columns, size_t ncols,
+                      const char *const *facts, size_t nfacts, const char *path, long line,
+                      const char *what, cr_formula **out, cr_error *err);
 
 #endif

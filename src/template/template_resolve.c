@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "csmreport/metrics.h"
+#include "csmreport/numfmt.h"
 #include "csmreport/sandbox.h"
 #include "template_resolve.h"
 
@@ -66,6 +67,12 @@ static int load_subject(tpl_rctx *c)
     };
     for (size_t i = 0; i < sizeof given / sizeof given[0] && !rc; i++)
         rc = set_builtin(c, given[i].name, given[i].value);
+    if (!rc && s->currency) {
+        char digits[16];
+        int d = cr_numfmt_currency_digits(s->currency);
+        snprintf(digits, sizeof digits, "%d", d < 0 ? 2 : d);
+        rc = set_builtin(c, "currency_digits", digits);
+    }
     if (rc || s->account_count == 0)
         return rc;
     if (!(c->accounts = calloc(s->account_count, sizeof *c->accounts)))

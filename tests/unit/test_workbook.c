@@ -18,7 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csmreport/template.h"
 #include "csmreport/workbook.h"
+#include "template_internal.h"
 #include "unit.h"
 
 static void *xcalloc(size_t n, size_t size)
@@ -430,6 +432,117 @@ static void self_tests(void)
     rmdir(dir);
 }
 
+/* ---------- formulas: names to A1 ---------- */
+
+/* Parses text over the columns and facts below, places it and compares. */
+static void check_a1(const char *text, size_t row, size_t rows, const char *want)
+{
+    static const char *const cols[] = {"category", "month", "agreed", "actual", "charge"};
+    static const char *const facts[] = {"digits", "rma_count"};
+    static const uint32_t fact_rows[] = {2, 3};
+    cr_error err;
+    cr_error_clear(&err);
+    cr_formula *f = NULL;
+    int rc = tpl_formula_parse(text, cols, 5, facts, 2, "t.xml", 7, "column 'x'", &f, &err);
+    CHECK_INT(rc, 0, "formula parses: %s (%s)", text, err.message);
+    if (rc)
+        return;
+    /* header on row index 5 (sheet row 6), data rows from index 6 */
+    cr_formula_place at = {.row = row, .header_row = 5, .first_row = 6,
+                           .last_row = 5 + rows, .column_count = 5,
+                           .fact_rows = fact_rows, .fact_count = 2};
+    char buf[CR_FORMULA_MAX];
+    CHECK_INT(cr_workbook_formula_a1(f, &at, buf, sizeof buf), 0, "placed: %s", text);
+    CHECK_STR(buf, want, "A1 of %s", text);
+    cr_formula_free(f);
+}
+
+static void check_formula_error(const char *text, const char *want)
+{
+    static const char *const cols[] = {"agreed", "actual"};
+    static const char *const facts[] = {"digits"};
+    cr_error err;
+    cr_error_clear(&err);
+    cr_formula *f = NULL;
+    int rc = tpl_formula_parse(text, cols, 2, facts, 1, "t.xml", 42, "column 'x'", &f, &err);
+    CHECK_INT(rc, 78, "formula %s is refused", text);
+    CHECK_INT((int)err.line, 42, "error of %s has the template line", text);
+    CHECK(strstr(err.message, want) != NULL, "message of %s: '%s' has '%s'", text, err.message, want);
+    CHECK(f == NULL, "no formula out of %s", text);
+}
+
+static const char *const formula_template =
+    "<report name=\"f\" output=\"f\">\n"
+    "  <datasets>\n"
+    "    <dataset name=\"c\">SELECT category, agreed_count FROM contracts</dataset>\n"
+    "  </datasets>\n"
+    "  <workbook>\n"
+    "    <sheet name=\"s\" dataset=\"c\">\n"
+    "      <column name=\"category\"/>\n"
+    "      <column name=\"agreed_count\"/>\n"
+    "      <column name=\"double\" formula=\"2*[agreed_cuont]\"/>\n"
+    "    </sheet>\n"
+    "  </workbook>\n"
+    "</report>\n";
+
+static void formula_tests(void)
+{
+    check_a1("[agreed]*2", 6, 3, "C7*2");
+    check_a1("=[actual]-[agreed]", 8, 3, "D9-C9");
+    check_a1("IF([category]=[category@prev],[agreed@prev],0)", 6, 3, "IF(A7=A6,C6,0)");
+    check_a1("SUM([charge@all])", 9, 3, "SUM($E$7:$E$9)");
+    check_a1("SUM([charge@all])", 6, 0, "SUM($E$6)");
+    check_a1("ROUND([charge]*10^[digits],0)/[rma_count]", 7, 3, "ROUND(E8*10^$B$3,0)/$B$4");
+    check_a1("IF([month]=\"[agreed]\",1,0)", 6, 1, "IF(B7=\"[agreed]\",1,0)");
+    check_a1("[agreed]", 99, 200, "C100");
+
+    check_formula_error("2*[agreed_cuont]", "unknown column or fact 'agreed_cuont'");
+    check_formula_error("SUM([digits@all])", "unknown column 'digits'");
+    check_formula_error("[agreed", "is not a reference");
+    check_formula_error("[]", "is not a reference");
+    check_formula_error("agreed]", "']' without '['");
+    check_formula_error("IF([agreed]=\"x,1,0)", "unclosed");
+    check_formula_error("[agreed]*${rma.count}", "takes no ${...}");
+    check_formula_error("=", "empty");
+
+    /* a column index past the table cannot be placed */
+    cr_formula_part part = {.kind = CR_REF_CELL, .index = 9};
+    cr_formula f = {.parts = &part, .part_count = 1};
+    cr_formula_place at = {.row = 3, .header_row = 1, .first_row = 2, .last_row = 4, .column_count = 5};
+    char buf[64];
+    CHECK_INT(cr_workbook_formula_a1(&f, &at, buf, sizeof buf), -1, "out-of-range column refused");
+    part = (cr_formula_part){.kind = CR_REF_CELL, .index = 27};
+    at.column_count = 30;
+    CHECK_INT(cr_workbook_formula_a1(&f, &at, buf, sizeof buf), 0, "column AB placed");
+    CHECK_STR(buf, "AB4", "column 28 is AB");
+    CHECK_INT(cr_workbook_formula_a1(&f, &at, buf, 3), -1, "a buffer too small is refused");
+
+    /* in a template: an unknown column is a configuration error with its line */
+    char dir[] = "/tmp/csmreport-formula.XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(0, "mkdtemp");
+        return;
+    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/f.xml", dir);
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL, "template file");
+    if (!fp)
+        return;
+    fputs(formula_template, fp);
+    fclose(fp);
+    cr_template *t = NULL;
+    cr_error err;
+    cr_error_clear(&err);
+    CHECK_INT(cr_template_load(path, &t, &err), 78, "unknown column in a formula: exit 78");
+    CHECK_INT((int)err.line, 9, "the error names the column's line");
+    CHECK(strstr(err.message, "agreed_cuont") != NULL, "the error names the column: %s", err.message);
+    CHECK(t == NULL, "no template");
+    cr_template_free(t);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     cr_error err;
@@ -459,5 +572,6 @@ int main(int argc, char **argv)
         return rc;
     }
     self_tests();
+    formula_tests();
     return unit_exit();
 }
