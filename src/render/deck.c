@@ -50,8 +50,9 @@ static void deck_word(char *buf, size_t size, cr_locale loc, enum deck_word w, c
 
 typedef struct plan_page {
     size_t src;            /* r->pages index */
-    const cr_block *table; /* a continuation page of this table; NULL: the page itself */
-    size_t start;          /* its first row */
+    const cr_block *block; /* a continuation page of this table or bullet list;
+                              NULL: the page itself */
+    size_t start;          /* its first row or item */
 } plan_page;
 
 typedef struct deck {
@@ -86,6 +87,33 @@ static bool block_empty(const cr_block *b)
 }
 
 #define EMPTY_PAD 10.0
+#define BULLET_INDENT 16.0
+#define LINE_GAP 6.0
+
+static cr_font text_font(const cr_block *b)
+{
+    return b->style == CR_TEXT_HEADING ? CR_FONT_HEADING
+           : b->style == CR_TEXT_NOTE  ? CR_FONT_NOTE
+           : b->style == CR_TEXT_LARGE ? CR_FONT_LARGE
+                                       : CR_FONT_BODY;
+}
+
+/* How many lines of a text or bullet block, from line start, fit whole in a
+ * box w wide and h high. The page plan and the drawing both ask this, so a
+ * list that goes on after a page starts there with the line not drawn. */
+static size_t lines_fit(deck *d, const cr_block *b, size_t start, double w, double h)
+{
+    cr_font f = text_font(b);
+    double indent = b->type == CR_BLOCK_BULLETS ? BULLET_INDENT : 0, y = 0;
+    size_t i = start;
+    for (; i < b->line_count; i++) {
+        double lh = cr_text_box(&d->text, f, b->lines[i], 0, 0, w - indent, 0, CR_ALIGN_LEFT, false);
+        if (y + lh > h + 0.5)
+            break;
+        y += lh + LINE_GAP;
+    }
+    return i - start;
+}
 
 /* The height a block wants at width w; *flex when it takes what is left. */
 static double block_natural(deck *d, const cr_block *b, double w, bool *flex)
@@ -98,14 +126,11 @@ static double block_natural(deck *d, const cr_block *b, double w, bool *flex)
     switch (b->type) {
     case CR_BLOCK_TEXT:
     case CR_BLOCK_BULLETS: {
-        cr_font f = b->style == CR_TEXT_HEADING ? CR_FONT_HEADING
-                    : b->style == CR_TEXT_NOTE  ? CR_FONT_NOTE
-                    : b->style == CR_TEXT_LARGE ? CR_FONT_LARGE
-                                                : CR_FONT_BODY;
-        double indent = b->type == CR_BLOCK_BULLETS ? 16 : 0, h = 0;
+        cr_font f = text_font(b);
+        double indent = b->type == CR_BLOCK_BULLETS ? BULLET_INDENT : 0, h = 0;
         for (size_t i = 0; i < b->line_count; i++)
             h += cr_text_box(t, f, b->lines[i], 0, 0, w - indent, 0, CR_ALIGN_LEFT, false) +
-                 (i + 1 < b->line_count ? 6 : 0);
+                 (i + 1 < b->line_count ? LINE_GAP : 0);
         return h;
     }
     case CR_BLOCK_KPI:
@@ -145,9 +170,12 @@ static void layout_blocks(deck *d, const cr_block *b, size_t n, cr_rect area, cr
     for (size_t i = 0; i < n; i++)
         nat[i] = block_natural(d, &b[i], area.w, &flex[i]);
     cr_deck_stack(nat, flex, n, area.h, CR_CONTENT_GAP, hs);
-    double y = area.y;
+    /* Blocks taller than what is left are cut at the content's bottom (a
+     * bullet list goes on on the next page), never drawn over the footer. */
+    double y = area.y, bottom = area.y + area.h;
     for (size_t i = 0; i < n; i++) {
-        out[i] = (cr_rect){area.x, y, area.w, hs[i]};
+        double h = fmax(0, fmin(hs[i], bottom - y));
+        out[i] = (cr_rect){area.x, y, area.w, h};
         y += hs[i] + CR_CONTENT_GAP;
     }
 }
@@ -172,7 +200,7 @@ static cr_rect content_rect(deck *d, size_t src, bool cover)
     return (cr_rect){x, top, CR_PAGE_W - 2 * x, CR_PAGE_H - CR_FOOTER_H - 8 - top};
 }
 
-static int plan_add(deck *d, size_t src, const cr_block *table, size_t start)
+static int plan_add(deck *d, size_t src, const cr_block *block, size_t start)
 {
     if (d->plan_count == d->plan_cap) {
         size_t cap = d->plan_cap ? d->plan_cap * 2 : 16;
@@ -182,7 +210,7 @@ static int plan_add(deck *d, size_t src, const cr_block *table, size_t start)
         d->plan = p;
         d->plan_cap = cap;
     }
-    d->plan[d->plan_count++] = (plan_page){src, table, start};
+    d->plan[d->plan_count++] = (plan_page){src, block, start};
     return 0;
 }
 
@@ -212,6 +240,18 @@ static int plan_deck(deck *d)
         size_t full_fit = cr_deck_rows_fit(full.h, CR_TABLE_HEAD_H, CR_TABLE_ROW_H);
         for (size_t i = 0; i < n; i++) {
             const cr_block *b = &pg->blocks[i];
+            if (b->type == CR_BLOCK_BULLETS && !pg->cover) {
+                size_t next = lines_fit(d, b, 0, rects[i].w, rects[i].h);
+                while (next < b->line_count) {
+                    size_t k = lines_fit(d, b, next, full.w, full.h);
+                    if (k == 0)
+                        k = 1; /* an item taller than a page: drawn cut, never lost */
+                    if ((rc = plan_add(d, p, b, next)))
+                        return rc;
+                    next += k;
+                }
+                continue;
+            }
             if (b->type != CR_BLOCK_TABLE || !b->table)
                 continue;
             size_t total = b->table->row_count, next, more;
@@ -242,19 +282,25 @@ static void fill_rect(cairo_t *cr, uint32_t rgb, double x, double y, double w, d
     cairo_fill(cr);
 }
 
-static void draw_text_block(deck *d, const cr_block *b, cr_rect a)
+/* Lines from start of a text or bullet block in a; a bullet list stops
+ * before the first item that does not fit whole (it goes on on a
+ * continuation page, planned with the same lines_fit). A continuation page
+ * (own_page) draws at least one item, cut when taller than the page. */
+static void draw_text_block(deck *d, const cr_block *b, cr_rect a, size_t start, bool own_page)
 {
     cr_text *t = &d->text;
-    cr_font f = b->style == CR_TEXT_HEADING ? CR_FONT_HEADING
-                : b->style == CR_TEXT_NOTE  ? CR_FONT_NOTE
-                : b->style == CR_TEXT_LARGE ? CR_FONT_LARGE
-                                            : CR_FONT_BODY;
+    cr_font f = text_font(b);
     uint32_t color = b->style == CR_TEXT_HEADING ? CR_COLOR_ACCENT
                      : b->style == CR_TEXT_NOTE  ? CR_COLOR_MUTED
                                                  : CR_COLOR_INK;
     bool bullets = b->type == CR_BLOCK_BULLETS;
-    double indent = bullets ? 16 : 0, y = a.y;
-    for (size_t i = 0; i < b->line_count; i++) {
+    double indent = bullets ? BULLET_INDENT : 0, y = a.y;
+    size_t end = b->line_count;
+    if (bullets) {
+        size_t k = lines_fit(d, b, start, a.w, a.h);
+        end = start + (k || !own_page ? k : 1);
+    }
+    for (size_t i = start; i < end && i < b->line_count; i++) {
         double room = a.y + a.h - y;
         if (room < t->line_height[f] * 0.9)
             break;
@@ -266,7 +312,7 @@ static void draw_text_block(deck *d, const cr_block *b, cr_rect a)
         }
         cr_text_rgb(d->cr, color);
         y += cr_text_box(t, f, b->lines[i], a.x + indent, y, a.w - indent, room, CR_ALIGN_LEFT,
-                         true) + 6;
+                         true) + LINE_GAP;
     }
 }
 
@@ -483,7 +529,7 @@ static int draw_block(deck *d, const cr_block *b, cr_rect a, bool top_level)
     switch (b->type) {
     case CR_BLOCK_TEXT:
     case CR_BLOCK_BULLETS:
-        draw_text_block(d, b, a);
+        draw_text_block(d, b, a, 0, false);
         return 0;
     case CR_BLOCK_KPI:
         draw_kpi(d, b, a);
@@ -609,10 +655,13 @@ static int draw_page(deck *d, size_t number, const plan_page *pp)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     int rc = 0;
-    if (pp->table) {
+    if (pp->block) {
         draw_title(d, pp->src, true);
         cr_rect a = content_rect(d, pp->src, false);
-        rc = draw_table_block(d, pp->table, a, pp->start, true);
+        if (pp->block->type == CR_BLOCK_TABLE)
+            rc = draw_table_block(d, pp->block, a, pp->start, true);
+        else
+            draw_text_block(d, pp->block, a, pp->start, true);
     } else {
         if (p->cover)
             draw_cover(d, p);
@@ -625,7 +674,7 @@ static int draw_page(deck *d, size_t number, const plan_page *pp)
         for (size_t i = 0; i < n && !rc; i++)
             rc = draw_block(d, &p->blocks[i], rects[i], true);
     }
-    draw_footer(d, number, p->cover && !pp->table);
+    draw_footer(d, number, p->cover && !pp->block);
     cairo_show_page(cr);
     return rc;
 }
@@ -685,7 +734,7 @@ static int render(deck *d, cr_outfile *of, out_stream *s)
     for (size_t i = 0; i < d->plan_count && !rc; i++) {
         const plan_page *pp = &d->plan[i];
         const cr_page *p = &r->pages[pp->src];
-        if (!pp->table && p->bookmark && *p->bookmark) {
+        if (!pp->block && p->bookmark && *p->bookmark) {
             char dest[32];
             snprintf(dest, sizeof dest, "page=%zu", i + 1);
             cairo_pdf_surface_add_outline(d->surface, CAIRO_PDF_OUTLINE_ROOT, p->bookmark, dest,
