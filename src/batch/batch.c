@@ -124,7 +124,10 @@ static int read_report(cr_batch *b, xmlNodePtr n, cr_error *err)
         cr_error perr;
         cr_error_clear(&perr);
         if (cr_period_parse(r->period, &today, &p, &perr))
-            return cr_error_set(err, EX_CONFIG, b->path, r->line, 0, "%s", perr.message);
+            return cr_error_set(err, EX_CONFIG, b->path, r->line, 0,
+                                "invalid period '%s' (want previous-quarter, previous-month, "
+                                "2026-Q3, 2026-10, 2026 or 2026-07-01..2026-09-30)",
+                                r->period);
     }
     return 0;
 }
