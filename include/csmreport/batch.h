@@ -105,7 +105,8 @@ typedef enum cr_run_event_kind {
     CR_RUN_NO_RECIPIENTS, /* report, subject_id: rendered, but nobody to mail */
     CR_RUN_SENT,          /* eml; err NULL sent, else deferred (EX_TEMPFAIL) or failed */
     CR_RUN_WOULD_IMPORT,  /* dry run: path (one per matched file) */
-    CR_RUN_WOULD_RENDER,  /* dry run: report, period, subject_id, pdf, xlsx */
+    CR_RUN_WOULD_RENDER,  /* dry run: report, period, subject_id, pdf, xlsx; or err
+                             when nothing can be listed (no store yet, nothing selected) */
     CR_RUN_WOULD_MAIL,    /* dry run: report, subject_id, to (NULL: no recipients) */
     CR_RUN_WOULD_SEND,    /* dry run: eml (the outbox) and transport (NULL: none) */
 } cr_run_event_kind;

@@ -360,8 +360,12 @@ static void dry_render(run *r, const cr_batch_report *rep, const cr_period *peri
     cr_error_clear(&err);
     sqlite3 *db = cr_db_open(r->opt->db_path, CR_DB_READONLY, &err);
     if (!db) {
-        cr_run_event ev = {.kind = CR_RUN_WOULD_RENDER, .report = rep, .period = period->label};
-        tell(r, &ev); /* no subject: the store does not exist yet */
+        if (err.code == EX_NOINPUT)
+            cr_error_set(&err, EX_NOINPUT, NULL, 0, 0,
+                         "the database does not exist yet (subjects known after the imports)");
+        cr_run_event ev = {.kind = CR_RUN_WOULD_RENDER, .report = rep, .period = period->label,
+                           .err = &err};
+        tell(r, &ev);
         return;
     }
     cr_subject_listing what;
@@ -377,6 +381,13 @@ static void dry_render(run *r, const cr_batch_report *rep, const cr_period *peri
     else
         cr_subject_list(db, what, rep->subject_id, would_render, &w, &err);
     cr_json_set(entry, "selected", cr_json_int((int64_t)w.count));
+    if (!w.count) {
+        if (!err.code)
+            cr_error_set(&err, EX_DATAERR, NULL, 0, 0, "nothing selected in the store as it is now");
+        cr_run_event ev = {.kind = CR_RUN_WOULD_RENDER, .report = rep, .period = period->label,
+                           .err = &err};
+        tell(r, &ev);
+    }
     cr_db_close(db);
 }
 

@@ -148,9 +148,9 @@ static void on_event(void *ctx, const cr_run_event *ev)
         printf("import  %s\n", ev->path);
         break;
     case CR_RUN_WOULD_RENDER:
-        if (!ev->subject_id)
-            printf("render  %s %s: the database does not exist yet (subjects known after the "
-                   "imports)\n", template_name(ev->report), ev->period);
+        if (ev->err)
+            printf("render  %s %s: %s\n", template_name(ev->report), ev->period,
+                   ev->err->message);
         else
             printf("render  %s %s %s -> %s%s%s\n", template_name(ev->report), ev->period,
                    ev->subject_id, ev->pdf ? ev->pdf : "", ev->pdf && ev->xlsx ? " " : "",
@@ -209,8 +209,12 @@ int cr_cmd_run(const cr_cli *cli, int argc, char **argv, cr_error *err)
     int rc = cr_batch_load(argv[optind], &b, err);
     if (rc)
         return rc;
-    if (smtp && !b->mail)
-        cr_cli_note(cli, "--smtp given, but %s has no <mail>: nothing to send", b->path);
+    if (smtp && !b->mail) {
+        rc = cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                          "--smtp given, but %s has no <mail> element: nothing to send", b->path);
+        cr_batch_free(b);
+        return rc;
+    }
 
     printer p = {.cli = cli, .dry_run = dry_run};
     cr_run_options opt = {.db_path = cli->db_path, .date = date_text ? &date : NULL,
