@@ -39,7 +39,7 @@ static const words WORDS[CR_LOCALE_COUNT] = {
                       "{name}の{period}の{report}をお送りします。",
                       "顧客アカウント数", "デバイス数", "利用率",
                       "ヘッドセット RMA 率（しきい値 {threshold}）", "トゥルーアップ料金",
-                      "添付ファイル:", "このメールは csmreport が作成しました。"},
+                      "添付ファイル：", "このメールは csmreport が作成しました。"},
 };
 
 void cr_mailtext_period(cr_locale loc, const cr_period *p, char *buf, size_t size)

@@ -32,7 +32,7 @@ want=""
 for a in FR-ECLAIR FR-TILLEULS GB-GLEN JP-SAKURA NO-NORDLYS US-HARBOR; do
     want="$want./$a/${a}_example_2026-Q3.pdf ./$a/${a}_example_2026-Q3.xlsx "
 done
-want="$want./FR-ECLAIR/FR-ECLAIR_example_2026-09.pdf ./FR-TILLEULS/FR-TILLEULS_example_2026-09.pdf "
+want="$want./partners/PT-INTEGRA/PT-INTEGRA_inventory_2026-09.pdf ./partners/PT-NIHON/PT-NIHON_inventory_2026-09.pdf "
 want=$(printf '%s' "$want" | tr ' ' '\n' | sort | tr '\n' ' ')
 check_eq run-files-rendered "$got" "$want"
 if qpdf --check "$B/out/NO-NORDLYS/NO-NORDLYS_example_2026-Q3.pdf" >/dev/null 2>&1; then
@@ -79,19 +79,21 @@ eq("summary-mail-queued", m["queued"], 8)
 eq("summary-mail-sent", (m["sent"], m["deferred"], m["failed"]), (0, 0, 0))
 EOF
 
-# --- The mail: one .eml per report and recipient list (needs src/mail/).
+# --- The mail: one .eml per recipient list, account reports to the account's
+# recipients, partner reports to the partner's (needs src/mail/).
 OUTBOX="$B/out/outbox"
 check_eq mail-eml-count "$(ls "$OUTBOX" | grep -c '\.eml$')" 8
-$PY - "$OUTBOX" "$B/data/accounts.csv" <<'EOF'
+$PY - "$OUTBOX" "$B/data/accounts.csv" "$B/data/partners.csv" <<'EOF'
 import csv, email, email.policy, email.utils, os, sys
-outbox, accounts = sys.argv[1], sys.argv[2]
+outbox = sys.argv[1]
 def check(name, ok, why=""):
     print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)))
 def eq(name, got, want):
     check(name, got == want, "got %r, want %r" % (got, want))
 want = {}
-for r in csv.DictReader(open(accounts, encoding="utf-8")):
-    want.setdefault(frozenset(a.strip() for a in r["recipients"].split(";")), r)
+for f in sys.argv[2:]:
+    for r in csv.DictReader(open(f, encoding="utf-8")):
+        want.setdefault(frozenset(a.strip() for a in r["recipients"].split(";")), r)
 seen = {}
 for n in sorted(os.listdir(outbox)):
     if not n.endswith(".eml"):
@@ -111,11 +113,14 @@ if nordlys:
           subject)
     eq("mail-nordlys-attachments", names,
        ["NO-NORDLYS_example_2026-Q3.pdf", "NO-NORDLYS_example_2026-Q3.xlsx"])
-# FR-ECLAIR gets its quarter's and its month's report, each in French.
-eclair = sorted(s for s, _ in seen.get(frozenset(["dsi@eclairage-dupont.example"]), []))
-eq("mail-eclair-two-messages", len(eclair), 2)
-check("mail-eclair-quarter-and-month-in-french",
-      any("T3 2026" in s for s in eclair) and any("sept. 2026" in s for s in eclair), eclair)
+eq("mail-one-message-per-list", sorted(len(v) for v in seen.values()), [1] * 8)
+eclair = seen.get(frozenset(["dsi@eclairage-dupont.example"]), [])
+check("mail-eclair-in-french", eclair and "T3 2026" in eclair[0][0], eclair)
+# The partner's report goes to the partner (partners.csv), in its language.
+nihon = seen.get(frozenset(["csm@nihon-collab.example"]), [])
+check("mail-partner-subject-japanese", nihon and "2026年9月" in nihon[0][0]
+      and "日本コラボレーション" in nihon[0][0], nihon)
+eq("mail-partner-attachment", nihon and nihon[0][1], ["PT-NIHON_inventory_2026-09.pdf"])
 EOF
 
 # A second run for the same date queues nothing new (the key of each message).
@@ -159,8 +164,9 @@ check_eq dry-stderr "$ERR" ""
 check_contains dry-import "$OUT" "import  $B/data/accounts.csv"
 check_contains dry-render "$OUT" \
     "render  example.xml 2026-Q3 NO-NORDLYS -> $B/out/NO-NORDLYS/NO-NORDLYS_example_2026-Q3.pdf"
-check_contains dry-render-month "$OUT" \
-    "render  example.xml 2026-09 FR-TILLEULS -> $B/out/FR-TILLEULS/FR-TILLEULS_example_2026-09.pdf"
+check_contains dry-render-partner "$OUT" \
+    "render  partner.xml 2026-09 PT-NIHON -> $B/out/partners/PT-NIHON/PT-NIHON_inventory_2026-09.pdf"
+check_contains dry-mail-partner "$OUT" "mail    partner.xml 2026-09 PT-NIHON to csm@nihon-collab.example"
 check_contains dry-mail "$OUT" "mail    example.xml 2026-Q3 GB-GLEN to it@glenmorven.example"
 check_contains dry-send "$OUT" "send    nothing: no server named"
 check_eq dry-db-unchanged "$(db_digest "$DB")" "$digest"

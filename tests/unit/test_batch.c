@@ -40,12 +40,12 @@ static void test_load(void)
     CHECK_INT(b->reports[0].selection, CR_RENDER_ALL, "first report: all");
     CHECK(b->reports[0].pdf && b->reports[0].xlsx, "first report: both formats by default");
     CHECK_STR(b->reports[0].period, "previous-quarter", "first report period");
-    CHECK_INT(b->reports[1].selection, CR_RENDER_PARTNER, "second report: a partner");
-    CHECK_STR(b->reports[1].subject_id, "PT-INTEGRA", "second report's partner");
+    CHECK_INT(b->reports[1].selection, CR_RENDER_ALL, "second report: all partners");
+    CHECK(b->reports[1].subject_id == NULL, "no subject id for all");
     CHECK(b->reports[1].pdf && !b->reports[1].xlsx, "formats=\"pdf\" writes only the PDF");
     CHECK_INT(b->reports[1].jobs, 1, "jobs default 1");
     CHECK(b->reports[1].mail, "mail default true");
-    CHECK(ends_with(b->reports[1].template_path, "/tests/data/batch/templates/example.xml"),
+    CHECK(ends_with(b->reports[1].template_path, "/tests/data/batch/templates/partner.xml"),
           "template resolved: %s", b->reports[1].template_path);
     CHECK(b->mail != NULL, "mail part");
     if (b->mail) {
