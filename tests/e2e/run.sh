@@ -3,7 +3,8 @@
 # exports (tests/data/batch/ plus samples/*.csv and templates/example.xml),
 # run from another folder with --date fixed: the files it renders, silence on
 # success, the --summary JSON read back, the mail it queues (one .eml per
-# recipient list; these checks need the real mail module of src/mail/), a
+# recipient list) and a server that is down (75, nothing lost) - these mail
+# checks need the real mail module of src/mail/ -, a
 # second run while the lock is held (75 at once), a failing input and a
 # failing report (reported, the rest done, 65), --dry-run (nothing changed),
 # invalid batch files (78 with file:line), the SMTP password's variable, the
@@ -130,6 +131,17 @@ check_eq rerun-exit "$RC" 0
 check_eq rerun-silent "$ERR" ""
 check_eq rerun-no-new-eml "$(ls "$OUTBOX" | grep -c '\.eml$')" 8
 check_eq rerun-already-queued "$($PY -c 'import json,sys; m=json.load(open(sys.argv[1]))["mail"]; print(m["queued"], m["already_queued"])' "$WORK/again.json")" "0 8"
+
+# --- --smtp replaces the batch's server; with the server down every message is
+# deferred: 75, and each stays in the outbox for the next run (needs src/mail/).
+port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+run_cr --db "$DB" run "$B/batch.xml" --date 2026-10-05 --smtp "smtp://127.0.0.1:$port" \
+    --summary "$WORK/down.json"
+check_eq smtp-down-exit "$RC" 75
+check_contains smtp-down-says "$ERR" "left in the outbox, sent by the next run"
+check_eq smtp-down-kept "$(ls "$OUTBOX" | grep -c '\.eml$')" 8
+check_eq smtp-down-summary "$($PY -c 'import json,sys; s=json.load(open(sys.argv[1])); m=s["mail"]; print(m["transport"], m["sent"], m["deferred"], s["exit_code"])' "$WORK/down.json")" \
+    "smtp://127.0.0.1:$port 0 8 75"
 
 # --- The lock: a run while another holds it stops at once with 75.
 # The holder keeps the lock until a line arrives on a fifo.
