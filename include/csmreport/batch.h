@@ -103,7 +103,9 @@ typedef enum cr_run_event_kind {
     CR_RUN_RENDERED,      /* report, subject_id, pdf, xlsx (OUT/... or NULL), err */
     CR_RUN_QUEUED,        /* report, subject_id, to, eml, queued; err on failure */
     CR_RUN_NO_RECIPIENTS, /* report, subject_id: rendered, but nobody to mail */
-    CR_RUN_SENT,          /* eml; err NULL sent, else deferred (EX_TEMPFAIL) or failed */
+    CR_RUN_SENT,          /* path (the outbox), eml; err NULL sent, else deferred
+                             (EX_TEMPFAIL) or failed; eml is the outbox itself and
+                             path NULL when the outbox cannot be read */
     CR_RUN_WOULD_IMPORT,  /* dry run: path (one per matched file) */
     CR_RUN_WOULD_RENDER,  /* dry run: report, period, subject_id, pdf, xlsx; or err
                              when nothing can be listed (no store yet, nothing selected) */

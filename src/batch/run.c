@@ -678,7 +678,7 @@ static void on_sent(void *ctx, const char *eml_name, const cr_error *err)
         if (err)
             cr_summary_set_error(m, err);
     }
-    cr_run_event ev = {.kind = CR_RUN_SENT, .eml = eml_name, .err = err};
+    cr_run_event ev = {.kind = CR_RUN_SENT, .path = r->res->outbox, .eml = eml_name, .err = err};
     tell(r, &ev);
     if (err)
         note_failure(r, err->code);

@@ -135,11 +135,12 @@ static void on_event(void *ctx, const cr_run_event *ev)
         break;
     case CR_RUN_SENT:
         if (ev->err) {
+            char line[CR_ERROR_MSG_MAX + CR_ERROR_FILE_MAX + 64];
+            cr_error_format(ev->err, line, sizeof line);
             p->failures = true;
-            print_error(ev->eml, ev->err);
-            if (ev->err->code == EX_TEMPFAIL)
-                fprintf(stderr, "csmreport: %s: left in the outbox, sent by the next run\n",
-                        ev->eml);
+            fprintf(stderr, "csmreport: %s%s%s: %s%s\n", ev->path ? ev->path : "",
+                    ev->path ? "/" : "", ev->eml, line,
+                    ev->err->code == EX_TEMPFAIL ? " (left in the outbox for the next run)" : "");
         } else {
             cr_cli_note(p->cli, "sent %s", ev->eml);
         }

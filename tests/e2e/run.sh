@@ -138,7 +138,8 @@ port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print
 run_cr --db "$DB" run "$B/batch.xml" --date 2026-10-05 --smtp "smtp://127.0.0.1:$port" \
     --summary "$WORK/down.json"
 check_eq smtp-down-exit "$RC" 75
-check_contains smtp-down-says "$ERR" "left in the outbox, sent by the next run"
+check_contains smtp-down-says "$ERR" "(left in the outbox for the next run)"
+check_contains smtp-down-names-file "$ERR" "csmreport: $OUTBOX/"
 check_eq smtp-down-kept "$(ls "$OUTBOX" | grep -c '\.eml$')" 8
 check_eq smtp-down-summary "$($PY -c 'import json,sys; s=json.load(open(sys.argv[1])); m=s["mail"]; print(m["transport"], m["sent"], m["deferred"], s["exit_code"])' "$WORK/down.json")" \
     "smtp://127.0.0.1:$port 0 8 75"
