@@ -36,7 +36,8 @@ const cr_cmd_syntax cr_cmd_render_syntax = {
              "                        [--shard K/N] [--summary FILE]\n"
              "Renders the template for each selected account (for a partner template: each\n"
              "partner) into OUT/ID/ID_STEM_PERIOD.pdf and .xlsx (partners under\n"
-             "OUT/partners/). --pdf or --xlsx writes only that one. -j N renders with N\n"
+             "OUT/partners/); OUT is --out DIR, the current folder when not given.\n"
+             "--pdf or --xlsx writes only that one. -j N renders with N\n"
              "threads. --shard K/N (K from 1 to N) keeps a stable share of the partners,\n"
              "with all accounts of a partner in the same share, so N machines can split\n"
              "the work. P is 2026-Q3, 2026-10, 2026 or 2026-07-01..2026-09-30.\n"
@@ -183,6 +184,9 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
                     "-j %ld, %.3f s",
                     cli->db_path, template_path, period.label, summary.written, summary.selected,
                     out_dir, summary.failed, jobs, cr_cli_seconds(cli));
+        if (cli->progress && !cli->verbose) /* a last line on a terminal: where it went */
+            fprintf(stderr, "csmreport: %zu of %zu report(s) written to %s\n", summary.written,
+                    summary.selected, out_dir);
     } else {
         cr_summary_report_failed(p.report, err);
     }
