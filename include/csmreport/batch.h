@@ -106,6 +106,9 @@ typedef enum cr_run_event_kind {
     CR_RUN_SENT,          /* path (the outbox), eml; err NULL sent, else deferred
                              (EX_TEMPFAIL) or failed; eml is the outbox itself and
                              path NULL when the outbox cannot be read */
+    CR_RUN_PROGRESS,      /* long work: path and phase ("reading", "writing") of an
+                             import, or report and period ("rendering"); done of total */
+    /* The dry run's kinds, last. */
     CR_RUN_WOULD_IMPORT,  /* dry run: path (one per matched file) */
     CR_RUN_WOULD_RENDER,  /* dry run: report, period, subject_id, pdf, xlsx; or err
                              when nothing can be listed (no store yet, nothing selected) */
@@ -117,7 +120,8 @@ typedef struct cr_run_event {
     cr_run_event_kind kind;
     const cr_batch_report *report;
     const char *period;        /* the report's resolved period label */
-    const char *path, *subject_id, *pdf, *xlsx, *to, *eml, *transport;
+    const char *path, *subject_id, *pdf, *xlsx, *to, *eml, *transport, *phase;
+    unsigned long long done, total;
     const cr_import_result *import;
     cr_mail_queued queued;
     const cr_error *err;

@@ -151,13 +151,25 @@ static const cr_error *import_error(const cr_import_result *res, const cr_error 
     return res->error_count ? &res->errors[0] : err;
 }
 
+/* ingest.h's progress callback. */
+static void on_import_progress(void *ctx, const char *path, const char *phase,
+                               unsigned long long done, unsigned long long total, long long rows,
+                               bool finished)
+{
+    run *r = ctx;
+    cr_run_event ev = {.kind = CR_RUN_PROGRESS, .path = path, .phase = phase,
+                       .done = finished && total ? total : done, .total = total};
+    tell(r, &ev);
+}
+
 static void import_one(run *r, sqlite3 *db, const cr_batch_input *in, const cr_profile *profile,
                        const char *path, cr_json *imports)
 {
     static cr_import_result res; /* large; one run at a time per process */
     cr_import_options io = {.kind = in->kind, .profile = profile, .account = in->account,
                             .snapshot_date = in->snapshot_date,
-                            .skip_bad_rows = in->skip_bad_rows};
+                            .skip_bad_rows = in->skip_bad_rows,
+                            .progress = on_import_progress, .progress_ctx = r};
     cr_error ferr;
     cr_error_clear(&ferr);
     memset(&res, 0, sizeof res);
@@ -320,6 +332,15 @@ static void on_rendered(void *ctx, const char *subject_id, const char *pdf, cons
     r->item_count++;
 }
 
+/* render.h's progress callback. */
+static void on_render_progress(void *ctx, size_t done, size_t total)
+{
+    run *r = ctx;
+    cr_run_event ev = {.kind = CR_RUN_PROGRESS, .report = r->report, .period = r->period->label,
+                       .phase = "rendering", .done = done, .total = total};
+    tell(r, &ev);
+}
+
 /* Dry run: what one subject would give. */
 typedef struct would {
     run *r;
@@ -464,7 +485,8 @@ static void do_report(run *r, const cr_batch_report *rep, const cr_date *today)
         .db_path = r->opt->db_path, .tpl = tpl, .selection = rep->selection,
         .subject_id = rep->subject_id, .period = &period, .locale = rep->locale,
         .out_dir = r->out_dir, .pdf = rep->pdf, .xlsx = rep->xlsx, .jobs = rep->jobs,
-        .created = cr_render_creation_time(), .on_subject = on_rendered, .ctx = r};
+        .created = cr_render_creation_time(), .on_subject = on_rendered,
+        .on_progress = on_render_progress, .ctx = r};
     cr_render_summary rs;
     if (cr_render_run(&job, &rs, &err))
         report_failed(r, rep, period.label, entry, &err);

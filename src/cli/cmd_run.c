@@ -43,12 +43,6 @@ const cr_cmd_syntax cr_cmd_run_syntax = {
     .shortopts = "",
     .longopts = run_options};
 
-typedef struct printer {
-    const cr_cli *cli;
-    bool dry_run;
-    bool failures;
-} printer;
-
 static void print_error(const char *prefix, const cr_error *e)
 {
     char line[CR_ERROR_MSG_MAX + CR_ERROR_FILE_MAX + 64];
@@ -63,6 +57,34 @@ static const char *template_name(const cr_batch_report *rep)
 {
     const char *s = rep ? strrchr(rep->template_path, '/') : NULL;
     return s ? s + 1 : rep ? rep->template_path : "";
+}
+
+typedef struct printer {
+    const cr_cli *cli;
+    bool dry_run;
+    bool failures;
+    bool line_open; /* a progress line is on the terminal, not ended */
+} printer;
+
+/* Ends an open progress line before any other line is printed. */
+static void end_progress(printer *p)
+{
+    if (p->line_open)
+        fputc('\n', stderr);
+    p->line_open = false;
+}
+
+static void print_progress(printer *p, const cr_run_event *ev)
+{
+    if (!p->cli->progress)
+        return;
+    if (ev->path)
+        fprintf(stderr, "\r\033[Kcsmreport: importing %s: %s %3d%%", ev->path, ev->phase,
+                ev->total ? (int)(100.0 * (double)ev->done / (double)ev->total) : 0);
+    else
+        fprintf(stderr, "\r\033[Kcsmreport: rendering %s %s %llu/%llu", template_name(ev->report),
+                ev->period, ev->done, ev->total);
+    p->line_open = true;
 }
 
 static void print_import(printer *p, const cr_run_event *ev)
@@ -93,7 +115,17 @@ static void on_event(void *ctx, const cr_run_event *ev)
 {
     printer *p = ctx;
     char prefix[1024];
+    if (ev->kind == CR_RUN_PROGRESS) {
+        print_progress(p, ev);
+        return;
+    }
+    bool prints = ev->err || p->cli->verbose || ev->kind >= CR_RUN_WOULD_IMPORT ||
+                  (ev->kind == CR_RUN_IMPORTED && ev->import->rejected);
+    if (prints)
+        end_progress(p);
     switch (ev->kind) {
+    case CR_RUN_PROGRESS:
+        break;
     case CR_RUN_IMPORTED:
         print_import(p, ev);
         break;
@@ -224,6 +256,7 @@ int cr_cmd_run(const cr_cli *cli, int argc, char **argv, cr_error *err)
     cr_run_result res;
     cr_json *summary = NULL;
     rc = cr_run_batch(b, &opt, &res, &summary, err);
+    end_progress(&p);
     int exit_code = rc ? rc : res.exit_code;
 
     if (summary_path && summary) {
