@@ -214,6 +214,19 @@ eq("bad-summary-reports", [(r["status"], r["written"]) for r in s["reports"]], [
 eq("bad-summary-report-code", s["reports"][0].get("exit_code"), 65)
 EOF
 
+# --- skip-bad-rows: a warning line and exit 0; the rejects file is never
+# imported by the glob of the next run.
+printf 'ticket_id,account_id,site_id,serial,model,priority,status,opened_at,closed_at,cloud_partner,rma_number,rma_approved_at,shipped_at,delivered_at,root_cause,updated_at\nGB-9003,GB-GLEN,Edinburgh,,,P2,Open,2026-09-02 10:00,,,,,,,,\n' \
+    >"$B/bad/tickets-good.csv"
+run_cr --db "$WORK/skip.db" run "$B/skip-bad-rows.xml" --summary "$WORK/skip.json"
+check_eq skip-exit "$RC" 0
+check_eq skip-one-warning "$(printf '%s\n' "$ERR" | grep -c 'warning: .*tickets.csv: 2 rows rejected, written to')" 1
+check_eq skip-good-rows "$(sqlite3 "$WORK/skip.db" "SELECT count(*) FROM tickets WHERE ticket_id LIKE 'GB-900%'")" 1
+check_eq skip-rejects-written "$(ls "$B/bad" | grep -c 'tickets.csv.rejected.csv')" 1
+run_cr --db "$WORK/skip.db" run "$B/skip-bad-rows.xml" --summary "$WORK/skip2.json"
+check_eq skip-rerun-files "$($PY -c 'import json,sys; print(" ".join(sorted(i["file"].rsplit("/",1)[-1] for i in json.load(open(sys.argv[1]))["imports"] if "/bad/" in i["file"])))' "$WORK/skip2.json")" \
+    "tickets-good.csv tickets.csv"
+
 # --- Invalid batch files: 78 with file:line, nothing done.
 for f in invalid-selection:3 invalid-schema:4 invalid-doctype:2; do
     name=${f%%:*} line=${f#*:}
@@ -229,6 +242,9 @@ run_cr --db "$WORK/inv.db" run "$B/smtp-password.xml" --date 2026-10-05
 check_eq smtp-password-unset-exit "$RC" 78
 check_contains smtp-password-unset-says "$ERR" "CR_E2E_SMTP_PASSWORD is not set"
 check_eq smtp-password-nothing-imported "$(ls "$WORK" | grep -c '^inv.db')" 0
+run_cr --db "$WORK/inv.db" run "$B/smtp-password-file.xml"
+check_eq smtp-password-file-exit "$RC" 78
+check_contains smtp-password-file-says "$ERR" "cannot read the SMTP password file $B/secrets/missing"
 run_cr --db "$WORK/inv.db" run "$B/batch.xml" --smtp "http://x"
 check_eq smtp-bad-url-exit "$RC" 64
 run_cr --db "$WORK/inv.db" run "$B/batch.xml" --date 2026-02-30
