@@ -558,6 +558,13 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+/* Adds one to the counter key of the summary's "mail". */
+static void bump_mail(run *r, const char *key)
+{
+    cr_json *mail = cr_json_get(r->summary, "mail");
+    cr_json_set(mail, key, cr_json_int(cr_json_get_int(cr_json_get(mail, key)) + 1));
+}
+
 /* Records one message's outcome in the summary. */
 static void message_entry(run *r, const rendered *it, const char *to, const char *eml,
                           const char *status, const cr_error *err)
@@ -590,6 +597,7 @@ static void mail_one(run *r, sqlite3 *db, const rendered *it, const char *outbox
         ev.err = &err;
         tell(r, &ev);
         message_entry(r, it, NULL, NULL, "failed", &err);
+        bump_mail(r, "failed_to_queue");
         r->res->mail_failed++;
         note_failure(r, rc);
         return;
@@ -600,8 +608,7 @@ static void mail_one(run *r, sqlite3 *db, const rendered *it, const char *outbox
         ev.to = NULL;
         tell(r, &ev);
         message_entry(r, it, NULL, NULL, "no_recipients", NULL);
-        cr_json_set(cr_json_get(r->summary, "mail"), "no_recipients",
-                    cr_json_int(cr_json_get_int(cr_json_path(r->summary, "mail.no_recipients")) + 1));
+        bump_mail(r, "no_recipients");
         goto out_free;
     }
     if (r->opt->dry_run) {
@@ -665,9 +672,7 @@ static void mail_one(run *r, sqlite3 *db, const rendered *it, const char *outbox
                 r->res->mail_queued++;
             else
                 r->res->mail_skipped++;
-            cr_json *mail = cr_json_get(r->summary, "mail");
-            const char *key = what == CR_MAIL_QUEUED ? "queued" : status;
-            cr_json_set(mail, key, cr_json_int(cr_json_get_int(cr_json_get(mail, key)) + 1));
+            bump_mail(r, status);
         }
     }
     free(subject);
@@ -675,9 +680,7 @@ static void mail_one(run *r, sqlite3 *db, const rendered *it, const char *outbox
     if (rc) {
         ev.err = &err;
         message_entry(r, it, s->recipients, NULL, "failed", &err);
-        cr_json *mail = cr_json_get(r->summary, "mail");
-        cr_json_set(mail, "failed_to_queue",
-                    cr_json_int(cr_json_get_int(cr_json_get(mail, "failed_to_queue")) + 1));
+        bump_mail(r, "failed_to_queue");
         r->res->mail_failed++;
         note_failure(r, rc);
     }

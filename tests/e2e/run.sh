@@ -214,6 +214,17 @@ eq("bad-summary-reports", [(r["status"], r["written"]) for r in s["reports"]], [
 eq("bad-summary-report-code", s["reports"][0].get("exit_code"), 65)
 EOF
 
+# --- A message that cannot be queued (an address that does not parse) is
+# reported, the others are queued: 65 (needs src/mail/).
+cp "$DB" "$WORK/addr.db"
+sqlite3 "$WORK/addr.db" "UPDATE accounts SET recipients = 'not an address' WHERE account_id = 'GB-GLEN'"
+run_cr --db "$WORK/addr.db" run "$B/no-import.xml" --summary "$WORK/addr.json"
+check_eq bad-address-exit "$RC" 65
+check_contains bad-address-names-account "$ERR" "mail of example.xml 2026-Q3 for GB-GLEN"
+check_eq bad-address-others-queued "$(ls "$B/outbox-no-import" | grep -c '\.eml$')" 5
+check_eq bad-address-summary "$($PY -c 'import json,sys; m=json.load(open(sys.argv[1]))["mail"]; print(m["queued"], m["failed_to_queue"], [x["subject_id"] for x in m["messages"] if x["status"] == "failed"])' "$WORK/addr.json")" \
+    "5 1 ['GB-GLEN']"
+
 # --- skip-bad-rows: a warning line and exit 0; the rejects file is never
 # imported by the glob of the next run.
 printf 'ticket_id,account_id,site_id,serial,model,priority,status,opened_at,closed_at,cloud_partner,rma_number,rma_approved_at,shipped_at,delivered_at,root_cause,updated_at\nGB-9003,GB-GLEN,Edinburgh,,,P2,Open,2026-09-02 10:00,,,,,,,,\n' \
