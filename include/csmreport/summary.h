@@ -2,20 +2,29 @@
  * `render --summary FILE`): one JSON document of one shape for both.
  *
  *   {"command": "run", "batch": "...", "date": "2026-10-05", "dry_run": false,
+ *    "out": "OUT",
  *    "imports": [{"file", "kind", "status": "ok"|"failed", "rows_read",
  *                 "inserted", "updated", "rejected", "rejects_file", "exit_code",
  *                 "error"}],
  *    "reports": [{"template", "period", "status": "ok"|"failed", "selected",
  *                 "written", "failed", "files": ["OUT/A/A_qbr_2026-Q3.pdf", ...],
- *                 "failures": [{"subject", "exit_code", "error"}]}],
+ *                 "failures": [{"subject", "exit_code", "error"}],
+ *                 "exit_code", "error"}],
  *    "mail": {"outbox", "transport", "queued", "already_queued", "already_sent",
  *             "no_recipients", "failed_to_queue", "sent", "deferred", "failed",
- *             "messages": [{"subject_id", "to", "eml", "status", "error"}]},
- *    "exit_code": 0}
+ *             "messages": [{"report", "period", "subject_id", "to", "eml",
+ *                           "status": "queued"|"already_queued"|"already_sent"|
+ *                                     "no_recipients"|"failed"|"would_queue",
+ *                           "exit_code", "error"}],
+ *             "sending": [{"eml", "status": "sent"|"deferred"|"failed",
+ *                          "exit_code", "error"}]},
+ *    "exit_code": 0, "error"}
  *
- * `render` writes "command", "reports" and "exit_code"; "error" keys appear
- * only on failures. The file is published through outfile.h (whole or not at
- * all).
+ * "mail" is there when the batch has a <mail>. `render` writes "command",
+ * "reports" and "exit_code". "exit_code" and "error" beside an entry appear
+ * when it failed (a report entry's when it could not start; the document's
+ * when the run could not start: the lock, a password). The file is published
+ * through outfile.h (whole or not at all).
  */
 #ifndef CSMREPORT_SUMMARY_H
 #define CSMREPORT_SUMMARY_H
