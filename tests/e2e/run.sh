@@ -186,6 +186,13 @@ check_eq dry-db-unchanged "$(db_digest "$DB")" "$digest"
 check_eq dry-no-import-logged "$(sqlite3 "$DB" 'SELECT count(*) FROM import_log')" "$imports"
 check_eq dry-no-files "$(ls -lR "$B" | md5sum)" "$tree"
 check_eq dry-no-lock-file "$(ls "$WORK" | grep -c 'lock')" 0
+# Without --date: today in the batch's zone (Europe/Oslo).
+want=$($PY -c 'import datetime, zoneinfo
+d = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo")).date()
+q = (d.month - 1) // 3
+print("%d-Q%d" % ((d.year - 1, 4) if q == 0 else (d.year, q)))')
+run_cr --db "$DB" run "$B/batch.xml" --dry-run
+check_contains dry-today-in-zone "$OUT" "render  example.xml $want NO-NORDLYS"
 run_cr --db "$WORK/none.db" run "$B/batch.xml" --date 2026-10-05 --dry-run --out "$WORK/dry-out"
 check_eq dry-new-db-exit "$RC" 0
 check_contains dry-new-db-says "$OUT" "the database does not exist yet"
