@@ -17,6 +17,7 @@
 #include "csmreport/commands.h"
 #include "csmreport/period.h"
 #include "csmreport/render.h"
+#include "csmreport/summary.h"
 #include "csmreport/template.h"
 
 static const struct option render_options[] = {
@@ -25,21 +26,24 @@ static const struct option render_options[] = {
     {"period", required_argument, NULL, 'p'},   {"out", required_argument, NULL, 'o'},
     {"pdf", no_argument, NULL, 'f'},            {"xlsx", no_argument, NULL, 'x'},
     {"locale", required_argument, NULL, 'l'},   {"jobs", required_argument, NULL, 'j'},
-    {"shard", required_argument, NULL, 's'},    {NULL, 0, NULL, 0}};
+    {"shard", required_argument, NULL, 's'},    {"summary", required_argument, NULL, 'S'},
+    {NULL, 0, NULL, 0}};
 
 const cr_cmd_syntax cr_cmd_render_syntax = {
     .usage = "usage: csmreport render --template T.xml\n"
              "                        (--account ID | --partner ID | --all) --period P\n"
              "                        [--out DIR] [--pdf] [--xlsx] [--locale L] [-j N]\n"
-             "                        [--shard K/N]\n"
+             "                        [--shard K/N] [--summary FILE]\n"
              "Renders the template for each selected account (for a partner template: each\n"
              "partner) into OUT/ID/ID_STEM_PERIOD.pdf and .xlsx (partners under\n"
-             "OUT/partners/). --pdf or --xlsx writes only that one. -j N renders with N\n"
+             "OUT/partners/); OUT is --out DIR, the current folder when not given.\n"
+             "--pdf or --xlsx writes only that one. -j N renders with N\n"
              "threads. --shard K/N (K from 1 to N) keeps a stable share of the partners,\n"
              "with all accounts of a partner in the same share, so N machines can split\n"
              "the work. P is 2026-Q3, 2026-10, 2026 or 2026-07-01..2026-09-30.\n"
              "A progress line shows on a terminal unless --quiet; --verbose counts the\n"
-             "subjects rendered and the time taken on stderr.\n",
+             "subjects rendered and the time taken on stderr. --summary FILE writes the\n"
+             "files written and the failures as JSON (the shape of `run --summary`).\n",
     .shortopts = "j:",
     .longopts = render_options};
 
@@ -47,12 +51,14 @@ const cr_cmd_syntax cr_cmd_render_syntax = {
 typedef struct printer {
     bool progress;  /* show "rendering N/M" */
     bool line_open; /* the progress line is on screen, not ended */
+    cr_json *report; /* --summary: the report's entry, else NULL */
 } printer;
 
 static void print_subject(void *ctx, const char *subject_id, const char *pdf_path,
                           const char *xlsx_path, const cr_error *err)
 {
     printer *p = ctx;
+    cr_summary_report_subject(p->report, subject_id, pdf_path, xlsx_path, err);
     if (!err)
         return;
     if (p->line_open) {
@@ -90,6 +96,8 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
 {
     const char *template_path = NULL, *account = NULL, *partner = NULL;
     const char *period_text = NULL, *out_dir = ".", *locale = NULL, *shard_text = NULL;
+    const char *summary_path = NULL;
+    cr_json *summary_doc = NULL;
     bool all = false, pdf = false, xlsx = false;
     long jobs = 1;
     int c;
@@ -107,6 +115,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
         case 'x': xlsx = true; break;
         case 'l': locale = optarg; break;
         case 's': shard_text = optarg; break;
+        case 'S': summary_path = optarg; break;
         case 'j': {
             char *end;
             jobs = strtol(optarg, &end, 10);
@@ -149,6 +158,14 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
         goto out_free;
     }
     printer p = {.progress = cli->progress};
+    if (summary_path) {
+        summary_doc = cr_summary_new("render");
+        if (!summary_doc ||
+            !(p.report = cr_summary_add_report(summary_doc, template_path, period.label))) {
+            rc = cr_error_nomem(err);
+            goto out_free;
+        }
+    }
     cr_render_job job = {
         .db_path = cli->db_path, .tpl = tmpl,
         .selection = account ? CR_RENDER_ACCOUNT : partner ? CR_RENDER_PARTNER : CR_RENDER_ALL,
@@ -167,9 +184,26 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
                     "-j %ld, %.3f s",
                     cli->db_path, template_path, period.label, summary.written, summary.selected,
                     out_dir, summary.failed, jobs, cr_cli_seconds(cli));
+        if (cli->progress && !cli->verbose) /* a last line on a terminal: where it went */
+            fprintf(stderr, "csmreport: %zu of %zu report(s) written to %s\n", summary.written,
+                    summary.selected, out_dir);
+    } else {
+        cr_summary_report_failed(p.report, err);
+    }
+    if (summary_path) {
+        cr_error serr;
+        cr_error_clear(&serr);
+        if (cr_summary_write(summary_doc, rc, summary_path, &serr)) {
+            char line[CR_ERROR_MSG_MAX + CR_ERROR_FILE_MAX + 64];
+            cr_error_format(&serr, line, sizeof line);
+            fprintf(stderr, "csmreport: %s\n", line);
+            if (!rc)
+                rc = serr.code;
+        }
     }
 
 out_free:
+    cr_json_free(summary_doc);
     cr_template_free(tmpl);
     return rc;
 }

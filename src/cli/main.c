@@ -34,6 +34,8 @@ static const command commands[] = {
      "compute every metric for an account and a period", &cr_cmd_metrics_syntax},
     {"render", cr_cmd_render, CR_CMD_READS_DB,
      "render reports from a template (PDF deck and XLSX workbook)", &cr_cmd_render_syntax},
+    {"run", cr_cmd_run, CR_CMD_WRITES_DB,
+     "the scheduled job: import, render and mail as a batch file says", &cr_cmd_run_syntax},
     {"version", cr_cmd_version, CR_CMD_NO_DB, "versions of csmreport and of its libraries",
      &cr_cmd_version_syntax},
     {"help", run_help, CR_CMD_NO_DB, "the usage of a command, or this list", &help_syntax},

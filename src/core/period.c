@@ -69,7 +69,8 @@ int cr_period_parse(const char *text, const cr_date *today, cr_period *out, cr_e
     if (strcmp(text, "previous-quarter") == 0 || strcmp(text, "previous-month") == 0) {
         if (!today || !cr_date_valid(*today))
             return cr_error_set(err, EX_USAGE, NULL, 0, 0,
-                                "period '%s' needs a reference date", text);
+                                "period '%s' counts back from a run's date: use it in a batch "
+                                "file, or name the period (2026-Q3, 2026-10)", text);
         int y = today->year, m = today->month;
         if (text[9] == 'q') {
             int q = (m - 1) / 3 + 1;

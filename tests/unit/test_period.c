@@ -91,6 +91,25 @@ int main(void)
     today = (cr_date){2026, 8, 31};
     cr_period_parse("previous-quarter", &today, &p, &err);
     CHECK_STR(p.label, "2026-Q2", "previous-quarter of 2026-08-31 is 2026-Q2");
+    /* The batch test's date: the quarter and month before October 2026. */
+    today = (cr_date){2026, 10, 5};
+    cr_period_parse("previous-quarter", &today, &p, &err);
+    CHECK_STR(p.label, "2026-Q3", "previous-quarter of 2026-10-05 is 2026-Q3");
+    CHECK_INT(p.end.day, 30, "previous-quarter of 2026-10-05 ends on 30 September");
+    cr_period_parse("previous-month", &today, &p, &err);
+    CHECK_STR(p.label, "2026-09", "previous-month of 2026-10-05 is 2026-09");
+    /* The first day of a quarter still reports the quarter before it. */
+    today = (cr_date){2026, 4, 1};
+    cr_period_parse("previous-quarter", &today, &p, &err);
+    CHECK_STR(p.label, "2026-Q1", "previous-quarter of 2026-04-01 is 2026-Q1");
+    /* March of a leap year: February has 29 days. */
+    today = (cr_date){2024, 3, 31};
+    cr_period_parse("previous-month", &today, &p, &err);
+    CHECK_STR(p.label, "2024-02", "previous-month of 2024-03-31 is 2024-02");
+    CHECK_INT(p.end.day, 29, "previous-month of 2024-03-31 ends on 29 February");
+    today = (cr_date){2026, 2, 30};
+    CHECK_INT(cr_period_parse("previous-month", &today, &p, &err), EX_USAGE,
+              "previous-month of an impossible date is a usage error");
     CHECK_INT(cr_period_parse("previous-month", NULL, &p, &err), EX_USAGE,
               "previous-month without a date is a usage error");
 
