@@ -435,6 +435,17 @@ static void report_failed(run *r, const cr_batch_report *rep, const char *period
     note_failure(r, err->code);
 }
 
+/* The creation time of a batch's documents: SOURCE_DATE_EPOCH when set,
+ * else 00:00 UTC of the run date. A re-run for the same date over the same
+ * data then writes the same bytes, so its mail has the same key and is never
+ * queued or sent twice (mail.h); new data makes new files and a new message. */
+static int64_t document_time(const cr_date *today)
+{
+    if (getenv("SOURCE_DATE_EPOCH"))
+        return cr_render_creation_time();
+    return cr_days_from_civil(today->year, today->month, today->day) * 86400;
+}
+
 static void do_report(run *r, const cr_batch_report *rep, const cr_date *today)
 {
     cr_error err;
@@ -485,7 +496,7 @@ static void do_report(run *r, const cr_batch_report *rep, const cr_date *today)
         .db_path = r->opt->db_path, .tpl = tpl, .selection = rep->selection,
         .subject_id = rep->subject_id, .period = &period, .locale = rep->locale,
         .out_dir = r->out_dir, .pdf = rep->pdf, .xlsx = rep->xlsx, .jobs = rep->jobs,
-        .created = cr_render_creation_time(), .on_subject = on_rendered,
+        .created = document_time(today), .on_subject = on_rendered,
         .on_progress = on_render_progress, .ctx = r};
     cr_render_summary rs;
     if (cr_render_run(&job, &rs, &err))
