@@ -1,36 +1,40 @@
 #!/bin/sh
-# make demo: import the shipped samples into a fresh database and run the main
-# job on them: the data-quality check, every account's metrics for 2026-Q3, and
-# the example report (templates/example.xml) as a PDF deck and an XLSX workbook
-# for every account.
+# make demo: the main job on the shipped samples, as a timer would run it:
+# `csmreport run samples/batch.xml` imports samples/ into a fresh database,
+# renders every account's QBR (templates/qbr.xml) for 2026-Q3 and every
+# partner's monthly inventory report (templates/partner-monthly.xml) for
+# 2026-09 into out/, and writes their e-mail to out/outbox/ (nothing is sent).
+# It ends with what to do next.
 set -eu
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CR="$BUILD/csmreport"
-OUT="$BUILD/demo"
+OUT="$TOP/out"
+# The samples hold data up to September 2026: run as on 5 October 2026.
+DATE=2026-10-05
 rm -rf "$OUT"
 mkdir -p "$OUT"
 DB="$OUT/demo.db"
-S="$TOP/samples"
-echo "== import samples/ into $DB"
-# Reference data first, so that naive times are read in each account's zone at once.
-for kind in partners accounts contracts catalog firmware holidays devices tickets usage calls; do
-    [ -f "$S/$kind.csv" ] && "$CR" import --db "$DB" --verbose "$S/$kind.csv"
-done
+echo "== csmreport run samples/batch.xml --date $DATE (database $DB)"
+"$CR" run --db "$DB" --date "$DATE" --summary "$OUT/summary.json" --verbose "$TOP/samples/batch.xml"
 echo
 echo "== data-quality check"
 "$CR" check --db "$DB"
 echo
-for account in $(sqlite3 "$DB" "SELECT account_id FROM accounts ORDER BY account_id"); do
-    echo "== metrics $account 2026-Q3"
-    "$CR" metrics --db "$DB" --account "$account" --period 2026-Q3 --format text
-    "$CR" metrics --db "$DB" --account "$account" --period 2026-Q3 --format json \
-        >"$OUT/${account}_metrics_2026-Q3.json"
-    echo
-done
-echo "== render templates/example.xml for every account, 2026-Q3"
-"$CR" render --db "$DB" --template "$TOP/templates/example.xml" --all --period 2026-Q3 \
-    --out "$OUT/reports" -j 2
-find "$OUT/reports" -type f | sort
-echo
-echo "demo output in $OUT"
+echo "== written"
+(cd "$OUT" && find . -type f ! -name '*.db*' ! -name summary.json ! -name '.*' | sed 's|^\./||' | sort)
+cat <<NEXT
+
+What next
+  Reports   out/<account>/<account>_qbr_2026-Q3.pdf and .xlsx (open the PDF first);
+            partner reports in out/partners/<partner>/.
+  Mail      out/outbox/*.eml, one message per recipient list: open one in a mail
+            client. To send, name a server in samples/batch.xml (<smtp url=...>) or
+            run: $CR run --db $DB --date $DATE --smtp smtp://HOST:587 samples/batch.xml
+  Numbers   every figure: $CR metrics --db $DB --account NO-NORDLYS --period 2026-Q3
+  Your data import your own exports (a profile maps their columns; see README
+            "Import" and samples/profiles/), then render or run:
+              $CR import --db my.db accounts.csv devices.csv tickets.csv usage.csv
+              $CR render --db my.db --template templates/qbr.xml --all --period 2026-Q3 --out out
+  Schedule  samples/deploy/ (systemd timer, cron, Slurm, Kubernetes); man man/csmreport.1
+NEXT

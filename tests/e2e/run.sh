@@ -274,10 +274,26 @@ if xmllint --noout --schema "$TOP/templates/batch.xsd" "$TOP/samples/batch.xml" 
 else
     fail samples-batch-valid "$(cat "$WORK/lint")"
 fi
-if [ -f "$TOP/templates/qbr.xml" ] && [ -f "$TOP/templates/partner-monthly.xml" ]; then
-    run_cr --db "$WORK/samples.db" run "$TOP/samples/batch.xml" --date 2026-10-05 --dry-run
-    check_eq samples-batch-dry-run "$RC" 0
-fi
+run_cr --db "$WORK/samples.db" run "$TOP/samples/batch.xml" --date 2026-10-05 --dry-run
+check_eq samples-batch-dry-run "$RC" 0
+
+# --- the shipped batch for real, twice for the same date: the second run
+# imports the same files again and renders again, and queues no new message
+# (the reports' bytes, and so the mail keys, are the same).
+SO=$WORK/samples-out
+run_cr --db "$WORK/samples.db" run "$TOP/samples/batch.xml" --date 2026-10-05 --out "$SO"
+check_eq samples-batch-exit "$RC" 0
+check_eq samples-batch-silent "$OUT$ERR" ""
+ls "$SO"/outbox/*.eml 2>/dev/null | sort >"$WORK/eml1"
+check_eq samples-batch-messages "$(wc -l <"$WORK/eml1" | tr -d ' ')" 8
+check_eq samples-batch-files "$(find "$SO" -name '*.pdf' | wc -l | tr -d ' ') $(find "$SO" -name '*.xlsx' | wc -l | tr -d ' ')" "8 8"
+run_cr --db "$WORK/samples.db" run "$TOP/samples/batch.xml" --date 2026-10-05 --out "$SO" \
+    --summary "$WORK/samples-again.json"
+check_eq samples-batch-rerun-exit "$RC" 0
+ls "$SO"/outbox/*.eml 2>/dev/null | sort >"$WORK/eml2"
+check_eq samples-batch-rerun-same-outbox "$(cmp -s "$WORK/eml1" "$WORK/eml2" && echo same)" same
+check_eq samples-batch-rerun-nothing-queued \
+    "$($PY -c 'import json,sys; m=json.load(open(sys.argv[1]))["mail"]; print(m.get("queued"))' "$WORK/samples-again.json")" 0
 
 # --- render --summary has the same shape for its part.
 run_cr --db "$DB" render --template "$B/templates/example.xml" --partner PT-INTEGRA \
