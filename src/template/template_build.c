@@ -639,7 +639,7 @@ static cr_status kpi_status(tpl_rctx *c, const tpl_node *n, bool have, double v,
 /* Words of a change in percentage points, per locale. */
 static const char *const points_word[CR_LOCALE_COUNT] = {
     [CR_LOCALE_EN] = " pp", [CR_LOCALE_FR] = "\xc2\xa0pt", [CR_LOCALE_NB] = "\xc2\xa0p.p.",
-    [CR_LOCALE_JA] = "\xe3\x83\x9d\xe3\x82\xa4\xe3\x83\xb3\xe3\x83\x88", /* ポイント */
+    [CR_LOCALE_JA] = "pt", /* ポイント is too long for a tile */
 };
 
 /* compare="NAME" on a tile: the change from NAME's value (the previous
