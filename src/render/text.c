@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +19,24 @@
 #define CR_DATADIR "/usr/local/share/csmreport"
 #endif
 
-/* Carlito for text, DejaVu Sans for the symbols Carlito lacks, Noto Sans CJK JP
+/* Carlito for text, DejaVu Sans for the symbols Carlito lacks, a Japanese face
  * for Japanese (the only fonts the private configuration holds). */
-#define FAMILIES "Carlito,DejaVu Sans,Noto Sans CJK JP"
+#define FAMILIES "Carlito,DejaVu Sans,IPAGothic,Noto Sans CJK JP"
 #define PROBE_FONT "Carlito-Regular.ttf"
-#define CJK_FAMILY "Noto Sans CJK JP"
+
+/* The Japanese faces in order of preference. IPAGothic first: a TrueType font,
+ * which cairo subsets to the glyphs used. Noto Sans CJK JP is CID-keyed CFF,
+ * whose subsets cairo 1.16 writes with every local subroutine slot of the font
+ * dictionaries used (28,500 in one of them) as an empty stub: about 60 KB per
+ * weight however few glyphs a deck uses. */
+static const char *const cjk_families[] = {"IPAGothic", "Noto Sans CJK JP"};
+#define CJK_PREFERRED (sizeof cjk_families / sizeof cjk_families[0])
+
+/* A line holding Japanese is CJK_LINE_EM font sizes tall: IPAGothic's own line
+ * is 1 em, its kanji filling it, so lines would touch. 1.448 em is the line of
+ * Noto Sans CJK JP (ascent 1.16 + descent 0.288), so pages keep their layout
+ * whichever face is installed. */
+#define CJK_LINE_EM 1.448
 
 static const struct {
     double size;
@@ -38,6 +52,15 @@ static const struct {
     [CR_FONT_VALUE] = {9.5, false},        [CR_FONT_TABLE] = {10, false},
     [CR_FONT_TABLE_HEAD] = {10, true},     [CR_FONT_FOOTER] = {8.5, false},
 };
+
+static const char synthetic_bold[] =
+    "<?xml version=\"1.0\"?><fontconfig><match target=\"font\">"
+    "<test name=\"family\"><string>IPAGothic</string></test>"
+    "<test name=\"weight\" compare=\"less_eq\"><const>medium</const></test>"
+    "<test target=\"pattern\" name=\"weight\" compare=\"more_eq\"><const>bold</const></test>"
+    "<edit name=\"embolden\" mode=\"assign\"><bool>true</bool></edit>"
+    "<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit>"
+    "</match></fontconfig>";
 
 static pthread_once_t fonts_once = PTHREAD_ONCE_INIT;
 static FcConfig *fonts_config;    /* process lifetime, see text.h */
@@ -81,11 +104,11 @@ static bool find_fonts_dir(char *out, size_t size)
     return has_probe(out);
 }
 
-static bool is_cjk_jp(FcPattern *p)
+static bool has_family(FcPattern *p, const char *family)
 {
     FcChar8 *fam;
     for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &fam) == FcResultMatch; i++)
-        if (strcmp((const char *)fam, CJK_FAMILY) == 0)
+        if (strcmp((const char *)fam, family) == 0)
             return true;
     return false;
 }
@@ -97,21 +120,21 @@ static bool covers_ja(FcPattern *p)
            FcLangSetHasLang(ls, (const FcChar8 *)"ja") == FcLangEqual;
 }
 
-/* Copies the system's Japanese faces (Noto Sans CJK JP; failing that, any face
- * covering Japanese) into the private set. The patterns come from the system's
- * font cache, so nothing is scanned again. */
+/* Copies the system's faces of the first Japanese family of cjk_families that
+ * is installed (failing all, any face covering Japanese) into the private set.
+ * The patterns come from the system's font cache, so nothing is scanned again. */
 static size_t add_japanese(FcFontSet *app)
 {
     FcConfig *sys = FcInitLoadConfigAndFonts();
     if (!sys)
         return 0;
     size_t added = 0;
-    for (int pass = 0; pass < 2 && added == 0; pass++) {
+    for (size_t pass = 0; pass <= CJK_PREFERRED && added == 0; pass++) {
         for (FcSetName which = FcSetSystem; which <= FcSetApplication; which++) {
             FcFontSet *set = FcConfigGetFonts(sys, which);
             for (int i = 0; set && i < set->nfont; i++) {
                 FcPattern *p = set->fonts[i];
-                if (pass == 0 ? !is_cjk_jp(p) : !covers_ja(p))
+                if (pass < CJK_PREFERRED ? !has_family(p, cjk_families[pass]) : !covers_ja(p))
                     continue;
                 FcPattern *copy = FcPatternDuplicate(p);
                 if (copy && FcFontSetAdd(app, copy))
@@ -160,6 +183,13 @@ static void fonts_load(void)
     FcFontSet *app = FcConfigGetFonts(cfg, FcSetApplication);
     if (app)
         add_japanese(app);
+    /* IPAGothic has no bold face: bold Japanese (titles, table heads) is drawn
+     * emboldened, as the system's 90-synthetic.conf would do */
+    if (!FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)synthetic_bold, FcFalse)) {
+        snprintf(fonts_problem, sizeof fonts_problem, "cannot load the font rules");
+        FcConfigDestroy(cfg);
+        return;
+    }
     fonts_config = cfg;
 }
 
@@ -203,6 +233,9 @@ int cr_text_open(cr_text *t, cairo_t *cr, const char *lang, cr_error *err)
         pango_font_description_set_weight(d, type_scale[f].bold ? PANGO_WEIGHT_BOLD
                                                                 : PANGO_WEIGHT_NORMAL);
         t->fonts[f] = d;
+        t->cjk_attrs[f] = pango_attr_list_new();
+        pango_attr_list_insert(t->cjk_attrs[f], pango_attr_line_height_new_absolute((int)(
+                                                    CJK_LINE_EM * type_scale[f].size * PANGO_SCALE)));
         double h;
         /* a Japanese line is taller than a Latin one */
         cr_text_set(t, -1, (cr_font)f, t->locale == CR_LOCALE_JA ? "Ag\xe6\x97\xa5" : "Ag", NULL,
@@ -219,12 +252,31 @@ void cr_text_close(cr_text *t)
             g_object_unref(t->pool[i]);
     if (t->layout)
         g_object_unref(t->layout);
-    for (int f = 0; f < CR_FONT_COUNT; f++)
+    for (int f = 0; f < CR_FONT_COUNT; f++) {
         if (t->fonts[f])
             pango_font_description_free(t->fonts[f]);
+        if (t->cjk_attrs[f])
+            pango_attr_list_unref(t->cjk_attrs[f]);
+    }
     if (t->context)
         g_object_unref(t->context);
     memset(t, 0, sizeof *t);
+}
+
+/* Whether len bytes of UTF-8 hold a character from U+3000 on (CJK punctuation,
+ * kana, kanji, full-width forms). */
+static bool has_cjk(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len && s[i]; i++)
+        if ((unsigned char)s[i] >= 0xe3 && (unsigned char)s[i] < 0xf0)
+            return true;
+    return false;
+}
+
+static void set_text(cr_text *t, PangoLayout *ly, cr_font f, const char *text, size_t len)
+{
+    pango_layout_set_attributes(ly, has_cjk(text, len) ? t->cjk_attrs[f] : NULL);
+    pango_layout_set_text(ly, text, (int)len);
 }
 
 PangoLayout *cr_text_set(cr_text *t, int slot, cr_font f, const char *text, double *w, double *h)
@@ -240,7 +292,8 @@ PangoLayout *cr_text_set(cr_text *t, int slot, cr_font f, const char *text, doub
     pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_NONE);
     pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
     pango_layout_set_font_description(ly, t->fonts[f]);
-    pango_layout_set_text(ly, text ? text : "", -1);
+    text = text ? text : "";
+    set_text(t, ly, f, text, strlen(text));
     if (w || h) {
         PangoRectangle logical;
         pango_layout_get_extents(ly, NULL, &logical);
@@ -318,14 +371,16 @@ double cr_text_box(cr_text *t, cr_font f, const char *text, double x, double y, 
         pango_cairo_show_layout(t->cr, ly);
         cairo_new_path(t->cr);
     }
-    return (double)logical.height / PANGO_SCALE;
+    /* never less than one line of the font: a line of kana alone is shorter
+     * than the "Ag" + kanji line that callers test the room against */
+    return fmax((double)logical.height / PANGO_SCALE, t->line_height[f]);
 }
 
 double cr_text_measure(const char *utf8, size_t len, void *ctx)
 {
     cr_text_measure_ctx *m = ctx;
     PangoLayout *ly = cr_text_set(m->t, -1, m->font, "", NULL, NULL);
-    pango_layout_set_text(ly, utf8, (int)len);
+    set_text(m->t, ly, m->font, utf8, len);
     PangoRectangle logical;
     pango_layout_get_extents(ly, NULL, &logical);
     return (double)logical.width / PANGO_SCALE;

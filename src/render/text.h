@@ -59,6 +59,7 @@ typedef struct cr_text {
     PangoLayout *layout;                   /* scratch layout */
     PangoLayout *pool[CR_TEXT_POOL];       /* created on first use */
     PangoFontDescription *fonts[CR_FONT_COUNT];
+    PangoAttrList *cjk_attrs[CR_FONT_COUNT]; /* the line height of Japanese text */
     double line_height[CR_FONT_COUNT];     /* one line of each font, in points */
     cr_locale locale;
 } cr_text;
