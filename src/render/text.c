@@ -62,7 +62,44 @@ static const char synthetic_bold[] =
     "<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit>"
     "</match></fontconfig>";
 
+/* Laid-out lines kept per thread and locale: a deck's tables and charts repeat
+ * their strings (categories, models, sites, statuses, months), and so do the
+ * decks of a run; each is shaped once. Bounded: a cache that filled up during a
+ * deck takes no more lines and is emptied when the next deck starts. */
+#define CACHE_BUCKETS 4096
+#define CACHE_MAX 6000
+#define CACHE_TEXT_MAX 512
+
+/* How a text is laid out: one line; one line cut with "…" at a width; wrapped
+ * at a width (words, then characters) with an alignment, at most a height tall
+ * (the last line cut with "…"; height 0: no limit). */
+typedef enum text_kind { TEXT_LINE, TEXT_CUT, TEXT_BOX_LEFT, TEXT_BOX_CENTER, TEXT_BOX_RIGHT } text_kind;
+
+typedef struct text_entry {
+    struct text_entry *next; /* in the bucket */
+    PangoLayout *layout;
+    double w, h;             /* its logical size in points */
+    uint32_t hash;
+    cr_font font;
+    text_kind kind;
+    int width, height;       /* pango units (see text_kind) */
+    size_t len;
+    char text[];             /* len bytes, not terminated */
+} text_entry;
+
+struct cr_text_state {
+    PangoContext *context;
+    PangoLayout *scratch; /* lines not cached, and boxes */
+    PangoFontDescription *fonts[CR_FONT_COUNT];
+    PangoAttrList *cjk_attrs[CR_FONT_COUNT]; /* the line height of Japanese text */
+    text_entry *buckets[CACHE_BUCKETS];
+    size_t count;
+};
+
+static void states_free(void *p);
+
 static pthread_once_t fonts_once = PTHREAD_ONCE_INIT;
+static pthread_key_t states_key; /* this thread's cr_text_state per locale */
 static FcConfig *fonts_config;    /* process lifetime, see text.h */
 static char fonts_problem[CR_ERROR_MSG_MAX];
 
@@ -122,10 +159,14 @@ static bool covers_ja(FcPattern *p)
 
 /* Copies the system's faces of the first Japanese family of cjk_families that
  * is installed (failing all, any face covering Japanese) into the private set.
- * The patterns come from the system's font cache, so nothing is scanned again. */
+ * The patterns come from the system's font cache, so nothing is scanned again.
+ * The system configuration is fontconfig's current one (FcInit), which pango
+ * loads anyway when it makes its first font map: loaded once per process. */
 static size_t add_japanese(FcFontSet *app)
 {
-    FcConfig *sys = FcInitLoadConfigAndFonts();
+    if (!FcInit())
+        return 0;
+    FcConfig *sys = FcConfigReference(NULL);
     if (!sys)
         return 0;
     size_t added = 0;
@@ -190,6 +231,11 @@ static void fonts_load(void)
         FcConfigDestroy(cfg);
         return;
     }
+    if (pthread_key_create(&states_key, states_free) != 0) {
+        snprintf(fonts_problem, sizeof fonts_problem, "cannot make the text caches");
+        FcConfigDestroy(cfg);
+        return;
+    }
     fonts_config = cfg;
 }
 
@@ -207,6 +253,172 @@ int cr_text_fonts_init(cr_error *err)
     return 0;
 }
 
+/* ---- the per-thread text state: one per locale, kept from deck to deck */
+
+static void cache_clear(cr_text_state *st)
+{
+    for (size_t b = 0; b < CACHE_BUCKETS; b++) {
+        text_entry *e = st->buckets[b];
+        while (e) {
+            text_entry *next = e->next;
+            g_object_unref(e->layout);
+            free(e);
+            e = next;
+        }
+        st->buckets[b] = NULL;
+    }
+    st->count = 0;
+}
+
+static void state_free(cr_text_state *st)
+{
+    if (!st)
+        return;
+    cache_clear(st);
+    if (st->scratch)
+        g_object_unref(st->scratch);
+    for (int f = 0; f < CR_FONT_COUNT; f++) {
+        if (st->fonts[f])
+            pango_font_description_free(st->fonts[f]);
+        if (st->cjk_attrs[f])
+            pango_attr_list_unref(st->cjk_attrs[f]);
+    }
+    if (st->context)
+        g_object_unref(st->context);
+    free(st);
+}
+
+static void states_free(void *p)
+{
+    cr_text_state **by_locale = p;
+    for (int l = 0; l < CR_LOCALE_COUNT; l++)
+        state_free(by_locale[l]);
+    free(by_locale);
+}
+
+/* The state of this thread for locale loc, made on first use. */
+static cr_text_state *state_get(cr_locale loc)
+{
+    cr_text_state **by_locale = pthread_getspecific(states_key);
+    if (!by_locale) {
+        by_locale = calloc(CR_LOCALE_COUNT, sizeof *by_locale);
+        if (!by_locale || pthread_setspecific(states_key, by_locale) != 0) {
+            free(by_locale);
+            return NULL;
+        }
+    }
+    if (by_locale[loc])
+        return by_locale[loc];
+    cr_text_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->context = pango_font_map_create_context(pango_cairo_font_map_get_default());
+    /* points as units, no hinting: the same positions on every run and host */
+    pango_cairo_context_set_resolution(st->context, 72);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    pango_cairo_context_set_font_options(st->context, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(st->context, FALSE);
+    pango_context_set_language(st->context,
+                               pango_language_from_string(cr_numfmt_locale_tag(loc)));
+    st->scratch = pango_layout_new(st->context);
+    for (int f = 0; f < CR_FONT_COUNT; f++) {
+        PangoFontDescription *d = pango_font_description_from_string(FAMILIES);
+        pango_font_description_set_absolute_size(d, type_scale[f].size * PANGO_SCALE);
+        pango_font_description_set_weight(d, type_scale[f].bold ? PANGO_WEIGHT_BOLD
+                                                                : PANGO_WEIGHT_NORMAL);
+        st->fonts[f] = d;
+        st->cjk_attrs[f] = pango_attr_list_new();
+        pango_attr_list_insert(st->cjk_attrs[f], pango_attr_line_height_new_absolute((int)(
+                                                     CJK_LINE_EM * type_scale[f].size * PANGO_SCALE)));
+    }
+    by_locale[loc] = st;
+    return st;
+}
+
+/* Whether len bytes of UTF-8 hold a character from U+3000 on (CJK punctuation,
+ * kana, kanji, full-width forms). */
+static bool has_cjk(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len && s[i]; i++)
+        if ((unsigned char)s[i] >= 0xe3 && (unsigned char)s[i] < 0xf0)
+            return true;
+    return false;
+}
+
+/* Puts len bytes of text in font f on ly, laid out as kind says. */
+static void layout_prepare(cr_text_state *st, PangoLayout *ly, cr_font f, const char *text,
+                           size_t len, text_kind kind, int width, int height)
+{
+    bool box = kind >= TEXT_BOX_LEFT;
+    pango_layout_set_width(ly, kind == TEXT_LINE ? -1 : width);
+    pango_layout_set_height(ly, box && height > 0 ? height : -1);
+    pango_layout_set_ellipsize(ly, kind == TEXT_LINE || (box && height <= 0)
+                                       ? PANGO_ELLIPSIZE_NONE
+                                       : PANGO_ELLIPSIZE_END);
+    pango_layout_set_wrap(ly, box ? PANGO_WRAP_WORD_CHAR : PANGO_WRAP_WORD);
+    pango_layout_set_alignment(ly, kind == TEXT_BOX_CENTER  ? PANGO_ALIGN_CENTER
+                                   : kind == TEXT_BOX_RIGHT ? PANGO_ALIGN_RIGHT
+                                                            : PANGO_ALIGN_LEFT);
+    pango_layout_set_font_description(ly, st->fonts[f]);
+    pango_layout_set_attributes(ly, has_cjk(text, len) ? st->cjk_attrs[f] : NULL);
+    pango_layout_set_text(ly, text, (int)len);
+}
+
+static uint32_t text_hash(const char *s, size_t len, cr_font f, text_kind kind, int width,
+                          int height)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    uint32_t k[4] = {(uint32_t)f, (uint32_t)kind, (uint32_t)width, (uint32_t)height};
+    for (size_t i = 0; i < 4; i++)
+        h = (h ^ k[i]) * 16777619u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The layout of text in font f as kind says, shaped once per thread and
+ * locale while the cache has room, else on the scratch layout; its logical
+ * size in *w, *h (TEXT_CUT: the width of the cut line). A cached layout is
+ * never changed, and stays valid until the next cr_text_open on this thread. */
+static PangoLayout *text_get(cr_text_state *st, cr_font f, const char *text, size_t len,
+                             text_kind kind, int width, int height, double *w, double *h)
+{
+    uint32_t hash = text_hash(text, len, f, kind, width, height);
+    text_entry **head = &st->buckets[hash % CACHE_BUCKETS];
+    for (text_entry *e = *head; e; e = e->next)
+        if (e->hash == hash && e->font == f && e->kind == kind && e->width == width &&
+            e->height == height && e->len == len && memcmp(e->text, text, len) == 0) {
+            *w = e->w;
+            *h = e->h;
+            return e->layout;
+        }
+    PangoLayout *ly = st->scratch;
+    text_entry *e = NULL;
+    if (st->count < CACHE_MAX && len <= CACHE_TEXT_MAX && (e = malloc(sizeof *e + len))) {
+        ly = pango_layout_new(st->context);
+        *e = (text_entry){*head, ly, 0, 0, hash, f, kind, width, height, len};
+        memcpy(e->text, text, len);
+    }
+    layout_prepare(st, ly, f, text, len, kind, width, height);
+    PangoRectangle logical;
+    if (kind == TEXT_CUT) /* the cut line, not the box width */
+        pango_layout_line_get_extents(pango_layout_get_line_readonly(ly, 0), NULL, &logical);
+    else
+        pango_layout_get_extents(ly, NULL, &logical);
+    *w = (double)logical.width / PANGO_SCALE;
+    *h = (double)logical.height / PANGO_SCALE;
+    if (e) {
+        e->w = *w;
+        e->h = *h;
+        *head = e;
+        st->count++;
+    }
+    return ly;
+}
+
 int cr_text_open(cr_text *t, cairo_t *cr, const char *lang, cr_error *err)
 {
     memset(t, 0, sizeof *t);
@@ -215,27 +427,13 @@ int cr_text_open(cr_text *t, cairo_t *cr, const char *lang, cr_error *err)
         return rc;
     t->cr = cr;
     t->locale = cr_numfmt_locale_from_tag(lang);
-    t->context = pango_font_map_create_context(pango_cairo_font_map_get_default());
-    /* points as units, no hinting: the same positions on every run and host */
-    pango_cairo_context_set_resolution(t->context, 72);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    pango_cairo_context_set_font_options(t->context, fo);
-    cairo_font_options_destroy(fo);
-    pango_context_set_round_glyph_positions(t->context, FALSE);
-    pango_context_set_language(t->context,
-                               pango_language_from_string(cr_numfmt_locale_tag(t->locale)));
-    t->layout = pango_layout_new(t->context);
+    t->st = state_get(t->locale);
+    if (!t->st)
+        return cr_error_set(err, CR_EX_NOMEM, NULL, 0, 0, "out of memory setting up text");
+    /* full: start afresh (no layout of the previous deck is in use now) */
+    if (t->st->count >= CACHE_MAX)
+        cache_clear(t->st);
     for (int f = 0; f < CR_FONT_COUNT; f++) {
-        PangoFontDescription *d = pango_font_description_from_string(FAMILIES);
-        pango_font_description_set_absolute_size(d, type_scale[f].size * PANGO_SCALE);
-        pango_font_description_set_weight(d, type_scale[f].bold ? PANGO_WEIGHT_BOLD
-                                                                : PANGO_WEIGHT_NORMAL);
-        t->fonts[f] = d;
-        t->cjk_attrs[f] = pango_attr_list_new();
-        pango_attr_list_insert(t->cjk_attrs[f], pango_attr_line_height_new_absolute((int)(
-                                                    CJK_LINE_EM * type_scale[f].size * PANGO_SCALE)));
         double h;
         /* a Japanese line is taller than a Latin one */
         cr_text_set(t, -1, (cr_font)f, t->locale == CR_LOCALE_JA ? "Ag\xe6\x97\xa5" : "Ag", NULL,
@@ -250,59 +448,43 @@ void cr_text_close(cr_text *t)
     for (int i = 0; i < CR_TEXT_POOL; i++)
         if (t->pool[i])
             g_object_unref(t->pool[i]);
-    if (t->layout)
-        g_object_unref(t->layout);
-    for (int f = 0; f < CR_FONT_COUNT; f++) {
-        if (t->fonts[f])
-            pango_font_description_free(t->fonts[f]);
-        if (t->cjk_attrs[f])
-            pango_attr_list_unref(t->cjk_attrs[f]);
-    }
-    if (t->context)
-        g_object_unref(t->context);
     memset(t, 0, sizeof *t);
-}
-
-/* Whether len bytes of UTF-8 hold a character from U+3000 on (CJK punctuation,
- * kana, kanji, full-width forms). */
-static bool has_cjk(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len && s[i]; i++)
-        if ((unsigned char)s[i] >= 0xe3 && (unsigned char)s[i] < 0xf0)
-            return true;
-    return false;
-}
-
-static void set_text(cr_text *t, PangoLayout *ly, cr_font f, const char *text, size_t len)
-{
-    pango_layout_set_attributes(ly, has_cjk(text, len) ? t->cjk_attrs[f] : NULL);
-    pango_layout_set_text(ly, text, (int)len);
 }
 
 PangoLayout *cr_text_set(cr_text *t, int slot, cr_font f, const char *text, double *w, double *h)
 {
-    PangoLayout *ly = t->layout;
-    if (slot >= 0 && slot < CR_TEXT_POOL) {
-        if (!t->pool[slot])
-            t->pool[slot] = pango_layout_new(t->context);
-        ly = t->pool[slot];
-    }
-    pango_layout_set_width(ly, -1);
-    pango_layout_set_height(ly, -1);
-    pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_NONE);
-    pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
-    pango_layout_set_font_description(ly, t->fonts[f]);
     text = text ? text : "";
-    set_text(t, ly, f, text, strlen(text));
-    if (w || h) {
-        PangoRectangle logical;
-        pango_layout_get_extents(ly, NULL, &logical);
-        if (w)
-            *w = (double)logical.width / PANGO_SCALE;
-        if (h)
-            *h = (double)logical.height / PANGO_SCALE;
+    double lw, lh;
+    PangoLayout *ly = text_get(t->st, f, text, strlen(text), TEXT_LINE, -1, 0, &lw, &lh);
+    if (slot >= 0 && slot < CR_TEXT_POOL) {
+        /* the slot holds a reference: to the cached line, else to a layout
+         * of its own (the scratch one is reused by the next call) */
+        if (ly == t->st->scratch) {
+            ly = pango_layout_new(t->st->context);
+            layout_prepare(t->st, ly, f, text, strlen(text), TEXT_LINE, -1, 0);
+        } else {
+            g_object_ref(ly);
+        }
+        if (t->pool[slot])
+            g_object_unref(t->pool[slot]);
+        t->pool[slot] = ly;
     }
+    if (w)
+        *w = lw;
+    if (h)
+        *h = lh;
     return ly;
+}
+
+/* The layout's box from the cache when it is a cached one. */
+static void show_at(cr_text *t, PangoLayout *ly, double w, double h, double x, double y,
+                    cr_align align, cr_valign valign)
+{
+    double xx = align == CR_ALIGN_LEFT ? x : align == CR_ALIGN_CENTER ? x - w / 2 : x - w;
+    double yy = valign == CR_VALIGN_TOP ? y : valign == CR_VALIGN_MIDDLE ? y - h / 2 : y - h;
+    cairo_move_to(t->cr, xx, yy);
+    pango_cairo_show_layout(t->cr, ly);
+    cairo_new_path(t->cr); /* no current point left for the next arc to join */
 }
 
 void cr_text_show(cr_text *t, PangoLayout *layout, double x, double y, cr_align align,
@@ -310,62 +492,52 @@ void cr_text_show(cr_text *t, PangoLayout *layout, double x, double y, cr_align 
 {
     PangoRectangle logical;
     pango_layout_get_extents(layout, NULL, &logical);
-    double w = (double)logical.width / PANGO_SCALE, h = (double)logical.height / PANGO_SCALE;
-    double xx = align == CR_ALIGN_LEFT ? x : align == CR_ALIGN_CENTER ? x - w / 2 : x - w;
-    double yy = valign == CR_VALIGN_TOP ? y : valign == CR_VALIGN_MIDDLE ? y - h / 2 : y - h;
-    cairo_move_to(t->cr, xx, yy);
-    pango_cairo_show_layout(t->cr, layout);
-    cairo_new_path(t->cr); /* no current point left for the next arc to join */
+    show_at(t, layout, (double)logical.width / PANGO_SCALE, (double)logical.height / PANGO_SCALE,
+            x, y, align, valign);
 }
 
 double cr_text_draw(cr_text *t, cr_font f, const char *text, double x, double y, cr_align align,
                     cr_valign valign)
 {
-    double w;
-    PangoLayout *ly = cr_text_set(t, -1, f, text, &w, NULL);
-    cr_text_show(t, ly, x, y, align, valign);
+    double w, h;
+    text = text ? text : "";
+    PangoLayout *ly = text_get(t->st, f, text, strlen(text), TEXT_LINE, -1, 0, &w, &h);
+    show_at(t, ly, w, h, x, y, align, valign);
     return w;
 }
 
 double cr_text_draw_fit(cr_text *t, cr_font f, const char *text, double x, double y,
                         double max_width, cr_align align, cr_valign valign)
 {
-    double w;
-    PangoLayout *ly = cr_text_set(t, -1, f, text, &w, NULL);
+    double w, h;
+    text = text ? text : "";
+    size_t len = strlen(text);
+    PangoLayout *ly = text_get(t->st, f, text, len, TEXT_LINE, -1, 0, &w, &h);
     if (w > max_width) {
-        pango_layout_set_width(ly, (int)(max_width > 0 ? max_width * PANGO_SCALE : 0));
-        pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_END);
-        /* measure the ink of the cut line, not the box width */
-        PangoRectangle logical;
-        pango_layout_line_get_extents(pango_layout_get_line_readonly(ly, 0), NULL, &logical);
-        w = (double)logical.width / PANGO_SCALE;
-        double xx = align == CR_ALIGN_LEFT ? x : align == CR_ALIGN_CENTER ? x - w / 2 : x - w;
-        double h = t->line_height[f];
-        double yy = valign == CR_VALIGN_TOP ? y : valign == CR_VALIGN_MIDDLE ? y - h / 2 : y - h;
-        cairo_move_to(t->cr, xx, yy);
-        pango_cairo_show_layout(t->cr, ly);
-        cairo_new_path(t->cr);
-        return w;
+        int width = (int)(max_width > 0 ? max_width * PANGO_SCALE : 0);
+        ly = text_get(t->st, f, text, len, TEXT_CUT, width, 0, &w, &h);
+        h = t->line_height[f];
     }
-    cr_text_show(t, ly, x, y, align, valign);
+    show_at(t, ly, w, h, x, y, align, valign);
     return w;
 }
 
 double cr_text_box(cr_text *t, cr_font f, const char *text, double x, double y, double width,
                    double max_height, cr_align align, bool draw)
 {
-    PangoLayout *ly = cr_text_set(t, -1, f, text, NULL, NULL);
-    pango_layout_set_width(ly, (int)(width * PANGO_SCALE));
-    pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(ly, align == CR_ALIGN_LEFT     ? PANGO_ALIGN_LEFT
-                                   : align == CR_ALIGN_CENTER ? PANGO_ALIGN_CENTER
-                                                              : PANGO_ALIGN_RIGHT);
-    if (max_height > 0) {
-        pango_layout_set_height(ly, (int)(max_height * PANGO_SCALE));
-        pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_END);
-    }
-    PangoRectangle logical;
-    pango_layout_get_extents(ly, NULL, &logical);
+    text = text ? text : "";
+    size_t len = strlen(text);
+    text_kind kind = align == CR_ALIGN_LEFT     ? TEXT_BOX_LEFT
+                     : align == CR_ALIGN_CENTER ? TEXT_BOX_CENTER
+                                                : TEXT_BOX_RIGHT;
+    int pw = (int)(width * PANGO_SCALE);
+    double w, h;
+    PangoLayout *ly = text_get(t->st, f, text, len, kind, pw, 0, &w, &h);
+    /* a box that fits in max_height is the same laid out without the limit
+     * (nothing to cut), so a block measured and then drawn is shaped once */
+    int ph = max_height > 0 ? (int)(max_height * PANGO_SCALE) : 0;
+    if (ph > 0 && h * PANGO_SCALE > ph)
+        ly = text_get(t->st, f, text, len, kind, pw, ph, &w, &h);
     if (draw) {
         cairo_move_to(t->cr, x, y);
         pango_cairo_show_layout(t->cr, ly);
@@ -373,17 +545,15 @@ double cr_text_box(cr_text *t, cr_font f, const char *text, double x, double y, 
     }
     /* never less than one line of the font: a line of kana alone is shorter
      * than the "Ag" + kanji line that callers test the room against */
-    return fmax((double)logical.height / PANGO_SCALE, t->line_height[f]);
+    return fmax(h, t->line_height[f]);
 }
 
 double cr_text_measure(const char *utf8, size_t len, void *ctx)
 {
     cr_text_measure_ctx *m = ctx;
-    PangoLayout *ly = cr_text_set(m->t, -1, m->font, "", NULL, NULL);
-    set_text(m->t, ly, m->font, utf8, len);
-    PangoRectangle logical;
-    pango_layout_get_extents(ly, NULL, &logical);
-    return (double)logical.width / PANGO_SCALE;
+    double w, h;
+    text_get(m->t->st, m->font, utf8, len, TEXT_LINE, -1, 0, &w, &h);
+    return w;
 }
 
 void cr_text_rgb(cairo_t *cr, uint32_t rgb)
