@@ -64,10 +64,13 @@ static const char synthetic_bold[] =
 
 /* Laid-out lines kept per thread and locale: a deck's tables and charts repeat
  * their strings (categories, models, sites, statuses, months), and so do the
- * decks of a run; each is shaped once. Bounded: a cache that filled up during a
- * deck takes no more lines and is emptied when the next deck starts. */
-#define CACHE_BUCKETS 4096
-#define CACHE_MAX 6000
+ * decks of a run; each is shaped once. Bounded (a layout is about 1.2 KB): a
+ * deck adds lines while the cache holds fewer than CACHE_MAX; when the next
+ * deck starts with more than CACHE_KEEP, only the lines the last deck used are
+ * kept, and none if they are still more. */
+#define CACHE_BUCKETS 2048
+#define CACHE_MAX 2500
+#define CACHE_KEEP 1200
 #define CACHE_TEXT_MAX 512
 
 /* How a text is laid out: one line; one line cut with "…" at a width; wrapped
@@ -80,6 +83,7 @@ typedef struct text_entry {
     PangoLayout *layout;
     double w, h;             /* its logical size in points */
     uint32_t hash;
+    unsigned deck; /* the last deck that used it */
     cr_font font;
     text_kind kind;
     int width, height;       /* pango units (see text_kind) */
@@ -94,6 +98,7 @@ struct cr_text_state {
     PangoAttrList *cjk_attrs[CR_FONT_COUNT]; /* the line height of Japanese text */
     text_entry *buckets[CACHE_BUCKETS];
     size_t count;
+    unsigned deck; /* decks opened with this state */
 };
 
 static void states_free(void *p);
@@ -255,26 +260,30 @@ int cr_text_fonts_init(cr_error *err)
 
 /* ---- the per-thread text state: one per locale, kept from deck to deck */
 
-static void cache_clear(cr_text_state *st)
+/* Drops the cached layouts not used by deck number keep (all: keep = 0). */
+static void cache_prune(cr_text_state *st, unsigned keep)
 {
     for (size_t b = 0; b < CACHE_BUCKETS; b++) {
-        text_entry *e = st->buckets[b];
-        while (e) {
-            text_entry *next = e->next;
+        text_entry **link = &st->buckets[b];
+        while (*link) {
+            text_entry *e = *link;
+            if (keep && e->deck == keep) {
+                link = &e->next;
+                continue;
+            }
+            *link = e->next;
             g_object_unref(e->layout);
             free(e);
-            e = next;
+            st->count--;
         }
-        st->buckets[b] = NULL;
     }
-    st->count = 0;
 }
 
 static void state_free(cr_text_state *st)
 {
     if (!st)
         return;
-    cache_clear(st);
+    cache_prune(st, 0);
     if (st->scratch)
         g_object_unref(st->scratch);
     for (int f = 0; f < CR_FONT_COUNT; f++) {
@@ -391,6 +400,7 @@ static PangoLayout *text_get(cr_text_state *st, cr_font f, const char *text, siz
     for (text_entry *e = *head; e; e = e->next)
         if (e->hash == hash && e->font == f && e->kind == kind && e->width == width &&
             e->height == height && e->len == len && memcmp(e->text, text, len) == 0) {
+            e->deck = st->deck;
             *w = e->w;
             *h = e->h;
             return e->layout;
@@ -399,7 +409,7 @@ static PangoLayout *text_get(cr_text_state *st, cr_font f, const char *text, siz
     text_entry *e = NULL;
     if (st->count < CACHE_MAX && len <= CACHE_TEXT_MAX && (e = malloc(sizeof *e + len))) {
         ly = pango_layout_new(st->context);
-        *e = (text_entry){*head, ly, 0, 0, hash, f, kind, width, height, len};
+        *e = (text_entry){*head, ly, 0, 0, hash, st->deck, f, kind, width, height, len};
         memcpy(e->text, text, len);
     }
     layout_prepare(st, ly, f, text, len, kind, width, height);
@@ -430,9 +440,14 @@ int cr_text_open(cr_text *t, cairo_t *cr, const char *lang, cr_error *err)
     t->st = state_get(t->locale);
     if (!t->st)
         return cr_error_set(err, CR_EX_NOMEM, NULL, 0, 0, "out of memory setting up text");
-    /* full: start afresh (no layout of the previous deck is in use now) */
-    if (t->st->count >= CACHE_MAX)
-        cache_clear(t->st);
+    /* no layout of an earlier deck is in use now */
+    cr_text_state *st = t->st;
+    if (st->count > CACHE_KEEP)
+        cache_prune(st, st->deck);
+    if (st->count > CACHE_KEEP)
+        cache_prune(st, 0);
+    if (++st->deck == 0) /* 0 means "none" to cache_prune */
+        st->deck = 1;
     for (int f = 0; f < CR_FONT_COUNT; f++) {
         double h;
         /* a Japanese line is taller than a Latin one */
