@@ -95,7 +95,6 @@ struct cr_text_state {
     PangoContext *context;
     PangoLayout *scratch; /* lines not cached, and boxes */
     PangoFontDescription *fonts[CR_FONT_COUNT];
-    PangoAttrList *cjk_attrs[CR_FONT_COUNT]; /* the line height of Japanese text */
     text_entry *buckets[CACHE_BUCKETS];
     size_t count;
     unsigned deck; /* decks opened with this state */
@@ -289,8 +288,6 @@ static void state_free(cr_text_state *st)
     for (int f = 0; f < CR_FONT_COUNT; f++) {
         if (st->fonts[f])
             pango_font_description_free(st->fonts[f]);
-        if (st->cjk_attrs[f])
-            pango_attr_list_unref(st->cjk_attrs[f]);
     }
     if (st->context)
         g_object_unref(st->context);
@@ -339,22 +336,44 @@ static cr_text_state *state_get(cr_locale loc)
         pango_font_description_set_weight(d, type_scale[f].bold ? PANGO_WEIGHT_BOLD
                                                                 : PANGO_WEIGHT_NORMAL);
         st->fonts[f] = d;
-        st->cjk_attrs[f] = pango_attr_list_new();
-        pango_attr_list_insert(st->cjk_attrs[f], pango_attr_line_height_new_absolute((int)(
-                                                     CJK_LINE_EM * type_scale[f].size * PANGO_SCALE)));
     }
     by_locale[loc] = st;
     return st;
 }
 
-/* Whether len bytes of UTF-8 hold a character from U+3000 on (CJK punctuation,
- * kana, kanji, full-width forms). */
-static bool has_cjk(const char *s, size_t len)
+/* The line height of Japanese text: CJK_LINE_EM font sizes on each stretch of
+ * characters from U+3000 on (CJK punctuation, kana, kanji, full-width forms)
+ * and the spaces within it. Latin stretches keep their own height, so a line
+ * mixing both is as tall as a Japanese one (pango adds the leading of each run
+ * around it). NULL when the text has no such character. */
+static PangoAttrList *cjk_attrs(const char *s, size_t len, cr_font f)
 {
-    for (size_t i = 0; i < len && s[i]; i++)
-        if ((unsigned char)s[i] >= 0xe3 && (unsigned char)s[i] < 0xf0)
-            return true;
-    return false;
+    PangoAttrList *list = NULL;
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0xe3 || (unsigned char)s[i] >= 0xf0) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < len && (s[i] == ' ' || ((unsigned char)s[i] >= 0xe3 &&
+                                           (unsigned char)s[i] < 0xf0))) {
+            i += s[i] == ' ' ? 1 : 3;
+        }
+        while (i > start && s[i - 1] == ' ')
+            i--;
+        i = i > len ? len : i;
+        if (!list)
+            list = pango_attr_list_new();
+        PangoAttribute *a = pango_attr_line_height_new_absolute(
+            (int)(CJK_LINE_EM * type_scale[f].size * PANGO_SCALE));
+        a->start_index = (guint)start;
+        a->end_index = (guint)i;
+        pango_attr_list_insert(list, a);
+        while (i < len && s[i] == ' ')
+            i++;
+    }
+    return list;
 }
 
 /* Puts len bytes of text in font f on ly, laid out as kind says. */
@@ -372,7 +391,10 @@ static void layout_prepare(cr_text_state *st, PangoLayout *ly, cr_font f, const 
                                    : kind == TEXT_BOX_RIGHT ? PANGO_ALIGN_RIGHT
                                                             : PANGO_ALIGN_LEFT);
     pango_layout_set_font_description(ly, st->fonts[f]);
-    pango_layout_set_attributes(ly, has_cjk(text, len) ? st->cjk_attrs[f] : NULL);
+    PangoAttrList *attrs = cjk_attrs(text, len, f);
+    pango_layout_set_attributes(ly, attrs);
+    if (attrs)
+        pango_attr_list_unref(attrs);
     pango_layout_set_text(ly, text, (int)len);
 }
 
