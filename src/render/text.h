@@ -8,7 +8,10 @@
  *
  * Process-lifetime objects (intentional, reachable, not leaks): the private
  * FcConfig, created once on first use, and pango's per-thread default font map,
- * which is given that configuration.
+ * which is given that configuration. Per thread, until the thread ends: a pango
+ * context per locale and a bounded cache of laid-out lines, so that a string
+ * repeated in a deck or from deck to deck is shaped once (PangoLayout is not
+ * thread-safe: nothing of it is shared between threads).
  */
 #ifndef CSMREPORT_DRAW_TEXT_H
 #define CSMREPORT_DRAW_TEXT_H
@@ -53,12 +56,12 @@ typedef enum cr_valign { CR_VALIGN_TOP, CR_VALIGN_MIDDLE, CR_VALIGN_BOTTOM } cr_
  * being shaped a second time. */
 #define CR_TEXT_POOL 256
 
+typedef struct cr_text_state cr_text_state; /* text.c: this thread's fonts and lines */
+
 typedef struct cr_text {
     cairo_t *cr;
-    PangoContext *context;
-    PangoLayout *layout;                   /* scratch layout */
-    PangoLayout *pool[CR_TEXT_POOL];       /* created on first use */
-    PangoFontDescription *fonts[CR_FONT_COUNT];
+    cr_text_state *st;
+    PangoLayout *pool[CR_TEXT_POOL];       /* references, set on first use */
     double line_height[CR_FONT_COUNT];     /* one line of each font, in points */
     cr_locale locale;
 } cr_text;
@@ -73,9 +76,10 @@ int cr_text_fonts_init(cr_error *err);
 int cr_text_open(cr_text *t, cairo_t *cr, const char *lang, cr_error *err);
 void cr_text_close(cr_text *t);
 
-/* Sets text in font f on pool layout slot (-1 = the scratch layout) as one
- * unwrapped line, and returns the layout with its size in *w, *h (either may be
- * NULL). The layout stays valid until that slot is used again. */
+/* Lays out text in font f as one unwrapped line and returns the layout with
+ * its size in *w, *h (either may be NULL); with slot >= 0 the pool keeps it in
+ * that slot. The layout must not be changed; it stays valid until that slot
+ * (slot -1: the next call of a cr_text function) is used again. */
 PangoLayout *cr_text_set(cr_text *t, int slot, cr_font f, const char *text, double *w, double *h);
 
 /* Draws a layout from cr_text_set with its box anchored at x, y. */

@@ -310,9 +310,12 @@ cat "$B/report.md"
 say ""
 say "(written to $B/report.md; raw numbers in $RESULTS)"
 
-# ---- the other benchmarks: metrics (issue 3), workbook (issue 4), deck (issue 5)
+# ---- the other benchmarks: metrics (issue 3), workbook (issue 4), deck (issue 5),
+# QBR pair vs the peer (issue 10)
 sh "$TOP/tests/bench/metrics.sh" "$BUILD"
 sh "$TOP/tests/bench/xlsx.sh" "$BUILD"
 sh "$TOP/tests/bench/deck.sh" "$BUILD"
+# the QBR pair per account against the analyst's script (issue 10)
+sh "$TOP/tests/bench/qbr.sh" "$BUILD"
 say ""
-say "reports: $B/report.md $B/metrics.md $B/xlsx.md $B/deck/report.md"
+say "reports: $B/report.md $B/metrics.md $B/xlsx.md $B/deck/report.md $B/qbr.md"

@@ -7,7 +7,10 @@
 # markup name literally), pdfinfo (pages, metadata, fixed dates), qpdf --json
 # (bookmarks), reproducible bytes, and pages rendered with pdftoppm compared
 # with the approved images in tests/reference (tests/tools/pngdiff.c: at most
-# 0.5 % of pixels differing by more than 64 levels).
+# 0.5 % of pixels differing by more than 64 levels). Then the sample Japanese
+# account's deck from templates/example.xml through csmreport render: small
+# enough to mail (IPAGothic subsets to the glyphs used), every glyph a real
+# one, the same bytes twice.
 #
 # REFERENCE_UPDATE=1 rewrites the reference images (look at them first).
 . "$TOP/tests/e2e/lib.sh"
@@ -62,8 +65,8 @@ for f in "$D" "$FR" "$JA"; do
     check_eq "deck: $n every font embedded and subset" "$bad" ""
 done
 check_contains "deck: Carlito embedded" "$(pdffonts "$D")" "Carlito"
-check_contains "deck: Japanese font embedded (deck.pdf)" "$(pdffonts "$D")" "NotoSansCJKjp"
-check_contains "deck: Japanese font embedded (deck-ja.pdf)" "$(pdffonts "$JA")" "NotoSansCJKjp"
+check_contains "deck: Japanese font embedded (deck.pdf)" "$(pdffonts "$D")" "IPAGothic"
+check_contains "deck: Japanese font embedded (deck-ja.pdf)" "$(pdffonts "$JA")" "IPAGothic"
 
 # ---- metadata and pages
 info=$(pdfinfo -isodates "$D")
@@ -155,4 +158,41 @@ for pair in deck-02:deck-p02 deck-03:deck-p03 deck-04:deck-p04 deck-05:deck-p05 
         mkdir -p "$BUILD/deck-diff" && cp "$got" "$BUILD/deck-diff/"
         fail "deck: look of ${pair#*:}" "$out (render kept in $BUILD/deck-diff)"
     fi
+done
+
+# ---- a Japanese deck from the samples: size, glyphs, fonts, reproducible bytes
+S=$TOP/samples
+DB=$WORK/s.db
+run_cr import --db "$DB" "$S/partners.csv" "$S/accounts.csv" "$S/contracts.csv" \
+    "$S/catalog.csv" "$S/firmware.csv" "$S/holidays.csv" "$S/devices.csv" \
+    "$S/tickets.csv" "$S/usage.csv" "$S/calls.csv"
+check_eq "deck-ja sample: import exit" "$RC" 0
+for run in 1 2; do
+    SOURCE_DATE_EPOCH=1767225600 run_cr render --db "$DB" --template "$TOP/templates/example.xml" \
+        --account JP-SAKURA --period 2026-Q3 --pdf --out "$WORK/ja$run"
+    check_eq "deck-ja sample: render $run exit" "$RC" 0
+done
+P=$WORK/ja1/JP-SAKURA/JP-SAKURA_example_2026-Q3.pdf
+size=$(wc -c <"$P" 2>/dev/null || echo 0)
+# the goal is 250 KB for a whole Japanese QBR; these 4 pages take about 52 KB
+# with IPAGothic, 157 KB with Noto Sans CJK JP (its CFF subsets carry ~60 KB a
+# weight), so 100 KB tells the two apart
+if [ "$size" -gt 0 ] && [ "$size" -lt 100000 ]; then pass "deck-ja sample: $size bytes, under 100 KB"
+else fail "deck-ja sample: under 100 KB" "$size bytes"; fi
+if cmp -s "$P" "$WORK/ja2/JP-SAKURA/JP-SAKURA_example_2026-Q3.pdf"; then
+    pass "deck-ja sample: reproducible bytes"
+else fail "deck-ja sample: reproducible bytes" "two renders differ"; fi
+fonts=$(pdffonts "$P")
+bad=$(printf '%s\n' "$fonts" | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { print $1 }')
+check_eq "deck-ja sample: every font embedded and subset" "$bad" ""
+check_contains "deck-ja sample: IPAGothic embedded" "$fonts" "IPAGothic"
+check_contains "deck-ja sample: Latin text in Carlito" "$fonts" "Carlito"
+case "$fonts" in *NotoSansCJK*) fail "deck-ja sample: no Noto Sans CJK" "embedded" ;;
+*) pass "deck-ja sample: no Noto Sans CJK" ;; esac
+txt=$(pdftotext "$P" -)
+for s in "サービスレビュー" "桜川精機株式会社" "提供：日本コラボレーション・サービス株式会社" \
+    "作成者: 佐藤 美咲" "ヘッドセットRMA率"; do
+    # a character no font has is drawn as a box of its hex code, which
+    # pdftotext does not read back as that character
+    check_contains "deck-ja sample: text '$s'" "$txt" "$s"
 done
