@@ -260,7 +260,8 @@ int cr_outbox_list(const cr_outbox *ob, char ***names, cr_error *err)
         g_array_append_val(list, w);
     }
     closedir(d);
-    qsort(list->data, list->len, sizeof(waiting), by_age);
+    if (list->len > 1) /* an empty GArray may have no data at all */
+        qsort(list->data, list->len, sizeof(waiting), by_age);
     char **out = g_new0(char *, list->len + 1);
     for (guint i = 0; i < list->len; i++)
         out[i] = g_array_index(list, waiting, i).name;
