@@ -181,6 +181,13 @@ sw = [dv.cell(r, hd.index({"fr": "Niveau logiciel", "nb": "Programvarenivå", "e
       for r in range(2, dv.max_row + 1)]
 cur = {"fr": "À jour", "nb": "Gjeldende", "en": "Current"}[locale]
 eq("%s devices-software-current" % tag, sw.count(cur), doc["software"]["current"])
+for key, word in (("n_minus_1", "N\u22121"), ("outdated", {"fr": "Obsol\u00e8te", "nb": "Utdatert", "en": "Outdated"}[locale]),
+                  ("unknown", {"fr": "Inconnu", "nb": "Ukjent", "en": "Unknown"}[locale])):
+    eq("%s devices-software-%s" % (tag, key), sw.count(word), doc["software"][key])
+# active in the period: the same devices the adoption metric counts
+act = [dv.cell(r, hd.index({"fr": "Actif sur la p\u00e9riode", "nb": "Aktiv i perioden", "en": "Active in period"}[locale]) + 1).value
+       for r in range(2, dv.max_row + 1)]
+eq("%s devices-active" % tag, act.count({"fr": "Oui", "nb": "Ja", "en": "Yes"}[locale]), doc["adoption"]["active"])
 PYEOF
 
 loc_of() { case "$1" in FR-ECLAIR) echo fr ;; NO-NORDLYS) echo nb ;; *) echo en ;; esac; }
