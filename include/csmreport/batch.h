@@ -37,6 +37,14 @@ typedef struct cr_batch_input {
     long line;             /* of the element in the batch file */
 } cr_batch_input;
 
+/* One <param> (a template parameter's value, template.h): line is where it
+ * is written, for the error when the report's template has no such
+ * parameter or the value is not of its type. */
+typedef struct cr_batch_param {
+    char *name, *value;
+    long line;
+} cr_batch_param;
+
 /* One <report>. */
 typedef struct cr_batch_report {
     char *template_path;   /* resolved */
@@ -47,6 +55,11 @@ typedef struct cr_batch_report {
     char *locale;          /* NULL: each subject's own */
     int jobs;
     bool mail;             /* mail its files (when the batch has <mail>) */
+    /* The parameters it renders with: the batch-level <param>s it does not
+     * give itself, then its own (each name once). Checked by the run, once
+     * the template is read. */
+    cr_batch_param *params;
+    size_t param_count;
     long line;
 } cr_batch_report;
 

@@ -68,6 +68,10 @@ typedef struct cr_render_job {
     int jobs;                    /* worker threads, 1 to CR_RENDER_JOBS_MAX (0: 1) */
     unsigned shard_k, shard_n;   /* keep shard K of N (1 <= K <= N); N 0: everything */
     int64_t created;             /* document creation time (cr_render_creation_time) */
+    /* Parameter settings for every subject (template.h; the last of a name
+     * counts). NULL / 0: the template's defaults. */
+    const cr_template_setting *settings;
+    size_t setting_count;
     cr_render_subject_fn on_subject;   /* NULL: not told */
     cr_render_progress_fn on_progress; /* NULL: not told */
     void *ctx;                   /* passed to both callbacks */
@@ -90,7 +94,8 @@ typedef struct cr_render_summary {
  * summary counts them (summary->first_failure is the exit code `csmreport
  * render` uses). Returns a code and fills err, with no subject rendered, when
  * the run cannot start: EX_USAGE for an invalid job (an ACCOUNT selection
- * with a partner template, a bad shard or job count, no file asked for),
+ * with a partner template, a bad shard or job count, no file asked for, a
+ * setting the template does not take: cr_template_check_settings),
  * EX_DATAERR for an unknown account or a partner without accounts (with a
  * partner template an unknown partner is that subject's failure), the
  * database's code when it cannot be read, the outfile mapping's code

@@ -11,6 +11,7 @@
 #define CSMREPORT_TEMPLATE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "csmreport/error.h"
@@ -35,12 +36,34 @@ cr_template_scope cr_template_get_scope(const cr_template *t);
 /* The output name part: "qbr", "inventory", "example". */
 const char *cr_template_output_stem(const cr_template *t);
 
+/* A parameter's value given at render time (`render --param NAME=VALUE`, a
+ * batch file's <param>): it replaces the default of the template's
+ * <parameter> of that name, or of one of the escalation thresholds p1_hours
+ * to p4_hours (SPEC 5.5), which every template has whether it redeclares them
+ * or not. value is written as a default would be ("12", "0.9", "true",
+ * "2026-09-30"). */
+typedef struct cr_template_setting {
+    const char *name, *value;
+} cr_template_setting;
+
+/* Checks n settings against t: EX_USAGE naming the first setting whose name
+ * is not one of t's settable parameters (the message lists them), or whose
+ * value is not of the parameter's type (the same check as a template's
+ * default gets). err carries no file or line: the caller knows where the
+ * setting was written. */
+int cr_template_check_settings(const cr_template *t, const cr_template_setting *settings,
+                               size_t n, cr_error *err);
+
 typedef struct cr_render_request {
     sqlite3 *db;               /* the calling thread's connection (read-only) */
     const char *subject_id;    /* account_id, or partner_id for a partner template */
     const cr_period *period;
     const char *locale;        /* NULL: the account's (partner's) locale, else en */
     int64_t created;           /* document creation time (Unix seconds) */
+    /* Checked with cr_template_check_settings; where a name is given twice
+     * the last one counts. NULL / 0: the template's defaults. */
+    const cr_template_setting *settings;
+    size_t setting_count;
 } cr_render_request;
 
 /* Resolves t for one subject into *out (free with cr_report_free). EX_DATAERR

@@ -88,12 +88,76 @@ static int read_input(cr_batch *b, xmlNodePtr n, cr_error *err)
     return 0;
 }
 
-static int read_report(cr_batch *b, xmlNodePtr n, cr_error *err)
+static void free_params(cr_batch_param *p, size_t n)
+{
+    for (size_t i = 0; p && i < n; i++) {
+        free(p[i].name);
+        free(p[i].value);
+    }
+    free(p);
+}
+
+/* The <param> children of n into *out (a new array of *count). The schema
+ * makes each name unique among them. */
+static int read_params(xmlNodePtr n, cr_batch_param **out, size_t *count, cr_error *err)
+{
+    size_t cap = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        cap += c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, BAD_CAST "param") == 0;
+    *count = 0;
+    if (!(*out = calloc(cap + 1, sizeof **out)))
+        return cr_error_nomem(err);
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || xmlStrcmp(c->name, BAD_CAST "param") != 0)
+            continue;
+        cr_batch_param *p = &(*out)[(*count)++];
+        p->line = xmlGetLineNo(c);
+        p->name = cr_xml_attr(c, "name");
+        p->value = cr_xml_attr(c, "value");
+        if (!p->name || !p->value)
+            return cr_error_nomem(err);
+    }
+    return 0;
+}
+
+/* r's parameters: the batch-level ones r does not give, then r's own. */
+static int report_params(cr_batch_report *r, xmlNodePtr n, const cr_batch_param *outer,
+                         size_t n_outer, cr_error *err)
+{
+    cr_batch_param *own = NULL;
+    size_t n_own = 0;
+    int rc = read_params(n, &own, &n_own, err);
+    if (!rc && !(r->params = calloc(n_outer + n_own + 1, sizeof *r->params)))
+        rc = cr_error_nomem(err);
+    for (size_t i = 0; i < n_outer && !rc; i++) {
+        bool overridden = false;
+        for (size_t k = 0; k < n_own && !overridden; k++)
+            overridden = strcmp(own[k].name, outer[i].name) == 0;
+        if (overridden)
+            continue;
+        cr_batch_param *p = &r->params[r->param_count++];
+        p->line = outer[i].line;
+        if (!(p->name = strdup(outer[i].name)) || !(p->value = strdup(outer[i].value)))
+            rc = cr_error_nomem(err);
+    }
+    for (size_t k = 0; k < n_own && !rc; k++) {
+        r->params[r->param_count++] = own[k];
+        own[k] = (cr_batch_param){0};
+    }
+    free_params(own, n_own);
+    return rc;
+}
+
+static int read_report(cr_batch *b, xmlNodePtr n, const cr_batch_param *params, size_t n_params,
+                       cr_error *err)
 {
     cr_batch_report *r = &b->reports[b->report_count++];
     r->line = xmlGetLineNo(n);
     if (!attr_path(b, n, "template", &r->template_path))
         return cr_error_nomem(err);
+    int rc = report_params(r, n, params, n_params, err);
+    if (rc)
+        return rc;
     bool all = attr_bool(n, "all", false);
     char *account = cr_xml_attr(n, "account"), *partner = cr_xml_attr(n, "partner");
     int given = all + (account != NULL) + (partner != NULL);
@@ -201,6 +265,8 @@ int cr_batch_load(const char *path, cr_batch **out, cr_error *err)
 {
     *out = NULL;
     int rc = 0;
+    cr_batch_param *params = NULL;
+    size_t param_count = 0;
     xmlDocPtr doc = cr_xml_load(path, "batch.xsd", 0, err);
     if (!doc)
         return cr_error_exit_code(err);
@@ -245,13 +311,16 @@ int cr_batch_load(const char *path, cr_batch **out, cr_error *err)
         rc = cr_error_nomem(err);
         goto out_fail;
     }
+    /* the batch-level <param>s, copied into each report's own list */
+    if ((rc = read_params(root, &params, &param_count, err)))
+        goto out_fail;
     for (xmlNodePtr n = root->children; n && !rc; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (xmlStrcmp(n->name, BAD_CAST "import") == 0)
             rc = read_input(b, n, err);
         else if (xmlStrcmp(n->name, BAD_CAST "report") == 0)
-            rc = read_report(b, n, err);
+            rc = read_report(b, n, params, param_count, err);
         else if (xmlStrcmp(n->name, BAD_CAST "mail") == 0)
             rc = read_mail(b, n, err);
     }
@@ -263,6 +332,7 @@ int cr_batch_load(const char *path, cr_batch **out, cr_error *err)
 out_fail:
     cr_batch_free(b);
 out_free_doc:
+    free_params(params, param_count);
     xmlFreeDoc(doc);
     return rc;
 }
@@ -285,6 +355,7 @@ void cr_batch_free(cr_batch *b)
         free(r->subject_id);
         free(r->period);
         free(r->locale);
+        free_params(r->params, r->param_count);
     }
     if (b->mail) {
         cr_batch_mail *m = b->mail;

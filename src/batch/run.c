@@ -446,6 +446,25 @@ static int64_t document_time(const cr_date *today)
     return cr_days_from_civil(today->year, today->month, today->day) * 86400;
 }
 
+/* rep's <param>s as settings (*out, caller frees) after checking each
+ * against tpl: a bad one is the report's configuration error at its line. */
+static int report_settings(run *r, const cr_batch_report *rep, const cr_template *tpl,
+                           cr_template_setting **out, cr_error *err)
+{
+    if (!(*out = calloc(rep->param_count + 1, sizeof **out)))
+        return cr_error_nomem(err);
+    for (size_t i = 0; i < rep->param_count; i++) {
+        (*out)[i] = (cr_template_setting){rep->params[i].name, rep->params[i].value};
+        if (cr_template_check_settings(tpl, &(*out)[i], 1, err)) {
+            err->code = EX_CONFIG;
+            snprintf(err->file, sizeof err->file, "%s", r->b->path);
+            err->line = rep->params[i].line;
+            return EX_CONFIG;
+        }
+    }
+    return 0;
+}
+
 static void do_report(run *r, const cr_batch_report *rep, const cr_date *today)
 {
     cr_error err;
@@ -482,10 +501,14 @@ static void do_report(run *r, const cr_batch_report *rep, const cr_date *today)
         cr_template_free(tpl);
         return;
     }
+    cr_template_setting *settings = NULL;
+    if (report_settings(r, rep, tpl, &settings, &err)) {
+        report_failed(r, rep, period.label, entry, &err);
+        goto out;
+    }
     if (r->opt->dry_run) {
         dry_render(r, rep, &period, stem, partner, entry);
-        cr_template_free(tpl);
-        return;
+        goto out;
     }
     r->report = rep;
     r->period = &period;
@@ -496,13 +519,16 @@ static void do_report(run *r, const cr_batch_report *rep, const cr_date *today)
         .db_path = r->opt->db_path, .tpl = tpl, .selection = rep->selection,
         .subject_id = rep->subject_id, .period = &period, .locale = rep->locale,
         .out_dir = r->out_dir, .pdf = rep->pdf, .xlsx = rep->xlsx, .jobs = rep->jobs,
-        .created = document_time(today), .on_subject = on_rendered,
+        .created = document_time(today), .settings = settings,
+        .setting_count = rep->param_count, .on_subject = on_rendered,
         .on_progress = on_render_progress, .ctx = r};
     cr_render_summary rs;
     if (cr_render_run(&job, &rs, &err))
         report_failed(r, rep, period.label, entry, &err);
     r->entry = NULL;
     r->report = NULL;
+out:
+    free(settings);
     cr_template_free(tpl);
 }
 

@@ -1,6 +1,6 @@
 /* cmd_render.c - `csmreport render --template T.xml (--account ID | --partner ID |
  * --all) --period P [--out DIR] [--pdf] [--xlsx] [--locale L] [-j N]
- * [--shard K/N]`: renders a template for each selected
+ * [--shard K/N] [--param NAME=VALUE]...`: renders a template for each selected
  * account (or partner) into a PDF deck and an XLSX workbook.
  *
  * The front end only: it reads the options, loads the template, and hands the
@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "csmreport/commands.h"
 #include "csmreport/period.h"
@@ -27,13 +28,14 @@ static const struct option render_options[] = {
     {"pdf", no_argument, NULL, 'f'},            {"xlsx", no_argument, NULL, 'x'},
     {"locale", required_argument, NULL, 'l'},   {"jobs", required_argument, NULL, 'j'},
     {"shard", required_argument, NULL, 's'},    {"summary", required_argument, NULL, 'S'},
-    {NULL, 0, NULL, 0}};
+    {"param", required_argument, NULL, 'N'},    {NULL, 0, NULL, 0}};
 
 const cr_cmd_syntax cr_cmd_render_syntax = {
     .usage = "usage: csmreport render --template T.xml\n"
              "                        (--account ID | --partner ID | --all) --period P\n"
              "                        [--out DIR] [--pdf] [--xlsx] [--locale L] [-j N]\n"
              "                        [--shard K/N] [--summary FILE]\n"
+             "                        [--param NAME=VALUE]...\n"
              "Renders the template for each selected account (for a partner template: each\n"
              "partner) into OUT/ID/ID_STEM_PERIOD.pdf and .xlsx (partners under\n"
              "OUT/partners/); OUT is --out DIR, the current folder when not given.\n"
@@ -43,7 +45,11 @@ const cr_cmd_syntax cr_cmd_render_syntax = {
              "the work. P is 2026-Q3, 2026-10, 2026 or 2026-07-01..2026-09-30.\n"
              "A progress line shows on a terminal unless --quiet; --verbose counts the\n"
              "subjects rendered and the time taken on stderr. --summary FILE writes the\n"
-             "files written and the failures as JSON (the shape of `run --summary`).\n",
+             "files written and the failures as JSON (the shape of `run --summary`).\n"
+             "--param NAME=VALUE (repeatable) replaces the default of the template's\n"
+             "parameter NAME for this run, e.g. --param adoption_target=0.9; the ticket\n"
+             "escalation thresholds p1_hours to p4_hours (hours, defaults 24, 72, 168,\n"
+             "336) can be set for any template.\n",
     .shortopts = "j:",
     .longopts = render_options};
 
@@ -100,7 +106,13 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
     cr_json *summary_doc = NULL;
     bool all = false, pdf = false, xlsx = false;
     long jobs = 1;
-    int c;
+    /* --param NAME=VALUE: at most one per word of the command line */
+    cr_template_setting *settings = calloc((size_t)argc + 1, sizeof *settings);
+    size_t setting_count = 0;
+    cr_template *tmpl = NULL;
+    int c, rc = 0;
+    if (!settings)
+        return cr_error_nomem(err);
     optind = 1;
     while ((c = getopt_long(argc, argv, cr_cmd_render_syntax.shortopts,
                             cr_cmd_render_syntax.longopts, NULL)) != -1) {
@@ -116,42 +128,66 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
         case 'l': locale = optarg; break;
         case 's': shard_text = optarg; break;
         case 'S': summary_path = optarg; break;
+        case 'N': {
+            /* NAME=VALUE split in place: optarg is argv's own word */
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg) {
+                rc = cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                                  "--param wants NAME=VALUE (e.g. p1_hours=12), not '%s'", optarg);
+                goto out_free;
+            }
+            *eq = '\0';
+            settings[setting_count++] = (cr_template_setting){optarg, eq + 1};
+            break;
+        }
         case 'j': {
             char *end;
             jobs = strtol(optarg, &end, 10);
-            if (*end || jobs < 1 || jobs > CR_RENDER_JOBS_MAX)
-                return cr_error_set(err, EX_USAGE, NULL, 0, 0, "-j wants a number from 1 to %d",
-                                    CR_RENDER_JOBS_MAX);
+            if (*end || jobs < 1 || jobs > CR_RENDER_JOBS_MAX) {
+                rc = cr_error_set(err, EX_USAGE, NULL, 0, 0, "-j wants a number from 1 to %d",
+                                  CR_RENDER_JOBS_MAX);
+                goto out_free;
+            }
             break;
         }
-        default: return CR_CMD_USAGE;
+        default: rc = CR_CMD_USAGE; goto out_free;
         }
     }
-    if (optind < argc)
-        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unexpected argument '%s'", argv[optind]);
-    if (!template_path)
-        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "render needs --template T.xml");
-    if ((account != NULL) + (partner != NULL) + all != 1)
-        return cr_error_set(err, EX_USAGE, NULL, 0, 0,
-                            "render needs exactly one of --account ID, --partner ID and --all");
-    if ((account && !*account) || (partner && !*partner))
-        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "an empty --account or --partner");
-    if (!period_text)
-        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "render needs --period P");
+    if (optind < argc) {
+        rc = cr_error_set(err, EX_USAGE, NULL, 0, 0, "unexpected argument '%s'", argv[optind]);
+        goto out_free;
+    }
+    if (!template_path) {
+        rc = cr_error_set(err, EX_USAGE, NULL, 0, 0, "render needs --template T.xml");
+        goto out_free;
+    }
+    if ((account != NULL) + (partner != NULL) + all != 1) {
+        rc = cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                          "render needs exactly one of --account ID, --partner ID and --all");
+        goto out_free;
+    }
+    if ((account && !*account) || (partner && !*partner)) {
+        rc = cr_error_set(err, EX_USAGE, NULL, 0, 0, "an empty --account or --partner");
+        goto out_free;
+    }
+    if (!period_text) {
+        rc = cr_error_set(err, EX_USAGE, NULL, 0, 0, "render needs --period P");
+        goto out_free;
+    }
     unsigned shard_k = 1, shard_n = 1;
-    if (shard_text && !parse_shard(shard_text, &shard_k, &shard_n))
-        return cr_error_set(err, EX_USAGE, NULL, 0, 0,
-                            "--shard wants K/N with 1 <= K <= N (e.g. 2/8), not '%s'", shard_text);
+    if (shard_text && !parse_shard(shard_text, &shard_k, &shard_n)) {
+        rc = cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                          "--shard wants K/N with 1 <= K <= N (e.g. 2/8), not '%s'", shard_text);
+        goto out_free;
+    }
     if (!pdf && !xlsx)
         pdf = xlsx = true;
     cr_period period;
-    int rc = cr_period_parse(period_text, NULL, &period, err);
-    if (rc)
-        return rc;
+    if ((rc = cr_period_parse(period_text, NULL, &period, err)))
+        goto out_free;
 
-    cr_template *tmpl = NULL;
     if ((rc = cr_template_load(template_path, &tmpl, err)))
-        return rc;
+        goto out_free;
     if (account && cr_template_get_scope(tmpl) == CR_SCOPE_PARTNER) {
         rc = cr_error_set(err, EX_USAGE, NULL, 0, 0,
                           "%s is a partner report: use --partner ID or --all", template_path);
@@ -172,6 +208,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
         .subject_id = account ? account : partner, .period = &period, .locale = locale,
         .out_dir = out_dir, .pdf = pdf, .xlsx = xlsx, .jobs = (int)jobs,
         .shard_k = shard_k, .shard_n = shard_n, .created = cr_render_creation_time(),
+        .settings = settings, .setting_count = setting_count,
         .on_subject = print_subject, .on_progress = p.progress ? print_progress : NULL, .ctx = &p};
     cr_render_summary summary;
     rc = cr_render_run(&job, &summary, err);
@@ -203,6 +240,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
     }
 
 out_free:
+    free(settings);
     cr_json_free(summary_doc);
     cr_template_free(tmpl);
     return rc;

@@ -203,7 +203,8 @@ static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
 {
     const cr_render_job *job = r->job;
     cr_render_request req = {.db = db, .subject_id = s->id, .period = job->period,
-                             .locale = job->locale, .created = job->created};
+                             .locale = job->locale, .created = job->created,
+                             .settings = job->settings, .setting_count = job->setting_count};
     cr_report *rep = NULL;
     int rc = cr_template_resolve(job->tpl, &req, &rep, e);
 
@@ -337,7 +338,8 @@ static int check_job(const cr_render_job *job, bool partner_scope, cr_error *err
         (job->shard_n > 0 && (job->shard_k < 1 || job->shard_k > job->shard_n)))
         return cr_error_set(err, EX_USAGE, NULL, 0, 0, "shard %u/%u: K must be from 1 to N (N up to %d)",
                             job->shard_k, job->shard_n, CR_RENDER_SHARDS_MAX);
-    return 0;
+    /* once here, not as the same failure of every subject */
+    return cr_template_check_settings(job->tpl, job->settings, job->setting_count, err);
 }
 
 int cr_render_run(const cr_render_job *job, cr_render_summary *summary, cr_error *err)

@@ -126,6 +126,47 @@ static size_t count_elements(xmlNodePtr first, const char *name)
 
 /* ---------- parameters, properties, strings ---------- */
 
+int tpl_param_escalation(const char *name)
+{
+    static const char *const names[4] = {"p1_hours", "p2_hours", "p3_hours", "p4_hours"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* The one check of a parameter's value, for a default written in the
+ * template and for a setting given at render time alike: NULL when v is a
+ * value of type, else what it should have been ("a number"). An escalation
+ * threshold (hours) must be more than zero: at 0 every ticket would breach. */
+static const char *param_value_want(tpl_param_type type, bool hours, const char *v)
+{
+    char *end = NULL;
+    switch (type) {
+    case TP_INTEGER:
+        if (hours)
+            return *v && strtoll(v, &end, 10) > 0 && *end == '\0' ? NULL
+                                                                  : "a number of hours above 0";
+        strtoll(v, &end, 10);
+        return *v && *end == '\0' ? NULL : "an integer";
+    case TP_NUMBER:
+        if (hours)
+            return *v && strtod(v, &end) > 0 && *end == '\0' ? NULL
+                                                              : "a number of hours above 0";
+        strtod(v, &end);
+        return *v && *end == '\0' ? NULL : "a number";
+    case TP_DATE: {
+        cr_date day;
+        return cr_date_parse(v, strlen(v), &day) ? NULL : "a date (YYYY-MM-DD)";
+    }
+    case TP_BOOL:
+        return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 ? NULL
+                                                                  : "a bool (true or false)";
+    default:
+        return NULL;
+    }
+}
+
 static int load_parameters(loader *ld, xmlNodePtr el)
 {
     cr_template *t = ld->t;
@@ -149,44 +190,19 @@ static int load_parameters(loader *ld, xmlNodePtr el)
                                                      : TP_BOOL;
         free(type);
         int b = tpl_builtin_index(p->name);
+        bool hours = tpl_param_escalation(p->name) >= 0;
         /* Only the escalation thresholds of the built-ins may be redeclared
          * (to change their defaults). */
-        if (b >= 0 && strncmp(p->name, "p", 1) != 0)
+        if (b >= 0 && !hours)
             return cr_error_set(ld->err, EX_CONFIG, t->path, p->line, 0,
                                 "parameter '%s' is built in; choose another name", p->name);
-        if (b >= 0 && p->type != TP_NUMBER && p->type != TP_INTEGER)
+        if (hours && p->type != TP_NUMBER && p->type != TP_INTEGER)
             return cr_error_set(ld->err, EX_CONFIG, t->path, p->line, 0,
                                 "parameter '%s' is a number of hours: type=\"number\"", p->name);
-        const char *d = p->def;
-        char *end = NULL;
-        bool ok = true;
-        switch (p->type) {
-        case TP_INTEGER:
-            strtoll(d, &end, 10);
-            ok = *d && *end == '\0';
-            break;
-        case TP_NUMBER:
-            strtod(d, &end);
-            ok = *d && *end == '\0';
-            break;
-        case TP_DATE: {
-            cr_date day;
-            ok = cr_date_parse(d, strlen(d), &day);
-            break;
-        }
-        case TP_BOOL:
-            ok = strcmp(d, "true") == 0 || strcmp(d, "false") == 0;
-            break;
-        default:
-            break;
-        }
-        if (!ok)
+        const char *want = param_value_want(p->type, hours, p->def);
+        if (want)
             return cr_error_set(ld->err, EX_CONFIG, t->path, p->line, 0,
-                                "parameter '%s': default '%s' is not a%s", p->name, d,
-                                p->type == TP_INTEGER  ? "n integer"
-                                : p->type == TP_NUMBER ? " number"
-                                : p->type == TP_DATE   ? " date (YYYY-MM-DD)"
-                                                       : " bool (true or false)");
+                                "parameter '%s': default '%s' is not %s", p->name, p->def, want);
     }
     return 0;
 }
@@ -1060,4 +1076,45 @@ cr_template_scope cr_template_get_scope(const cr_template *t)
 const char *cr_template_output_stem(const cr_template *t)
 {
     return t->output;
+}
+
+/* The names a setting may give: the template's parameters, then the
+ * escalation thresholds it does not redeclare. */
+static void settable_names(const cr_template *t, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < t->param_count + 4 && len < size; i++) {
+        char hours[9] = "p1_hours";
+        const char *name = hours;
+        if (i < t->param_count)
+            name = t->params[i].name;
+        else
+            hours[1] = (char)('1' + (i - t->param_count));
+        if (i >= t->param_count && tpl_find_param(t, name))
+            continue;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", name);
+    }
+}
+
+int cr_template_check_settings(const cr_template *t, const cr_template_setting *settings,
+                               size_t n, cr_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *name = settings[i].name, *v = settings[i].value;
+        const tpl_param *p = tpl_find_param(t, name);
+        bool hours = tpl_param_escalation(name) >= 0;
+        if (!p && !hours) {
+            char names[CR_ERROR_MSG_MAX / 2];
+            settable_names(t, names, sizeof names);
+            return cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                                "template '%s' has no parameter '%s' (its parameters: %s)",
+                                t->name, name, names);
+        }
+        const char *want = param_value_want(p ? p->type : TP_NUMBER, hours, v);
+        if (want)
+            return cr_error_set(err, EX_USAGE, NULL, 0, 0, "parameter '%s': '%s' is not %s", name,
+                                v, want);
+    }
+    return 0;
 }

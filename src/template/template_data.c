@@ -15,6 +15,16 @@
 #include "csmreport/sandbox.h"
 #include "template_resolve.h"
 
+const char *tpl_data_param(const tpl_rctx *c, const char *name)
+{
+    const cr_render_request *req = c->req;
+    for (size_t i = req->setting_count; i-- > 0;)
+        if (strcmp(req->settings[i].name, name) == 0)
+            return req->settings[i].value;
+    const tpl_param *p = tpl_find_param(c->t, name);
+    return p ? p->def : NULL;
+}
+
 const char *tpl_data_builtin(const tpl_rctx *c, const char *name)
 {
     int i = tpl_builtin_index(name);
@@ -281,21 +291,22 @@ static int bind_params(tpl_rctx *c, sqlite3_stmt *st)
     for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
         const char *pn = sqlite3_bind_parameter_name(st, i) + 1;
         const tpl_param *p = tpl_find_param(c->t, pn);
-        int b = tpl_builtin_index(pn);
+        int b = tpl_builtin_index(pn), h = tpl_param_escalation(pn);
+        const char *v = p ? tpl_data_param(c, p->name) : NULL;
         int rc;
-        if (b >= 0 && strncmp(pn, "p", 1) == 0 && strstr(pn, "_hours"))
-            rc = sqlite3_bind_double(st, i, c->hours[pn[1] - '1']);
+        if (h >= 0)
+            rc = sqlite3_bind_double(st, i, c->hours[h]);
         else if (b >= 0)
             rc = c->builtin[b] ? sqlite3_bind_text(st, i, c->builtin[b], -1, SQLITE_TRANSIENT)
                                : sqlite3_bind_null(st, i);
         else if (p->type == TP_INTEGER)
-            rc = sqlite3_bind_int64(st, i, strtoll(p->def, NULL, 10));
+            rc = sqlite3_bind_int64(st, i, strtoll(v, NULL, 10));
         else if (p->type == TP_NUMBER)
-            rc = sqlite3_bind_double(st, i, strtod(p->def, NULL));
+            rc = sqlite3_bind_double(st, i, strtod(v, NULL));
         else if (p->type == TP_BOOL)
-            rc = sqlite3_bind_int(st, i, strcmp(p->def, "true") == 0);
+            rc = sqlite3_bind_int(st, i, strcmp(v, "true") == 0);
         else
-            rc = sqlite3_bind_text(st, i, p->def, -1, SQLITE_TRANSIENT);
+            rc = sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
         if (rc != SQLITE_OK)
             return cr_db_fail(sqlite3_db_handle(st), rc, "cannot bind a dataset parameter", c->err);
     }
@@ -594,10 +605,10 @@ int tpl_data_lookup(void *ctx, const char *name, tpl_value *out, cr_error *err)
     tpl_rctx *c = ctx;
     out->type = TV_NULL;
     const tpl_param *p = tpl_find_param(c->t, name);
-    int b = tpl_builtin_index(name);
-    if (b >= 0 && strncmp(name, "p", 1) == 0 && strstr(name, "_hours")) {
+    int b = tpl_builtin_index(name), h = tpl_param_escalation(name);
+    if (h >= 0) {
         out->type = TV_NUMBER;
-        out->number = c->hours[name[1] - '1'];
+        out->number = c->hours[h];
         return 0;
     }
     if (b >= 0) {
@@ -608,19 +619,20 @@ int tpl_data_lookup(void *ctx, const char *name, tpl_value *out, cr_error *err)
         return 0;
     }
     if (p) {
+        const char *v = tpl_data_param(c, p->name);
         switch (p->type) {
         case TP_INTEGER:
         case TP_NUMBER:
             out->type = TV_NUMBER;
-            out->number = strtod(p->def, NULL);
+            out->number = strtod(v, NULL);
             break;
         case TP_BOOL:
             out->type = TV_BOOL;
-            out->boolean = strcmp(p->def, "true") == 0;
+            out->boolean = strcmp(v, "true") == 0;
             break;
         default:
             out->type = TV_TEXT;
-            out->text = p->def;
+            out->text = v;
             break;
         }
         return 0;

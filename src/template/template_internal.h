@@ -133,6 +133,8 @@ struct cr_template {
 const char *tpl_attr_get(const tpl_node *n, const char *name);
 
 const tpl_param *tpl_find_param(const cr_template *t, const char *name);
+/* 0 to 3 for the escalation thresholds p1_hours to p4_hours, else -1. */
+int tpl_param_escalation(const char *name);
 const tpl_string *tpl_find_string(const cr_template *t, const char *key);
 const tpl_dataset *tpl_find_dataset(const cr_template *t, const char *name, size_t *index);
 const tpl_chart *tpl_find_chart(const cr_template *t, const char *id);

@@ -159,6 +159,8 @@ int cr_template_resolve(const cr_template *t, const cr_render_request *req, cr_r
     *out = NULL;
     tpl_rctx c = {.t = t, .req = req, .err = err};
     int rc;
+    if ((rc = cr_template_check_settings(t, req->settings, req->setting_count, err)))
+        return rc;
     if (sqlite3_db_readonly(req->db, "main") != 1)
         return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0,
                             "template datasets need a read-only connection");
@@ -170,12 +172,13 @@ int cr_template_resolve(const cr_template *t, const cr_render_request *req, cr_r
         rc = tpl_oom(&c);
         goto out;
     }
-    /* Escalation thresholds: the metrics' defaults unless the template sets them. */
+    /* Escalation thresholds: the metrics' defaults unless the template or a
+     * setting changes them. Both compute_metrics and prev_doc read c.hours. */
     for (int i = 0; i < 4; i++) {
         char name[9] = "p1_hours";
         name[1] = (char)('1' + i);
-        const tpl_param *p = tpl_find_param(t, name);
-        c.hours[i] = p ? strtod(p->def, NULL) : cr_metrics_default_escalation_seconds[i] / 3600.0;
+        const char *v = tpl_data_param(&c, name);
+        c.hours[i] = v ? strtod(v, NULL) : cr_metrics_default_escalation_seconds[i] / 3600.0;
     }
     if ((rc = load_subject(&c)) || (rc = set_period_builtins(&c)) ||
         (rc = set_builtin(&c, "report_name", t->name)))

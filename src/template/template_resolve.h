@@ -69,6 +69,11 @@ int tpl_data_run_sql(tpl_rctx *c, const tpl_dataset *ds, tpl_rowset *s, size_t l
                      sqlite3_stmt **rest, int64_t *spent_ns);
 /* A monotonic clock in nanoseconds (the datasets' time limit). */
 int64_t tpl_data_now_ns(void);
+/* A parameter's value for this request: the last setting of that name
+ * (cr_render_request.settings), else the template's default; NULL when the
+ * template has no such parameter and nothing sets it. Every read of a
+ * parameter while resolving goes through here. */
+const char *tpl_data_param(const tpl_rctx *c, const char *name);
 /* The text of built-in name, NULL when empty. */
 const char *tpl_data_builtin(const tpl_rctx *c, const char *name);
 /* tpl_lookup_fn over c (a tpl_rctx): parameters, built-ins, data.SET..., metrics. */

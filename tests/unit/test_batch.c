@@ -3,6 +3,7 @@
  * of the mail: periods as each language writes them, placeholders, figures. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csmreport/batch.h"
 #include "csmreport/tz.h"
@@ -136,12 +137,65 @@ static void test_build(void)
     free(body);
 }
 
+/* <param>: batch-level ones in each report's list unless the report gives
+ * its own, with the line each was written on (tests/data/settings/batch.xml). */
+static void test_params(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/data/settings/batch.xml", top);
+    cr_batch *b = NULL;
+    cr_error err;
+    cr_error_clear(&err);
+    int rc = cr_batch_load(path, &b, &err);
+    CHECK_INT(rc, 0, "settings/batch.xml loads (%s)", err.message);
+    if (rc)
+        return;
+    CHECK_INT((int)b->report_count, 3, "three reports");
+    char got[3][512];
+    for (size_t i = 0; i < 3 && i < b->report_count; i++) {
+        got[i][0] = '\0';
+        for (size_t k = 0; k < b->reports[i].param_count; k++) {
+            const cr_batch_param *p = &b->reports[i].params[k];
+            size_t len = strlen(got[i]);
+            snprintf(got[i] + len, sizeof got[i] - len, "%s=%s@%ld ", p->name, p->value, p->line);
+        }
+    }
+    CHECK_STR(got[0], "p1_hours=1@7 p2_hours=1@8 p3_hours=1@9 p4_hours=1@10 adoption_target=0.8@13 ",
+              "the report's own target replaces the batch's");
+    CHECK_STR(got[1], "p1_hours=1@7 p2_hours=1@8 p3_hours=1@9 p4_hours=1@10 adoption_target=0.7@11 ",
+              "batch-level parameters only");
+    CHECK_STR(got[2],
+              "p1_hours=1@7 p2_hours=1@8 p3_hours=1@9 p4_hours=1@10 adoption_target=0.7@11 "
+              "no_such_parameter=1@17 ",
+              "batch-level, then the report's (checked only by the run)");
+    cr_batch_free(b);
+
+    /* One name twice at one level is a schema error with its line. */
+    char dup[4096];
+    snprintf(dup, sizeof dup, "/tmp/csmreport-batch-params.%ld.xml", (long)getpid());
+    FILE *f = fopen(dup, "w");
+    CHECK(f != NULL, "temporary batch file");
+    if (!f)
+        return;
+    fputs("<batch name='d'>\n<report template='t.xml' all='true' period='2026-Q3'>\n"
+          "<param name='p1_hours' value='1'/>\n<param name='p1_hours' value='2'/>\n"
+          "</report>\n</batch>\n", f);
+    fclose(f);
+    b = NULL;
+    rc = cr_batch_load(dup, &b, &err);
+    CHECK(rc == EX_CONFIG && b == NULL, "a name twice in one report: EX_CONFIG (got %d: %s)", rc,
+          err.message);
+    cr_batch_free(b);
+    unlink(dup);
+}
+
 int main(void)
 {
     const char *env = getenv("TOP");
     if (env && *env)
         top = env;
     test_load();
+    test_params();
     test_period_words();
     test_build();
     cr_tz_cleanup();

@@ -575,6 +575,82 @@ static void test_load_errors(void)
     }
 }
 
+/* ---------- settings: parameter values given at render time ---------- */
+
+static void test_settings(sqlite3 *db)
+{
+    cr_template *t = NULL;
+    cr_error err;
+    if (load_inline(formats_xml, &t, &err) != 0) {
+        CHECK(0, "formats template loads (%s)", err.message);
+        return;
+    }
+    static const struct {
+        const char *name, *value;
+        int rc;
+        const char *needle;   /* in the message when rc != 0 */
+    } cases[] = {
+        {"share", "0.5", 0, NULL},
+        {"big", "12e3", 0, NULL},
+        {"flag", "false", 0, NULL},
+        {"quote", "anything at all", 0, NULL},
+        {"p1_hours", "6", 0, NULL},          /* redeclared by the template */
+        {"p2_hours", "48.5", 0, NULL},       /* not redeclared: still settable */
+        {"share", "half", EX_USAGE, "'share': 'half' is not a number"},
+        {"share", "", EX_USAGE, "is not a number"},
+        {"flag", "yes", EX_USAGE, "is not a bool (true or false)"},
+        {"p1_hours", "abc", EX_USAGE, "is not a number of hours above 0"},
+        {"p3_hours", "0", EX_USAGE, "is not a number of hours above 0"},
+        {"p4_hours", "-24", EX_USAGE, "is not a number of hours above 0"},
+        {"account_id", "X", EX_USAGE, "no parameter 'account_id'"},
+        {"nope", "1", EX_USAGE,
+         "(its parameters: share, big, flag, quote, p1_hours, p2_hours, p3_hours, p4_hours)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_template_setting st = {cases[i].name, cases[i].value};
+        cr_error_clear(&err);
+        int rc = cr_template_check_settings(t, &st, 1, &err);
+        CHECK(rc == cases[i].rc && (!cases[i].needle || strstr(err.message, cases[i].needle)),
+              "setting %s=%s: %d '%s' (got %d: %s)", cases[i].name, cases[i].value, cases[i].rc,
+              cases[i].needle ? cases[i].needle : "", rc, err.message);
+    }
+    /* A bad setting after good ones is found; none at all is fine. */
+    cr_template_setting mixed[] = {{"share", "0.5"}, {"flag", "maybe"}};
+    CHECK_INT(cr_template_check_settings(t, mixed, 2, &err), EX_USAGE, "second of two checked");
+    CHECK_INT(cr_template_check_settings(t, NULL, 0, &err), 0, "no settings");
+
+    /* Resolving: the last setting of a name wins over the default, in
+     * ${name}, <if> tests and bound dataset parameters. */
+    cr_period p;
+    cr_period_parse("2026-Q3", NULL, &p, &err);
+    cr_template_setting set[] = {{"share", "0.9"}, {"share", "0.5"}, {"p1_hours", "6"},
+                                 {"flag", "false"}, {"quote", "FR-ECLAIR"}};
+    cr_render_request req = {.db = db, .subject_id = "FR-ECLAIR", .period = &p, .locale = "en",
+                             .created = 1790000000, .settings = set, .setting_count = 5};
+    cr_report *r = NULL;
+    CHECK_INT(cr_template_resolve(t, &req, &r, &err), 0, "resolves with settings (%s)",
+              err.message);
+    CHECK_STR(line_of(r, 0, 0, 0), "50.0%", "share set (the last of two)");
+    CHECK_STR(line_of(r, 0, 0, 8), "6", "p1_hours set over the template's default");
+    CHECK_STR(line_of(r, 0, 0, 10), "Éclairage Dupont & Fils d'Orléans|1|1",
+              "a text setting is bound to the dataset");
+    char got[256] = "";
+    for (size_t b = 1; r && b < r->pages[0].block_count; b++) {
+        strcat(got, r->pages[0].blocks[b].lines[0]);
+        strcat(got, ";");
+    }
+    CHECK_STR(got, "ent;cmp-name;quoted;", "flag=false turns off its <if>");
+    cr_report_free(r);
+    /* An unchecked bad setting is still refused by the resolver. */
+    cr_template_setting bad = {"nope", "1"};
+    req.settings = &bad;
+    req.setting_count = 1;
+    r = NULL;
+    CHECK_INT(cr_template_resolve(t, &req, &r, &err), EX_USAGE, "resolve checks settings too");
+    CHECK(r == NULL, "no report for a bad setting");
+    cr_template_free(t);
+}
+
 /* ---------- the SQL sandbox ---------- */
 
 static void test_sandbox(sqlite3 *db)
@@ -803,6 +879,7 @@ int main(int argc, char **argv)
         test_metric_names(db);
         test_partner(db);
         test_load_errors();
+        test_settings(db);
         test_sandbox(db);
         test_streaming(db);
         cr_db_close(db);
