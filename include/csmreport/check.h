@@ -27,4 +27,14 @@
  * Returns NULL and fills err on failure. */
 cr_json *cr_check_run(sqlite3 *db, cr_error *err);
 
+/* The same checks narrowed to the findings that concern account_id (NULL or
+ * "": every account, exactly cr_check_run). The document then begins with
+ * "account_id"; checks global by nature (another country's holidays, a model
+ * none of its devices uses) count 0. check.sql says per check what stays.
+ * An id without an accounts row is fine when the *_without_account checks
+ * find its data; with no finding at all it fails with EX_DATAERR ("unknown
+ * account"). Runs in its own read transaction, or, when db is already
+ * reading (called from a statement that is stepping), in that one. */
+cr_json *cr_check_run_account(sqlite3 *db, const char *account_id, cr_error *err);
+
 #endif

@@ -12,6 +12,24 @@
 --   (devices_serial index).
 -- Data of account ids missing from the accounts table is reported once, by the
 -- *_without_account checks, and left out of the per-account checks.
+--
+-- :account_id narrows every check to one account (`check --account`, the
+-- template function check_json); NULL means every account, the whole-store
+-- report. Per account a check keeps the findings that concern it:
+-- * unknown_models: models of its devices or tickets the catalog lacks, counted
+--   in its data only (an unknown model no device of it uses is not its problem);
+-- * *_without_account: its data when it has no accounts row (a typo of an id
+--   in an export), else nothing;
+-- * tickets_without_device, usage_unknown_serials, stale_snapshots,
+--   enterprise_without_contract, rma_incomplete, accounts_missing_settings:
+--   its own rows;
+-- * unknown_partner: the partner it names, when partners lacks it;
+-- * missing_firmware_data: models of its own latest inventory, counted there;
+-- * missing_holidays: its own country and region and the years of its own term
+--   (another country's missing holidays never reach its business days).
+-- Filters are written "col = :account_id" in the branch that only runs for one
+-- account (index seeks) or "(:account_id IS NULL OR col = :account_id)" where
+-- the whole-store form scans anyway, so the whole-store plans do not change.
 
 -- name: unknown_models
 -- Models in the inventory or on tickets that the catalog lacks (category
@@ -19,22 +37,28 @@
 SELECT printf('%s: %d device(s), %d ticket(s)', model, sum(devices), sum(tickets))
   FROM (SELECT model, count(DISTINCT serial) AS devices, 0 AS tickets
           FROM devices
-         WHERE model NOT IN (SELECT model FROM catalog)
+         WHERE :account_id IS NULL AND model NOT IN (SELECT model FROM catalog)
+         GROUP BY model
+        UNION ALL
+        SELECT model, count(DISTINCT serial) AS devices, 0 AS tickets
+          FROM devices
+         WHERE account_id = :account_id AND model NOT IN (SELECT model FROM catalog)
          GROUP BY model
         UNION ALL
         SELECT model, 0, count(*)
           FROM tickets
          WHERE model IS NOT NULL AND model NOT IN (SELECT model FROM catalog)
+           AND (:account_id IS NULL OR account_id = :account_id)
          GROUP BY model)
  GROUP BY model
  ORDER BY sum(devices) DESC, model;
 
 -- name: devices_without_account
 WITH RECURSIVE ids(account_id) AS (
-    SELECT min(account_id) FROM devices
+    SELECT coalesce(:account_id, min(account_id)) FROM devices
     UNION ALL
     SELECT (SELECT min(d.account_id) FROM devices AS d WHERE d.account_id > ids.account_id)
-      FROM ids WHERE ids.account_id IS NOT NULL),
+      FROM ids WHERE ids.account_id IS NOT NULL AND :account_id IS NULL),
 missing AS (
     SELECT account_id FROM ids
      WHERE account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM accounts))
@@ -47,10 +71,10 @@ SELECT printf('%s: %d device(s) in %d snapshot(s), latest %s', d.account_id,
 
 -- name: tickets_without_account
 WITH RECURSIVE ids(account_id) AS (
-    SELECT min(account_id) FROM tickets
+    SELECT coalesce(:account_id, min(account_id)) FROM tickets
     UNION ALL
     SELECT (SELECT min(t.account_id) FROM tickets AS t WHERE t.account_id > ids.account_id)
-      FROM ids WHERE ids.account_id IS NOT NULL),
+      FROM ids WHERE ids.account_id IS NOT NULL AND :account_id IS NULL),
 missing AS (
     SELECT account_id FROM ids
      WHERE account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM accounts))
@@ -67,12 +91,14 @@ SELECT printf('%s: %d ticket(s), opened %s..%s', t.account_id, count(*),
 -- would cost every import more than this check); only the ids missing from
 -- accounts, normally none, are counted with another pass each.
 WITH usage_ids AS (
-    SELECT DISTINCT account_id FROM usage_days),
+    SELECT DISTINCT account_id FROM usage_days
+     WHERE :account_id IS NULL OR account_id = :account_id),
 call_ids(account_id) AS (
-    SELECT min(account_id) FROM calls
+    SELECT CASE WHEN :account_id IS NULL THEN (SELECT min(account_id) FROM calls)
+           ELSE (SELECT account_id FROM calls WHERE account_id = :account_id LIMIT 1) END
     UNION ALL
     SELECT (SELECT min(c.account_id) FROM calls AS c WHERE c.account_id > call_ids.account_id)
-      FROM call_ids WHERE call_ids.account_id IS NOT NULL),
+      FROM call_ids WHERE call_ids.account_id IS NOT NULL AND :account_id IS NULL),
 missing AS (
     SELECT account_id FROM usage_ids
     UNION
@@ -103,6 +129,7 @@ SELECT printf('%s (%s): serial %s never in the inventory', t.ticket_id, t.accoun
   FROM tickets AS t
   JOIN accounts AS a ON a.account_id = t.account_id
  WHERE t.serial IS NOT NULL
+   AND (:account_id IS NULL OR t.account_id = :account_id)
    AND NOT EXISTS (SELECT 1 FROM devices AS d
                     WHERE d.serial = t.serial AND d.account_id = t.account_id)
  ORDER BY t.account_id, t.ticket_id;
@@ -113,7 +140,8 @@ SELECT printf('%s (%s): serial %s never in the inventory', t.ticket_id, t.accoun
 -- usage_days take one pass; only the unknown pairs are then summed, each over
 -- its serial's range of ids.
 WITH pairs AS (
-    SELECT DISTINCT id >> 16 AS serial_id, account_id FROM usage_days),
+    SELECT DISTINCT id >> 16 AS serial_id, account_id FROM usage_days
+     WHERE :account_id IS NULL OR account_id = :account_id),
 unknown AS (
     SELECT p.serial_id, s.serial, p.account_id
       FROM pairs AS p
@@ -131,6 +159,12 @@ per_serial AS (
     UNION ALL
     SELECT account_id, serial, 0, 0, count(*), min(local_date), max(local_date)
       FROM calls
+     WHERE :account_id IS NULL
+     GROUP BY account_id, serial
+    UNION ALL
+    SELECT account_id, serial, 0, 0, count(*), min(local_date), max(local_date)
+      FROM calls
+     WHERE account_id = :account_id
      GROUP BY account_id, serial),
 merged AS (
     SELECT account_id, serial, sum(days) AS days, sum(minutes) AS minutes,
@@ -156,10 +190,10 @@ SELECT printf('%s: serial %s, %s%s%s, %s', s.account_id, s.serial,
 -- the previous inventory forward (SPEC 4, "stale"). Months are numbered
 -- year * 12 + month - 1 so that gaps are plain differences.
 WITH RECURSIVE ids(account_id) AS (
-    SELECT min(account_id) FROM devices
+    SELECT coalesce(:account_id, min(account_id)) FROM devices
     UNION ALL
     SELECT (SELECT min(d.account_id) FROM devices AS d WHERE d.account_id > ids.account_id)
-      FROM ids WHERE ids.account_id IS NOT NULL),
+      FROM ids WHERE ids.account_id IS NOT NULL AND :account_id IS NULL),
 -- One index seek per month that has a snapshot: the first snapshot on or after
 -- the first day of the next month.
 have(account_id, month) AS (
@@ -178,9 +212,18 @@ numbered AS (
     SELECT account_id,
            CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1 AS m
       FROM have WHERE month IS NOT NULL),
+-- The latest snapshot month of the store: over numbered when it holds every
+-- account, else one seek per account.
+store_last(m) AS (
+    SELECT CASE WHEN :account_id IS NULL THEN (SELECT max(m) FROM numbered)
+           ELSE (SELECT max(CAST(substr(s, 1, 4) AS INTEGER) * 12
+                            + CAST(substr(s, 6, 2) AS INTEGER) - 1)
+                   FROM (SELECT (SELECT max(d.snapshot_date) FROM devices AS d
+                                  WHERE d.account_id = a.account_id) AS s
+                           FROM accounts AS a)) END),
 bounds AS (
     SELECT a.account_id,
-           min((SELECT max(m) FROM numbered),
+           min((SELECT m FROM store_last),
                CAST(substr(a.term_end, 1, 4) AS INTEGER) * 12
                  + CAST(substr(a.term_end, 6, 2) AS INTEGER) - 1) AS last
       FROM accounts AS a),
@@ -211,6 +254,7 @@ SELECT printf('%s: %d month(s) without a snapshot: %s', account_id, sum(gap_to -
 SELECT printf('%s (%s): program %s', a.account_id, a.account_name, a.program)
   FROM accounts AS a
  WHERE a.program IN ('enterprise', 'partner_enterprise')
+   AND (:account_id IS NULL OR a.account_id = :account_id)
    AND NOT EXISTS (SELECT 1 FROM contracts AS c WHERE c.account_id = a.account_id)
  ORDER BY a.account_id;
 
@@ -218,6 +262,7 @@ SELECT printf('%s (%s): program %s', a.account_id, a.account_name, a.program)
 SELECT printf('%s: %s', account_id, group_concat(category, ', '))
   FROM (SELECT account_id, category FROM contracts
          WHERE account_id NOT IN (SELECT account_id FROM accounts)
+           AND (:account_id IS NULL OR account_id = :account_id)
          ORDER BY account_id, category)
  GROUP BY account_id
  ORDER BY account_id;
@@ -230,6 +275,7 @@ SELECT printf('%s: %d account(s), e.g. %s', partner_id, count(*), min(account_id
  WHERE partner_id IS NOT NULL
    AND partner_id NOT IN (SELECT partner_id FROM partners)
    AND EXISTS (SELECT 1 FROM partners)
+   AND (:account_id IS NULL OR account_id = :account_id)
  GROUP BY partner_id
  ORDER BY partner_id;
 
@@ -237,10 +283,10 @@ SELECT printf('%s: %d account(s), e.g. %s', partner_id, count(*), min(account_id
 -- Models of each account's latest inventory with no firmware releases: their
 -- software currency is 'unknown' (SPEC 5.6).
 WITH RECURSIVE ids(account_id) AS (
-    SELECT min(account_id) FROM devices
+    SELECT coalesce(:account_id, min(account_id)) FROM devices
     UNION ALL
     SELECT (SELECT min(d.account_id) FROM devices AS d WHERE d.account_id > ids.account_id)
-      FROM ids WHERE ids.account_id IS NOT NULL),
+      FROM ids WHERE ids.account_id IS NOT NULL AND :account_id IS NULL),
 latest AS (
     SELECT i.account_id,
            (SELECT max(d.snapshot_date) FROM devices AS d WHERE d.account_id = i.account_id)
@@ -269,6 +315,7 @@ lacking AS (
       JOIN years AS y ON y.y BETWEEN CAST(substr(a.term_start, 1, 4) AS INTEGER)
                                  AND CAST(substr(a.term_end, 1, 4) AS INTEGER)
      WHERE a.country IS NOT NULL
+       AND (:account_id IS NULL OR a.account_id = :account_id)
        AND NOT EXISTS (SELECT 1 FROM holidays AS h
                         WHERE h.country = a.country
                           AND h.region IN ('', coalesce(a.region, ''))
@@ -284,7 +331,8 @@ SELECT detail FROM (
     UNION ALL
     SELECT 1, account_id, '', 0, printf('%s: no country, no holidays apply', account_id)
       FROM accounts
-     WHERE country IS NULL)
+     WHERE country IS NULL
+       AND (:account_id IS NULL OR account_id = :account_id))
  ORDER BY k, c, r, y;
 
 -- name: rma_incomplete
@@ -298,6 +346,7 @@ SELECT printf('%s (%s, RMA %s): %s', ticket_id, account_id, rma_number, substr(
            3))
   FROM tickets
  WHERE rma_number IS NOT NULL
+   AND (:account_id IS NULL OR account_id = :account_id)
    AND (rma_approved_utc IS NULL OR delivered_utc < opened_utc OR delivered_utc < rma_approved_utc)
  ORDER BY account_id, ticket_id;
 
@@ -311,5 +360,11 @@ SELECT printf('%s: %s', a.account_id, substr(
            3))
   FROM accounts AS a
   LEFT JOIN partners AS p ON p.partner_id = a.partner_id
- WHERE a.timezone IS NULL OR a.locale IS NULL OR (a.currency IS NULL AND p.currency IS NULL)
+ WHERE (a.timezone IS NULL OR a.locale IS NULL OR (a.currency IS NULL AND p.currency IS NULL))
+   AND (:account_id IS NULL OR a.account_id = :account_id)
  ORDER BY a.account_id;
+
+-- name: account_known
+-- Not a check: whether an id asked for has an accounts row (with no findings
+-- either, it is a typo rather than a clean account).
+SELECT 1 FROM accounts WHERE account_id = :account_id;

@@ -3,6 +3,7 @@
  */
 #include "csmreport/check.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "csmreport/db.h"
@@ -38,15 +39,17 @@ static const check_def checks[] = {
      "accounts without time zone, currency or locale (defaults apply)"},
 };
 
-/* Runs one check; adds its entry to `list` and its count to *problems. */
-static int run_one(sqlite3 *db, const check_def *c, cr_json *list, int64_t *problems,
-                   cr_error *err)
+/* Runs one check for account_id (NULL: every account); adds its entry to
+ * `list` and its count to *problems. */
+static int run_one(sqlite3 *db, const check_def *c, const char *account_id, cr_json *list,
+                   int64_t *problems, cr_error *err)
 {
     char name[96];
     snprintf(name, sizeof name, "check.%s", c->id);
     sqlite3_stmt *st = cr_sql_prepare(db, name, err);
     if (!st)
         return cr_error_exit_code(err);
+    cr_sql_bind_text(st, ":account_id", account_id);
 
     /* count is set now to keep the key order and replaced (in place) below */
     cr_json *entry = cr_json_append(list, cr_json_object());
@@ -88,23 +91,58 @@ out_finalize:
     return rc;
 }
 
+/* True when account_id has an accounts row; false with err filled when it
+ * has none (EX_DATAERR) or the query fails. */
+static bool account_known(sqlite3 *db, const char *account_id, cr_error *err)
+{
+    sqlite3_stmt *st = cr_sql_prepare(db, "check.account_known", err);
+    if (!st)
+        return false;
+    cr_sql_bind_text(st, ":account_id", account_id);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step == SQLITE_ROW)
+        return true;
+    if (step == SQLITE_DONE)
+        cr_error_set(err, EX_DATAERR, NULL, 0, 0, "unknown account '%s'", account_id);
+    else
+        cr_db_fail(db, step, "check account", err);
+    return false;
+}
+
 cr_json *cr_check_run(sqlite3 *db, cr_error *err)
 {
+    return cr_check_run_account(db, NULL, err);
+}
+
+cr_json *cr_check_run_account(sqlite3 *db, const char *account_id, cr_error *err)
+{
+    if (account_id && !*account_id)
+        account_id = NULL;
     cr_json *doc = cr_json_object();
-    cr_json *list = doc ? cr_json_set(doc, "checks", cr_json_array()) : NULL;
+    cr_json *list = NULL;
+    /* the whole-store document keeps its keys as they always were */
+    if (doc && (!account_id || cr_json_set(doc, "account_id", cr_json_string(account_id))))
+        list = cr_json_set(doc, "checks", cr_json_array());
     if (!list) {
         cr_json_free(doc);
         cr_error_nomem(err);
         return NULL;
     }
-    /* One read transaction: every check sees the same data. */
-    if (cr_db_exec(db, "BEGIN", err))
+    /* One read transaction: every check sees the same data. Inside a statement
+     * still stepping (a template dataset calling check_json) the connection
+     * already reads one snapshot, and a ROLLBACK here would end it. */
+    bool own = sqlite3_txn_state(db, NULL) == SQLITE_TXN_NONE;
+    if (own && cr_db_exec(db, "BEGIN", err))
         goto out_free;
     int64_t problems = 0;
     for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++)
-        if (run_one(db, &checks[k], list, &problems, err))
+        if (run_one(db, &checks[k], account_id, list, &problems, err))
             goto out_rollback;
-    cr_db_rollback(db); /* nothing was written: just ends the read */
+    if (account_id && problems == 0 && !account_known(db, account_id, err))
+        goto out_rollback;
+    if (own)
+        cr_db_rollback(db); /* nothing was written: just ends the read */
     if (!cr_json_set(doc, "problems", cr_json_int(problems))) {
         cr_error_nomem(err);
         goto out_free;
@@ -112,7 +150,8 @@ cr_json *cr_check_run(sqlite3 *db, cr_error *err)
     return doc;
 
 out_rollback:
-    cr_db_rollback(db);
+    if (own)
+        cr_db_rollback(db);
 out_free:
     cr_json_free(doc);
     return NULL;

@@ -204,8 +204,9 @@ bool tpl_value_number(const tpl_value *v, double *out);
 
 /* ---------- template_sqlfunc.c ---------- */
 
-/* Registers metrics_json(account_id), tr(key) and format_money(amount, code)
- * on db for t in locale loc, with the metrics documents of the n accounts ids
+/* Registers metrics_json(account_id), check_json(account_id), tr(key) and
+ * format_money(amount, code) on db for t in locale loc, with the metrics
+ * documents of the n accounts ids
  * (copied; n = 0 at load, where the functions only need to exist). Replaces
  * what an earlier call registered on db. */
 int tpl_sqlfunc_register(sqlite3 *db, const cr_template *t, cr_locale loc, size_t n,

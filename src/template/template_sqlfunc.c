@@ -8,6 +8,12 @@
  *                              account(s) only; NULL for any other. Read it
  *                              with SQLite's JSON functions: json_each(
  *                              metrics_json(a.account_id), '$.trueup').
+ *   check_json(account_id)     the data-quality findings of that account
+ *                              (cr_check_run_account, the very text of
+ *                              `check --account ID --format json`), for the
+ *                              subject's own account(s) only; NULL for any
+ *                              other. Computed on first use, once per subject:
+ *                              json_each(check_json(:account_id), '$.checks').
  *   tr(key)                    the <strings> text of key in the report's
  *                              language (English when it has none; the key
  *                              itself when the template has no such string;
@@ -28,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csmreport/check.h"
 #include "csmreport/json.h"
 #include "template_internal.h"
 
@@ -39,6 +46,7 @@ typedef struct sqlfunc_state {
     char **texts;
     size_t account_count;
     char **ids, **docs;
+    char **checks;             /* check_json per account, made on first use */
 } sqlfunc_state;
 
 static void state_free(sqlfunc_state *s)
@@ -52,9 +60,12 @@ static void state_free(sqlfunc_state *s)
     for (size_t i = 0; i < s->account_count; i++) {
         free(s->ids[i]);
         free(s->docs[i]);
+        if (s->checks)
+            free(s->checks[i]);
     }
     free(s->ids);
     free(s->docs);
+    free(s->checks);
     free(s);
 }
 
@@ -65,11 +76,11 @@ static void state_release(void *p)
         state_free(s);
 }
 
-/* True when a dataset's SQL names metrics_json (any case): only then are the
- * documents serialised, so a template that does not read them pays nothing. */
-static bool template_reads_metrics(const cr_template *t)
+/* True when a dataset's SQL names word (lowercase; any case in the SQL): only
+ * then are the metrics documents serialised, so a template that does not read
+ * them pays nothing. */
+static bool template_reads(const cr_template *t, const char *word)
 {
-    static const char word[] = "metrics_json";
     for (size_t d = 0; d < t->dataset_count; d++)
         for (const char *p = t->datasets[d].sql; p && *p; p++) {
             size_t k = 0;
@@ -100,17 +111,19 @@ static sqlfunc_state *state_new(const cr_template *t, cr_locale loc, size_t n,
             goto fail;
         s->string_count = i + 1;
     }
-    if (n == 0 || !template_reads_metrics(t))
+    bool metrics = template_reads(t, "metrics_json"), checks = template_reads(t, "check_json");
+    if (n == 0 || (!metrics && !checks))
         return s;
     s->ids = calloc(n, sizeof *s->ids);
     s->docs = calloc(n, sizeof *s->docs);
-    if (!s->ids || !s->docs)
+    s->checks = calloc(n, sizeof *s->checks);
+    if (!s->ids || !s->docs || !s->checks)
         goto fail;
     for (size_t i = 0; i < n; i++) {
         s->account_count = i + 1;
         s->ids[i] = strdup(ids[i]);
-        s->docs[i] = docs[i] ? cr_json_to_string(docs[i], 0) : NULL;
-        if (!s->ids[i] || (docs[i] && !s->docs[i]))
+        s->docs[i] = metrics && docs[i] ? cr_json_to_string(docs[i], 0) : NULL;
+        if (!s->ids[i] || (metrics && docs[i] && !s->docs[i]))
             goto fail;
     }
     return s;
@@ -131,6 +144,37 @@ static void fn_metrics_json(sqlite3_context *ctx, int argc, sqlite3_value **argv
             return;
         }
     sqlite3_result_null(ctx);
+}
+
+static void fn_check_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sqlfunc_state *s = sqlite3_user_data(ctx);
+    const char *id = (const char *)sqlite3_value_text(argv[0]);
+    size_t i = 0;
+    while (id && i < s->account_count && strcmp(s->ids[i], id) != 0)
+        i++;
+    if (!id || i == s->account_count) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (!s->checks[i]) {
+        /* the connection is the dataset's own, mid-statement: the checks read
+         * the snapshot the dataset reads */
+        cr_error e;
+        cr_error_clear(&e);
+        cr_json *doc = cr_check_run_account(sqlite3_context_db_handle(ctx), id, &e);
+        s->checks[i] = doc ? cr_json_to_string(doc, 0) : NULL;
+        cr_json_free(doc);
+        if (!s->checks[i]) {
+            if (doc)
+                sqlite3_result_error_nomem(ctx);
+            else
+                sqlite3_result_error(ctx, e.message[0] ? e.message : "check_json failed", -1);
+            return;
+        }
+    }
+    sqlite3_result_text(ctx, s->checks[i], -1, SQLITE_STATIC);
 }
 
 static void fn_tr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -174,6 +218,7 @@ int tpl_sqlfunc_register(sqlite3 *db, const cr_template *t, cr_locale loc, size_
         void (*fn)(sqlite3_context *, int, sqlite3_value **);
     } fns[] = {
         {"metrics_json", 1, fn_metrics_json},
+        {"check_json", 1, fn_check_json},
         {"tr", 1, fn_tr},
         {"format_money", 2, fn_format_money},
     };

@@ -193,12 +193,66 @@ printf '%s' "$OUT" >"$WORK/clean.json"
 GOT=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["problems"], len(d["checks"]), sum(c["count"] for c in d["checks"]))' "$WORK/clean.json")
 check_eq "check clean: json" "$GOT" "0 14 0"
 
+# --- one account (--account) -------------------------------------------------------
+# The findings that concern the account only; counts worked out by hand from
+# the planted problems above.
+acct_counts() {
+    $PY -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+print(d.get("account_id"), d["problems"], len(d["checks"]),
+      " ".join("%s=%d" % (c["id"], c["count"]) for c in d["checks"] if c["count"]))' "$1"
+}
+run_cr check --db "$DB" --account A1 --format json
+check_eq "check --account A1: exit 0" "$RC" 0
+printf '%s' "$OUT" >"$WORK/a1.json"
+check_eq "check --account A1: json" "$(acct_counts "$WORK/a1.json")" \
+    "A1 9 14 unknown_models=2 tickets_without_device=1 usage_unknown_serials=1 stale_snapshots=1 missing_firmware_data=2 rma_incomplete=2"
+run_cr check --db "$DB" --account A1
+TEXT=$OUT
+for want in "    T2 (A1): serial S99" "    A1: serial S98" \
+    "    A1: 3 month(s) without a snapshot: 2026-03..2026-04, 2026-06" \
+    "    M-X: 1 device(s), 0 ticket(s)" "9 problem(s) in 6 of 14 checks"; do
+    check_contains "check --account A1 text: $want" "$TEXT" "$want"
+done
+# Another account's findings stay out: A2's unknown partner and call record,
+# A3's missing contract and holidays, the data of account ids not in accounts.
+for unwanted in P-GHOST S97 A3 "SE 2026" ZZ; do
+    case "$TEXT" in
+        *"$unwanted"*) fail "check --account A1 leaves out $unwanted" "found in: $TEXT" ;;
+        *) pass "check --account A1 leaves out $unwanted" ;;
+    esac
+done
+run_cr check --db "$DB" --account A2 --format json
+printf '%s' "$OUT" >"$WORK/a2.json"
+check_eq "check --account A2: json" "$(acct_counts "$WORK/a2.json")" \
+    "A2 2 14 usage_unknown_serials=1 unknown_partner=1"
+run_cr check --db "$DB" --account A3 --format json
+printf '%s' "$OUT" >"$WORK/a3.json"
+check_eq "check --account A3: json" "$(acct_counts "$WORK/a3.json")" \
+    "A3 3 14 enterprise_without_contract=1 missing_holidays=1 accounts_missing_settings=1"
+# An id with data but no accounts row: its own data, found by the
+# *_without_account checks.
+run_cr check --db "$DB" --account ZZ1 --format json
+printf '%s' "$OUT" >"$WORK/zz1.json"
+check_eq "check --account ZZ1: json" "$(acct_counts "$WORK/zz1.json")" \
+    "ZZ1 1 14 devices_without_account=1"
+run_cr check --db "$DB" --account NOPE
+check_eq "check --account NOPE: exit 65" "$RC" 65
+check_contains "check --account NOPE: message" "$ERR" "unknown account 'NOPE'"
+# The whole-store report after all that: the same bytes as before.
+run_cr check --db "$DB" --format json
+check_eq "check: global json unchanged by --account runs" "$OUT" "$(cat "$WORK/check.json")"
+
 # --- options -------------------------------------------------------------------
 run_cr check --help
 check_eq "check --help: exit 0" "$RC" 0
 check_contains "check --help: usage" "$OUT" "usage: csmreport check"
 run_cr check --db "$CDB" --format xml
 check_eq "check --format xml: usage error" "$RC" 64
+run_cr check --db "$CDB" --account A1
+check_contains "check --account clean: none" "$OUT" "no problems found (14 checks)"
+run_cr check --db "$CDB" --account ""
+check_eq "check --account '': usage error" "$RC" 64
 run_cr check --db "$WORK/missing.db"
 if [ "$RC" -ne 0 ] && [ -n "$ERR" ] && [ ! -e "$WORK/missing.db" ]; then
     pass "check: missing database is an error, not created"
