@@ -95,11 +95,12 @@ WITH usage_ids AS (
      WHERE :account_id IS NULL
     UNION ALL
     -- One account: usage without an account row can only be its own, when it
-    -- has no row; the monthly roll-up says whether it has usage (a pass over
-    -- usage_days per account rendered would cost seconds on a large store).
-    SELECT DISTINCT account_id FROM usage_months
-     WHERE :account_id IS NOT NULL AND account_id = :account_id
-       AND NOT EXISTS (SELECT 1 FROM accounts AS a WHERE a.account_id = :account_id)),
+    -- has no row; the monthly roll-up's account index says whether it has
+    -- usage (a pass over usage_days per account rendered would cost seconds).
+    SELECT :account_id
+     WHERE :account_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM accounts AS a WHERE a.account_id = :account_id)
+       AND EXISTS (SELECT 1 FROM usage_months AS m WHERE m.account_id = :account_id)),
 call_ids(account_id) AS (
     SELECT CASE WHEN :account_id IS NULL THEN (SELECT min(account_id) FROM calls)
            ELSE (SELECT account_id FROM calls WHERE account_id = :account_id LIMIT 1) END
@@ -151,15 +152,17 @@ WITH pairs AS (
      WHERE :account_id IS NULL
     UNION ALL
     -- One account: its pairs from the monthly roll-up (the same pairs, kept
-    -- exact by every import, about 30 times fewer rows than usage_days).
+    -- exact by every import), through its account index (schema v4).
     SELECT DISTINCT serial_id, account_id FROM usage_months
      WHERE :account_id IS NOT NULL AND account_id = :account_id),
 unknown AS (
     SELECT p.serial_id, s.serial, p.account_id
       FROM pairs AS p
       JOIN serials AS s ON s.serial_id = p.serial_id
+     -- +account_id: look the serial up (devices_serial), not every row of
+     -- the account's snapshots
      WHERE NOT EXISTS (SELECT 1 FROM devices AS d
-                        WHERE d.serial = s.serial AND d.account_id = p.account_id)),
+                        WHERE d.serial = s.serial AND +d.account_id = p.account_id)),
 per_serial AS (
     SELECT k.account_id, k.serial, count(*) AS days, sum(u.call_minutes) AS minutes, 0 AS calls,
            date(min(u.id & 65535) * 86400, 'unixepoch') AS first,
@@ -196,7 +199,7 @@ SELECT printf('%s: serial %s, %s%s%s, %s', s.account_id, s.serial,
   FROM merged AS s
  WHERE s.account_id IN (SELECT account_id FROM accounts)
    AND NOT EXISTS (SELECT 1 FROM devices AS d
-                    WHERE d.serial = s.serial AND d.account_id = s.account_id)
+                    WHERE d.serial = s.serial AND +d.account_id = s.account_id)
  ORDER BY s.account_id, s.serial;
 
 -- name: stale_snapshots
