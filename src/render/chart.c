@@ -380,6 +380,16 @@ static int target_ticks(double h)
 
 /* ---- bar, stacked bar, line ------------------------------------------------ */
 
+/* The x axis title, centred under the plot at the bottom of the area. */
+static void draw_x_title(cr_text *t, const cr_chart *c, cr_rect plot, cr_rect area)
+{
+    if (!c->x_title || !*c->x_title)
+        return;
+    cr_text_rgb(t->cr, CR_COLOR_MUTED);
+    cr_text_draw_fit(t, CR_FONT_AXIS_TITLE, c->x_title, plot.x + plot.w / 2, area.y + area.h,
+                     plot.w, CR_ALIGN_CENTER, CR_VALIGN_BOTTOM);
+}
+
 /* Where a point's label goes so the line does not cross it: above a peak,
  * below a trough, and on a slope in the quadrant the two segments leave free
  * (upper left when rising, upper right when falling). A missing neighbour
@@ -653,11 +663,7 @@ static int draw_category_chart(cr_text *t, const cr_report *r, const cr_chart *c
 
     draw_x_labels(t, d.cat, d.n_cat, plot.x + band / 2, plot.w / (double)d.n_cat,
                   plot.y + plot.h, &xl, d.widths);
-    if (has_x_title) {
-        cr_text_rgb(cr, CR_COLOR_MUTED);
-        cr_text_draw_fit(t, CR_FONT_AXIS_TITLE, c->x_title, plot.x + plot.w / 2,
-                         area.y + area.h, plot.w, CR_ALIGN_CENTER, CR_VALIGN_BOTTOM);
-    }
+    draw_x_title(t, c, plot, area);
     free(d.block);
     return 0;
 }
@@ -737,11 +743,7 @@ static int draw_histogram(cr_text *t, const cr_report *r, const cr_chart *c, cr_
     }
     draw_x_labels(t, edges, h.bins + 1, plot.x, plot.w / (double)h.bins, plot.y + plot.h, &xl,
                   ew);
-    if (has_x_title) {
-        cr_text_rgb(cr, CR_COLOR_MUTED);
-        cr_text_draw_fit(t, CR_FONT_AXIS_TITLE, c->x_title, plot.x + plot.w / 2,
-                         area.y + area.h, plot.w, CR_ALIGN_CENTER, CR_VALIGN_BOTTOM);
-    }
+    draw_x_title(t, c, plot, area);
     free(d.block);
     return 0;
 }
