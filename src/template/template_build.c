@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "csmreport/sandbox.h"
-#include "template_resolve.h"
+#include "resolve_context.h"
 
 #define MIDDOT " \xc2\xb7 " /* " · " */
 

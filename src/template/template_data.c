@@ -13,7 +13,7 @@
 #include "csmreport/db.h"
 #include "csmreport/metrics.h"
 #include "csmreport/sandbox.h"
-#include "template_resolve.h"
+#include "resolve_context.h"
 
 const char *tpl_data_param(const tpl_rctx *c, const char *name)
 {

@@ -1,6 +1,6 @@
 /* template_internal.h - the immutable template model shared by template.c
  * (loading), placeholder.c (placeholders, formats, conditions) and the
- * resolving parts (template_resolve.h: building a cr_report). Not a public API.
+ * resolving parts (resolve_context.h: building a cr_report). Not a public API.
  *
  * Everything here is written once by cr_template_load and only read after,
  * so one loaded template serves every rendering thread.

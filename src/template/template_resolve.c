@@ -9,7 +9,7 @@
  * its format. The renderers evaluate nothing.
  *
  * The parts: template_data.c (datasets, names), template_build.c (tables,
- * charts, pages, sheets), sharing template_resolve.h; this file loads the
+ * charts, pages, sheets), sharing resolve_context.h; this file loads the
  * subject and the metrics and calls down into them.
  *
  * Large sheets stream (template_build.c). A SQL dataset that only one workbook sheet shows (no
@@ -33,7 +33,7 @@
 #include "csmreport/metrics.h"
 #include "csmreport/numfmt.h"
 #include "csmreport/sandbox.h"
-#include "template_resolve.h"
+#include "resolve_context.h"
 
 static int set_builtin(tpl_rctx *c, const char *name, const char *value)
 {

@@ -1,4 +1,4 @@
-/* template_resolve.h - what the parts of resolving a template share (not a
+/* resolve_context.h - what the parts of resolving a template share (not a
  * public API): the per-subject context and the data layer.
  *
  * cr_template_resolve (template_resolve.c) loads the subject, sets the
@@ -6,8 +6,8 @@
  * sheets (template_build.c), which read datasets and names through the data
  * layer (template_data.c). Calls go down only: resolve -> build -> data.
  */
-#ifndef CSMREPORT_TEMPLATE_RESOLVE_H
-#define CSMREPORT_TEMPLATE_RESOLVE_H
+#ifndef CSMREPORT_RESOLVE_CONTEXT_H
+#define CSMREPORT_RESOLVE_CONTEXT_H
 
 #include <sqlite3.h>
 #include <stdint.h>
