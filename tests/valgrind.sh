@@ -41,5 +41,28 @@ if $VG "$BUILD/csmreport" render --db "$DB" --template "$TOP/templates/example.x
 else
     failed=$((failed + 1)); echo "FAIL valgrind render FR-ECLAIR"; head -30 "$BUILD/vg.log"
 fi
+# The shipped reports through the whole path: a QBR (deck, workbook with its
+# formulas, the previous period's metrics, the account's data-quality findings)
+# and a partner's monthly report.
+if $VG "$BUILD/csmreport" render --db "$DB" --template "$TOP/templates/qbr.xml" \
+        --account NO-NORDLYS --period 2026-Q3 --out "$(dirname "$DB")/out" 2>"$BUILD/vg.log"; then
+    passed=$((passed + 1)); echo "PASS valgrind render qbr NO-NORDLYS"
+else
+    failed=$((failed + 1)); echo "FAIL valgrind render qbr NO-NORDLYS"; head -30 "$BUILD/vg.log"
+fi
+if $VG "$BUILD/csmreport" render --db "$DB" --template "$TOP/templates/partner-monthly.xml" \
+        --partner PT-INTEGRA --period 2026-09 --out "$(dirname "$DB")/out" 2>"$BUILD/vg.log"; then
+    passed=$((passed + 1)); echo "PASS valgrind render partner-monthly PT-INTEGRA"
+else
+    failed=$((failed + 1)); echo "FAIL valgrind render partner-monthly PT-INTEGRA"; head -30 "$BUILD/vg.log"
+fi
+# The scheduled job: imports, both reports for every subject, the messages
+# written to the outbox (GMime).
+if $VG "$BUILD/csmreport" run --db "$(dirname "$DB")/run.db" --date 2026-10-05 \
+        --out "$(dirname "$DB")/run-out" "$TOP/samples/batch.xml" 2>"$BUILD/vg.log"; then
+    passed=$((passed + 1)); echo "PASS valgrind run samples/batch.xml"
+else
+    failed=$((failed + 1)); echo "FAIL valgrind run samples/batch.xml"; head -30 "$BUILD/vg.log"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
