@@ -65,6 +65,10 @@ const char *cr_numfmt_locale_tag(cr_locale loc);
 bool cr_numfmt_locale_known(const char *tag);
 #define CR_NUMFMT_LOCALES "en, fr, nb, ja"
 
+/* True when a count n takes the singular in loc (CLDR's "one" category for
+ * whole numbers): en and nb n = 1, fr n = 0 or 1, ja never. */
+bool cr_numfmt_plural_one(cr_locale loc, double n);
+
 /* An integer with grouping: 1350 -> "1,350" / "1 350". Exact for every value. */
 int cr_numfmt_int(cr_locale loc, long long value, char *buf, size_t size);
 

@@ -240,6 +240,18 @@ static int clamp_digits(int digits)
 
 /* ---- public functions --------------------------------------------------- */
 
+bool cr_numfmt_plural_one(cr_locale loc, double n)
+{
+    switch (loc) {
+    case CR_LOCALE_FR:
+        return n >= 0 && n < 2;
+    case CR_LOCALE_JA:
+        return false;
+    default:
+        return n == 1;
+    }
+}
+
 cr_locale cr_numfmt_locale_from_tag(const char *tag)
 {
     char lang[4];

@@ -378,10 +378,17 @@ static int expand_into(const tpl_env *env, const char *text, sbuf *b, int depth,
         if (p[0] == '#') {
             const tpl_string *s = tpl_find_string(env->t, inner);
             const char *txt = s ? (s->text[env->locale] ? s->text[env->locale] : s->text[0]) : "";
+            if (s && s->count && s->one[env->locale]) {
+                tpl_value n = {.type = TV_NULL};
+                double d;
+                rc = env->lookup(env->ctx, s->count, &n, err);
+                if (!rc && tpl_value_number(&n, &d) && cr_numfmt_plural_one(env->locale, d))
+                    txt = s->one[env->locale];
+            }
             /* A string may hold placeholders, not other strings (no loops). */
-            if (depth == 0)
+            if (!rc && depth == 0)
                 rc = expand_into(env, txt, b, 1, err);
-            else
+            else if (!rc)
                 sb_add(b, txt, strlen(txt));
         } else {
             char *bar = strchr(inner, '|');

@@ -219,8 +219,13 @@ static int load_strings(loader *ld, xmlNodePtr el)
         tpl_string *s = &t->strings[t->string_count++];
         s->line = line_of(c);
         s->key = cr_xml_attr(c, "key");
-        for (int l = 0; l < CR_LOCALE_COUNT; l++)
+        for (int l = 0; l < CR_LOCALE_COUNT; l++) {
+            char one[16];
+            snprintf(one, sizeof one, "%s-one", cr_numfmt_locale_tag((cr_locale)l));
             s->text[l] = cr_xml_attr(c, cr_numfmt_locale_tag((cr_locale)l));
+            s->one[l] = cr_xml_attr(c, one);
+        }
+        s->count = cr_xml_attr(c, "count");
         if (!s->key || !s->text[0])
             return oom(ld, s->line);
     }
@@ -234,15 +239,25 @@ static int check_strings(loader *ld)
     cr_template *t = ld->t;
     for (size_t i = 0; i < t->string_count; i++) {
         tpl_string *s = &t->strings[i];
-        for (int l = 0; l < CR_LOCALE_COUNT; l++) {
-            if (!s->text[l])
+        if (s->count) {
+            int rc = tpl_check_name(t, s->count, s->line, ld->err);
+            if (rc)
+                return rc;
+        }
+        for (int k = 0; k < 2 * CR_LOCALE_COUNT; k++) {
+            const char *text = k < CR_LOCALE_COUNT ? s->text[k] : s->one[k - CR_LOCALE_COUNT];
+            if (!text)
                 continue;
-            const char *h = strstr(s->text[l], "#{");
-            if (h && (h == s->text[l] || h[-1] != '#'))
+            if (k >= CR_LOCALE_COUNT && !s->count)
+                return cr_error_set(ld->err, EX_CONFIG, t->path, s->line, 0,
+                                    "string '%s' has a singular text but no count=\"NAME\"",
+                                    s->key);
+            const char *h = strstr(text, "#{");
+            if (h && (h == text || h[-1] != '#'))
                 return cr_error_set(ld->err, EX_CONFIG, t->path, s->line, 0,
                                     "string '%s' refers to another string; strings hold text "
                                     "and ${...} only", s->key);
-            int rc = tpl_check_text(t, s->text[l], s->line, ld->err);
+            int rc = tpl_check_text(t, text, s->line, ld->err);
             if (rc)
                 return rc;
         }
@@ -1017,8 +1032,11 @@ void cr_template_free(cr_template *t)
     free(t->params);
     for (size_t i = 0; i < t->string_count; i++) {
         free(t->strings[i].key);
-        for (int l = 0; l < CR_LOCALE_COUNT; l++)
+        free(t->strings[i].count);
+        for (int l = 0; l < CR_LOCALE_COUNT; l++) {
             free(t->strings[i].text[l]);
+            free(t->strings[i].one[l]);
+        }
     }
     free(t->strings);
     for (size_t i = 0; i < t->dataset_count; i++) {

@@ -33,6 +33,11 @@ typedef struct tpl_param {
 typedef struct tpl_string {
     char *key;
     char *text[CR_LOCALE_COUNT];   /* NULL = falls back to en */
+    /* count="NAME": when NAME's value takes the singular in the report's
+     * language (cr_numfmt_plural_one), the LANG-one text is used instead
+     * ("1 device is" beside "3 devices are"). NULL: no count. */
+    char *count;
+    char *one[CR_LOCALE_COUNT];    /* NULL = the plain text */
     long line;
 } tpl_string;
 

@@ -149,6 +149,20 @@ bad bad_color 4 "color" <<'XML'
     <series column="rate" color="blue"/></chart></charts>
 </report>
 XML
+bad one_without_count 3 "no count" <<'XML'
+<report name="x" output="x">
+  <strings>
+    <string key="s" en="${adoption.active|integer} devices" en-one="1 device"/>
+  </strings>
+</report>
+XML
+bad count_unknown_name 3 "nope" <<'XML'
+<report name="x" output="x">
+  <strings>
+    <string key="s" count="nope" en="${adoption.active|integer} devices" en-one="1 device"/>
+  </strings>
+</report>
+XML
 
 # --- attacks: refused in under a second, nothing leaked ---
 SECRET="$WORK/secret.txt"

@@ -457,8 +457,28 @@ static void test_periods_and_times(void)
           "unknown locales");
 }
 
+/* The singular of a count, per language (CLDR "one" for whole numbers). */
+static void test_plural(void)
+{
+    static const struct {
+        cr_locale loc;
+        double n;
+        bool one;
+    } cases[] = {
+        {CR_LOCALE_EN, 1, true},  {CR_LOCALE_EN, 0, false}, {CR_LOCALE_EN, 2, false},
+        {CR_LOCALE_NB, 1, true},  {CR_LOCALE_NB, 0, false}, {CR_LOCALE_NB, 21, false},
+        {CR_LOCALE_FR, 0, true},  {CR_LOCALE_FR, 1, true},  {CR_LOCALE_FR, 2, false},
+        {CR_LOCALE_JA, 1, false}, {CR_LOCALE_JA, 0, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(cr_numfmt_plural_one(cases[i].loc, cases[i].n) == cases[i].one, "plural %s %g",
+              cr_numfmt_locale_tag(cases[i].loc), cases[i].n);
+    }
+}
+
 int main(void)
 {
+    test_plural();
     test_periods_and_times();
     test_locale_tags();
     test_int();
