@@ -76,6 +76,7 @@ typedef struct cr_batch_mail {
     char *outbox;          /* resolved; NULL: OUT/outbox */
     char *smtp_url, *user, *password_env, *password_file; /* password_file resolved */
     bool require_tls;
+    char *ca_file;         /* resolved; NULL: the system's CA store */
     long timeout_seconds;
     char *sendmail;
     cr_batch_text text[4]; /* by cr_locale: en, fr, nb, ja */

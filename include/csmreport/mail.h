@@ -75,6 +75,8 @@ typedef struct cr_mail_transport {
     const char *username;    /* NULL: no authentication */
     const char *password;
     bool require_tls;        /* refuse to send without TLS */
+    const char *ca_file;     /* PEM file of the CAs the server's certificate is
+                                checked against; NULL: the system's store */
     const char *sendmail;    /* a command line such as "/usr/sbin/sendmail -t -oi" */
     long timeout_seconds;    /* per message; 0: 60 */
 } cr_mail_transport;

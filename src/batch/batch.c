@@ -218,6 +218,8 @@ static int read_mail(cr_batch *b, xmlNodePtr n, cr_error *err)
             if (!attr_path(b, c, "password-file", &m->password_file))
                 return cr_error_nomem(err);
             m->require_tls = attr_bool(c, "require-tls", false);
+            if (!attr_path(b, c, "ca-file", &m->ca_file))
+                return cr_error_nomem(err);
             char *t = cr_xml_attr(c, "timeout");
             if (t)
                 m->timeout_seconds = atol(t);
@@ -365,6 +367,7 @@ void cr_batch_free(cr_batch *b)
         free(m->user);
         free(m->password_env);
         free(m->password_file);
+        free(m->ca_file);
         free(m->sendmail);
         for (int i = 0; i < 4; i++) {
             free(m->text[i].subject);

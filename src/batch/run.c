@@ -782,7 +782,7 @@ static int do_mail(run *r, cr_error *err)
     snprintf(r->res->outbox, sizeof r->res->outbox, "%s", outbox);
 
     cr_mail_transport t = {.username = bm->user, .require_tls = bm->require_tls,
-                           .timeout_seconds = bm->timeout_seconds};
+                           .ca_file = bm->ca_file, .timeout_seconds = bm->timeout_seconds};
     if (r->opt->smtp_url)
         t.smtp_url = r->opt->smtp_url;
     else if (bm->smtp_url)

@@ -152,6 +152,8 @@ int cr_smtp_send(cr_smtp *s, const cr_mail_envelope *env, const char *data, size
     curl_easy_setopt(c, CURLOPT_URL, t->smtp_url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(t->require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+    if (t->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
     if (t->username) {
         curl_easy_setopt(c, CURLOPT_USERNAME, t->username);
         curl_easy_setopt(c, CURLOPT_PASSWORD, t->password ? t->password : "");

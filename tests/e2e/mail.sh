@@ -36,10 +36,12 @@ OB=$WORK/outbox
 EPOCH=1790000000
 
 # start_server DIR MODE [N]: starts smtpd.py, sets $PORT and $SPID (waits at most 10 s)
+# (SMTPD_TLS: extra arguments, e.g. --tls starttls --cert C --key K)
 start_server() {
     rm -f "$WORK/port"
+    # shellcheck disable=SC2086 # SMTPD_TLS is split into arguments on purpose
     $PY "$SMTPD" --dir "$1" --port-file "$WORK/port" --mode "$2" --tempfail "${3:-1}" \
-        --lifetime 60 >"$WORK/smtpd.log" 2>&1 &
+        --lifetime 60 ${SMTPD_TLS:-} >"$WORK/smtpd.log" 2>&1 &
     SPID=$!
     i=0
     while [ ! -s "$WORK/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -186,6 +188,46 @@ check_contains "mail: 550: summary" "$OUT" "summary sent=0 deferred=0 failed=1"
 [ -f "$OB/failed/$D_NAME" ] && pass "mail: 550: in failed/" || fail "mail: 550: in failed/" "$(ls "$OB" "$OB/failed" 2>&1)"
 check_eq "mail: 550: not waiting" "$(emls "$OB")" 0
 stop_server
+
+# ---- 5b. TLS: STARTTLS and smtps:// with a certificate the test makes; the
+# server's certificate is checked (a CA it does not know defers the message)
+if command -v openssl >/dev/null 2>&1; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
+        -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+    RXT=$WORK/rx-tls
+    SMTPD_TLS="--tls starttls --cert $WORK/cert.pem --key $WORK/key.pem"
+    start_server "$RXT" accept
+    queue "$OB" "$TO_A" "$SUBJ_A" 2026-10-11
+    T_NAME=${OUT#queued }
+    send "$OB" smtp "smtp://127.0.0.1:$PORT" 10 tls=required
+    check_contains "mail: tls: unknown CA defers" "$OUT" "summary sent=0 deferred=1 failed=0"
+    check_eq "mail: tls: unknown CA: still waiting" "$(emls "$OB")" 1
+    send "$OB" smtp "smtp://127.0.0.1:$PORT" 10 tls=required "ca=$WORK/cert.pem"
+    check_contains "mail: starttls: sent" "$OUT" "summary sent=1 deferred=0 failed=0"
+    check_contains "mail: starttls: the data went over TLS" "$(cat "$RXT/log")" "DATA over TLS"
+    check_eq "mail: starttls: received once" "$(ls "$RXT" | grep -c 'eml$')" 1
+    stop_server
+    SMTPD_TLS="--tls implicit --cert $WORK/cert.pem --key $WORK/key.pem"
+    RXS=$WORK/rx-smtps
+    start_server "$RXS" accept
+    queue "$OB" "$TO_A" "$SUBJ_A" 2026-10-12
+    send "$OB" smtp "smtps://127.0.0.1:$PORT" 10 "ca=$WORK/cert.pem"
+    check_contains "mail: smtps: sent" "$OUT" "summary sent=1 deferred=0 failed=0"
+    check_contains "mail: smtps: the data went over TLS" "$(cat "$RXS/log")" "DATA over TLS"
+    stop_server
+    # a server without TLS, when TLS is required: nothing goes in clear
+    SMTPD_TLS=
+    RXP=$WORK/rx-plain
+    start_server "$RXP" accept
+    queue "$OB" "$TO_A" "$SUBJ_A" 2026-10-13
+    send "$OB" smtp "smtp://127.0.0.1:$PORT" 10 tls=required
+    check_contains "mail: tls required, none offered: deferred" "$OUT" "deferred=1"
+    check_eq "mail: tls required, none offered: nothing sent in clear" "$(ls "$RXP" | grep -c 'eml$')" 0
+    stop_server
+    rm -f "$OB"/*.eml
+else
+    fail "mail: tls" "openssl is missing (.ci/install-deps installs it)"
+fi
 
 # ---- 6. refused before anything is queued
 refused() { # NAME TO SUBJECT [FROM]

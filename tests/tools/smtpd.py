@@ -3,6 +3,7 @@
 
     smtpd.py --dir DIR --port-file FILE [--mode accept|tempfail|reject]
              [--tempfail N] [--lifetime SECONDS]
+             [--tls starttls|implicit --cert PEM --key PEM]
 
 Listens on 127.0.0.1 on a free port chosen by the system and writes that port
 to FILE (written whole, then renamed, so a reader never sees half of it).
@@ -12,13 +13,16 @@ Modes:
   tempfail  answers 451 to the first N DATA (--tempfail, default 1), then
             accepts as above
   reject    answers 550 to every RCPT TO
-Every reply is also logged to DIR/log. The server exits by itself after
+--tls starttls offers STARTTLS and refuses mail before it (530); --tls
+implicit speaks TLS from the first byte (smtps). Every reply is also logged to
+DIR/log. The server exits by itself after
 --lifetime seconds (default 60), so a test that dies never leaves it behind.
 """
 import argparse
 import asyncio
 import json
 import os
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP
@@ -43,6 +47,9 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        # STARTTLS sets session.ssl; smtps is TLS from the first byte
+        tls = session.ssl or server.transport.get_extra_info("ssl_object")
+        self.log("DATA over TLS" if tls else "DATA in clear")
         if self.mode == "tempfail" and self.tempfail > 0:
             self.tempfail -= 1
             self.log("451 DATA")
@@ -61,9 +68,15 @@ class Handler:
 async def serve(args):
     handler = Handler(args.dir, args.mode, args.tempfail)
     loop = asyncio.get_running_loop()
+    ctx = None
+    if args.tls:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(args.cert, args.key)
+    starttls = args.tls == "starttls"
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="csmreport-test", ident="csmreport test smtpd"),
-        host="127.0.0.1", port=0)
+        lambda: SMTP(handler, hostname="csmreport-test", ident="csmreport test smtpd",
+                     tls_context=ctx if starttls else None, require_starttls=starttls),
+        host="127.0.0.1", port=0, ssl=ctx if args.tls == "implicit" else None)
     port = server.sockets[0].getsockname()[1]
     tmp = args.port_file + ".tmp"
     with open(tmp, "w", encoding="ascii") as f:
@@ -82,6 +95,9 @@ def main():
     p.add_argument("--mode", choices=["accept", "tempfail", "reject"], default="accept")
     p.add_argument("--tempfail", type=int, default=1)
     p.add_argument("--lifetime", type=float, default=60.0)
+    p.add_argument("--tls", choices=["starttls", "implicit"])
+    p.add_argument("--cert")
+    p.add_argument("--key")
     args = p.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     try:

@@ -76,6 +76,13 @@ static int driver(int argc, char **argv)
         else
             t.sendmail = argv[4];
         t.timeout_seconds = argc > 5 ? atol(argv[5]) : 10;
+        /* then: tls=required, ca=FILE (a test CA) */
+        for (int i = 6; i < argc; i++) {
+            if (strcmp(argv[i], "tls=required") == 0)
+                t.require_tls = true;
+            else if (strncmp(argv[i], "ca=", 3) == 0)
+                t.ca_file = argv[i] + 3;
+        }
         cr_mail_summary s;
         int rc = cr_mail_send_outbox(argv[2], &t, print_sent, NULL, &s, &err);
         printf("summary sent=%zu deferred=%zu failed=%zu\n", s.sent, s.deferred, s.failed);
