@@ -53,3 +53,17 @@ rollup_diff() {
       SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM usage_months))
            + (SELECT count(*) FROM (SELECT * FROM usage_months EXCEPT SELECT * FROM fresh))"
 }
+
+# import_samples DB NAME: imports every export of samples/ into DB, reference
+# data first, as one command; on failure reports NAME's failure and exits the
+# test (nothing after it can be checked).
+import_samples() {
+    S="$TOP/samples"
+    run_cr import --db "$1" "$S/partners.csv" "$S/accounts.csv" "$S/contracts.csv" \
+        "$S/catalog.csv" "$S/firmware.csv" "$S/holidays.csv" "$S/devices.csv" \
+        "$S/tickets.csv" "$S/usage.csv" "$S/calls.csv"
+    if [ "$RC" -ne 0 ]; then
+        fail "$2" "exit $RC: $(printf '%s' "$ERR" | head -c 600)"
+        exit 1
+    fi
+}

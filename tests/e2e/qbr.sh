@@ -6,15 +6,8 @@
 # timestamps; words instead of empty tables), and Japanese text in a CJK font.
 . "$(dirname "$0")/lib.sh"
 
-S="$TOP/samples"
 DB="$WORK/s.db"
-run_cr import --db "$DB" "$S/partners.csv" "$S/accounts.csv" "$S/contracts.csv" \
-    "$S/catalog.csv" "$S/firmware.csv" "$S/holidays.csv" "$S/devices.csv" \
-    "$S/tickets.csv" "$S/usage.csv" "$S/calls.csv"
-if [ "$RC" -ne 0 ]; then
-    fail "qbr samples import" "exit $RC: $(printf '%s' "$ERR" | head -c 600)"
-    exit 1
-fi
+import_samples "$DB" "qbr samples import"
 
 # account period [empty]
 for spec in "NO-NORDLYS 2026-Q3" "FR-ECLAIR 2026-Q3" "JP-SAKURA 2026-Q3" "FR-TILLEULS 2026-10 empty"; do

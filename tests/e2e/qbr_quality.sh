@@ -6,15 +6,8 @@
 # sentence saying so, and no other account's finding shows.
 . "$(dirname "$0")/lib.sh"
 
-S="$TOP/samples"
 DB="$WORK/s.db"
-run_cr import --db "$DB" "$S/partners.csv" "$S/accounts.csv" "$S/contracts.csv" \
-    "$S/catalog.csv" "$S/firmware.csv" "$S/holidays.csv" "$S/devices.csv" \
-    "$S/tickets.csv" "$S/usage.csv" "$S/calls.csv"
-if [ "$RC" -ne 0 ]; then
-    fail "qbr quality samples import" "exit $RC: $(printf '%s' "$ERR" | head -c 600)"
-    exit 1
-fi
+import_samples "$DB" "qbr quality samples import"
 # JP-SAKURA's one finding is a model without firmware releases: give it one.
 cat >"$WORK/firmware.csv" <<'CSV'
 model,version,release_date

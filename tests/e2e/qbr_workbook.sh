@@ -14,15 +14,8 @@
 #     comes back right, so the values are LibreOffice's own.
 . "$(dirname "$0")/lib.sh"
 
-S="$TOP/samples"
 DB="$WORK/s.db"
-run_cr import --db "$DB" "$S/partners.csv" "$S/accounts.csv" "$S/contracts.csv" \
-    "$S/catalog.csv" "$S/firmware.csv" "$S/holidays.csv" "$S/devices.csv" \
-    "$S/tickets.csv" "$S/usage.csv" "$S/calls.csv"
-if [ "$RC" -ne 0 ]; then
-    fail "qbr-workbook import" "exit $RC: $(printf '%s' "$ERR" | head -c 600)"
-    exit 1
-fi
+import_samples "$DB" "qbr-workbook import"
 run_cr import --db "$DB" --kind tickets "$TOP/tests/data/qbr_workbook/tickets_formula.csv"
 check_eq "qbr-workbook fixture import" "$RC" 0
 

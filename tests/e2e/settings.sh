@@ -9,16 +9,9 @@
 CSMREPORT=$(cd "$(dirname "$CSMREPORT")" && pwd)/$(basename "$CSMREPORT")
 TOP=$(cd "$TOP" && pwd)
 
-S="$TOP/samples"
 DB="$WORK/s.db"
 Q="$TOP/templates/qbr.xml"
-run_cr import --db "$DB" "$S/partners.csv" "$S/accounts.csv" "$S/contracts.csv" \
-    "$S/catalog.csv" "$S/firmware.csv" "$S/holidays.csv" "$S/devices.csv" \
-    "$S/tickets.csv" "$S/usage.csv" "$S/calls.csv"
-if [ "$RC" -ne 0 ]; then
-    fail "settings import" "exit $RC: $(printf '%s' "$ERR" | head -c 600)"
-    exit 1
-fi
+import_samples "$DB" "settings import"
 pass "settings import"
 
 # render NAME ARGS...: the NO-NORDLYS QBR deck (English) into $WORK/NAME,

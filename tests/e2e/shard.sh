@@ -5,19 +5,12 @@
 # partner in one shard; a bad --shard is a usage error.
 . "$(dirname "$0")/lib.sh"
 
-S="$TOP/samples"
 DB="$WORK/s.db"
 N=3
 SOURCE_DATE_EPOCH=1767225600 # 2026-01-01: the creation date of every file
 export SOURCE_DATE_EPOCH
 
-run_cr import --db "$DB" "$S/partners.csv" "$S/accounts.csv" "$S/contracts.csv" \
-    "$S/catalog.csv" "$S/firmware.csv" "$S/holidays.csv" "$S/devices.csv" \
-    "$S/tickets.csv" "$S/usage.csv" "$S/calls.csv"
-if [ "$RC" -ne 0 ]; then
-    fail "shard: samples import" "exit $RC: $(printf '%s' "$ERR" | head -c 600)"
-    exit 1
-fi
+import_samples "$DB" "shard: samples import"
 
 # digest DIR: "sha256  relative/path" of every file under DIR, sorted by path.
 digest() {
