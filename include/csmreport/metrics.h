@@ -23,6 +23,11 @@ typedef struct cr_metrics_options {
     /* Adoption of whole months reads the monthly roll-up of usage; true reads
      * the daily rows instead (the same numbers: a way to check the roll-up). */
     bool daily_usage;
+    /* Adds "devices": one item per device of the as-of inventory with the
+     * facts each section decides for it (coverage status, software level,
+     * active in the period, offline for 30 days). Off by default: the list is
+     * long and most readers want the counts. */
+    bool device_list;
 } cr_metrics_options;
 
 /* The default escalation thresholds of SPEC 5.5, seconds, P1..P4: 24 h, 72 h,

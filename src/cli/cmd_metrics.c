@@ -1,5 +1,5 @@
 /* cmd_metrics.c - `csmreport metrics --account ID --period P [--format
- * text|json|csv] [--daily-usage]`: computes every metric of SPEC section 5 on a
+ * text|json|csv] [--daily-usage] [--devices]`: computes every metric of SPEC section 5 on a
  * read-only connection and prints it. */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,16 +14,18 @@
 static const struct option metrics_options[] = {
     {"account", required_argument, NULL, 'a'}, {"period", required_argument, NULL, 'p'},
     {"format", required_argument, NULL, 'f'},  {"daily-usage", no_argument, NULL, 'D'},
-    {NULL, 0, NULL, 0}};
+    {"devices", no_argument, NULL, 'L'},      {NULL, 0, NULL, 0}};
 
 const cr_cmd_syntax cr_cmd_metrics_syntax = {
     .usage = "usage: csmreport metrics --account ID --period P [--format text|json|csv]\n"
-             "                         [--daily-usage]\n"
+             "                         [--daily-usage] [--devices]\n"
              "Computes adoption, true-up, RMA rate, downtime, service status, software\n"
              "currency and coverage for one account. P is 2026-Q3, 2026-10, 2026 or\n"
              "2026-07-01..2026-09-30. json prints the document of SPEC 5.8.\n"
              "--daily-usage reads adoption from the daily usage rows even for whole\n"
              "months, instead of the monthly roll-up (same numbers; slower).\n"
+             "--devices adds the device list of the as-of inventory (json: \"devices\",\n"
+             "each device's coverage, software level, active and offline_30d).\n"
              "--verbose names the store, the period's dates and the time taken on stderr.\n",
     .shortopts = "",
     .longopts = metrics_options};
@@ -41,6 +43,7 @@ int cr_cmd_metrics(const cr_cli *cli, int argc, char **argv, cr_error *err)
         case 'p': period_text = optarg; break;
         case 'f': format = optarg; break;
         case 'D': options.daily_usage = true; break;
+        case 'L': options.device_list = true; break;
         default: return CR_CMD_USAGE;
         }
     }

@@ -95,6 +95,7 @@ int cr_metrics_ctx_init(cr_metrics_ctx *ctx, sqlite3 *db, const char *account_id
         ctx->options.escalation_seconds[k] = s > 0 ? s : cr_metrics_default_escalation_seconds[k];
     }
     ctx->options.daily_usage = opt && opt->daily_usage;
+    ctx->options.device_list = opt && opt->device_list;
     return 0;
 }
 
@@ -107,6 +108,7 @@ void cr_metrics_ctx_free(cr_metrics_ctx *ctx)
     cr_calendar_free(ctx->calendar);
     ctx->calendar = NULL;
     free_snapshots(ctx);
+    cr_metrics_devices_free(ctx);
 }
 
 /* Runs a one-value date query (account, date1, date2) into date; false when NULL. */
@@ -238,8 +240,12 @@ int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *per
         goto out_free_ctx;
     }
     rc = add_header(&ctx, root, err);
+    if (!rc)
+        rc = cr_metrics_devices_load(&ctx, err);
     for (size_t k = 0; !rc && k < sizeof sections / sizeof sections[0]; k++)
         rc = sections[k](&ctx, root, err);
+    if (!rc && ctx.options.device_list)
+        rc = cr_metrics_devices_write(&ctx, root, err);
     if (rc) {
         cr_json_free(root);
         root = NULL;

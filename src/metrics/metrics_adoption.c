@@ -1,6 +1,7 @@
 /* metrics_adoption.c - adoption (SPEC 5.1): deployed and active devices of the
  * last month's inventory, by month (each month with its own inventory, stale as
- * in SPEC 4), by category, by site, and the call minutes of deployed devices.
+ * in SPEC 4), by category, by site, and the call minutes of deployed devices;
+ * each device's "active" for the device list (metrics_devices.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,10 +241,14 @@ static int sum_inventory(cr_metrics_ctx *ctx, const char *snapshot, const usage_
     sqlite3_bind_text(st, 2, snapshot, -1, SQLITE_STATIC);
     int rc, status = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const device_usage *d = find_device(u, (const char *)sqlite3_column_text(st, 0));
+        const char *serial = (const char *)sqlite3_column_text(st, 0);
+        const device_usage *d = find_device(u, serial);
         const char *category = (const char *)sqlite3_column_text(st, 1);
         const char *site = (const char *)sqlite3_column_text(st, 2);
         bool active = active_in_period(d);
+        cr_metrics_device *listed = cr_metrics_device_find(ctx, serial);
+        if (listed)
+            listed->active = active;
         int64_t minutes = d ? d->minutes : 0;
         add(&s->all, active, minutes);
         add(&s->category[category_index(category)], active, minutes);

@@ -5,7 +5,9 @@
  * Sections: adoption (metrics_adoption.c), rma (metrics_rma.c), downtime
  * (metrics_downtime.c), trueup + trueup_summary + billable (metrics_trueup.c),
  * tickets (metrics_tickets.c), software (metrics_software.c), coverage
- * (metrics_coverage.c).
+ * (metrics_coverage.c). With options.device_list, metrics_devices.c loads the
+ * as-of inventory's devices before the sections, each section sets the facts it
+ * owns on them (cr_metrics_device_find), and the list is written last.
  */
 #ifndef CSMREPORT_METRICS_INTERNAL_H
 #define CSMREPORT_METRICS_INTERNAL_H
@@ -35,6 +37,17 @@ typedef struct cr_trueup_state {
     int64_t rma_threshold_pct_micros;
 } cr_trueup_state;
 
+/* One device of the as-of inventory in the device list. The inventory fields
+ * are copies (NULL when empty in the store); the section-owned facts point to
+ * static names. */
+typedef struct cr_metrics_device {
+    char *serial, *model, *category, *site, *room, *firmware, *status, *last_seen;
+    const char *coverage;  /* coverage: covered, eos, unknown_model */
+    const char *software;  /* software: current, n_minus_1, outdated, unknown */
+    bool active;           /* adoption: active in the period */
+    bool offline_30d;      /* coverage: offline for more than 30 days */
+} cr_metrics_device;
+
 typedef struct cr_metrics_ctx {
     sqlite3 *db;
     cr_subject *account;            /* the account, inherited fields resolved */
@@ -49,6 +62,10 @@ typedef struct cr_metrics_ctx {
      * inventory rule chooses from (loaded once by cr_metrics_ctx_init). */
     char **snapshots;
     size_t snapshot_count;
+    /* The device list (options.device_list), sorted by serial; empty when not
+     * asked for or before the first snapshot. */
+    cr_metrics_device *devices;
+    size_t device_count;
 } cr_metrics_ctx;
 
 /* Loads the account (EX_DATAERR "unknown account 'X'"), its time zone and
@@ -79,6 +96,16 @@ int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
 int cr_metrics_tickets(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
 int cr_metrics_software(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
 int cr_metrics_coverage(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+
+/* The device list (metrics_devices.c). load fills ctx->devices from the as-of
+ * inventory when options.device_list is set (else does nothing); find returns
+ * the device with that serial, NULL when there is no list or no such device;
+ * write sets root.devices (null with devices_reason before the first
+ * snapshot), ordered by category, site, model, serial; free releases it. */
+int cr_metrics_devices_load(cr_metrics_ctx *ctx, cr_error *err);
+cr_metrics_device *cr_metrics_device_find(const cr_metrics_ctx *ctx, const char *serial);
+int cr_metrics_devices_write(cr_metrics_ctx *ctx, cr_json *root, cr_error *err);
+void cr_metrics_devices_free(cr_metrics_ctx *ctx);
 
 /* Shared helpers (metrics_util.c). */
 /* Median (mean of the two middle values for an even n) and p90 (nearest rank,

@@ -51,6 +51,10 @@ static const char *const metric_patterns[] = {
     "software.snapshot_date", "software.stale", "software.by_model.#.*",
     "coverage.by_category.*", "coverage.devices", "coverage.eos", "coverage.unknown_model",
     "coverage.offline_30d", "coverage.snapshot_date", "coverage.stale", "coverage.by_model.#.*",
+    /* only with cr_metrics_options.device_list (a template asks by using it) */
+    "devices.#.serial", "devices.#.model", "devices.#.category", "devices.#.site",
+    "devices.#.room", "devices.#.firmware", "devices.#.status", "devices.#.last_seen",
+    "devices.#.coverage", "devices.#.software", "devices.#.active", "devices.#.offline_30d",
 };
 
 static bool all_digits(const char *s, size_t n)

@@ -1,7 +1,8 @@
 /* metrics_software.c - software currency (SPEC 5.6): each device of the as-of
  * inventory against its model's releases on or before as-of, ordered by
  * release date and then by version (numeric dot-separated parts): current,
- * n_minus_1, outdated or unknown; overall and by model.
+ * n_minus_1, outdated or unknown; overall and by model, and each device's
+ * level for the device list (metrics_devices.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,9 @@ int cr_metrics_software(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
                 mn++;
         }
         int s = classify(firmware, mr, mn);
+        cr_metrics_device *d = cr_metrics_device_find(ctx, (const char *)sqlite3_column_text(st, 0));
+        if (d)
+            d->software = status_names[s];
         per_model[s]++;
         total[s]++;
         devices++;

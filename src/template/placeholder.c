@@ -221,6 +221,13 @@ int tpl_check_name(const cr_template *t, const char *name, long line, cr_error *
      * runs; a column a row lacks is null. */
     if (strncmp(name, "row.", 4) == 0 && name[4])
         return 0;
+    /* The device list is computed only for a metrics dataset that reads it
+     * (cr_template.metrics_devices), so a name cannot reach it. */
+    const char *m = strncmp(name, "prev.", 5) == 0 ? name + 5 : name;
+    if (strncmp(m, "devices", 7) == 0 && (!m[7] || m[7] == '.') && cr_metrics_path_known(m))
+        return cr_error_set(err, EX_CONFIG, t->path, line, 0,
+                            "'%s': read the device list through a metrics dataset "
+                            "(<dataset name=\"...\" metrics=\"devices\"/>)", name);
     if (strncmp(name, "prev.", 5) == 0 && cr_metrics_path_known(name + 5)) {
         if (t->scope == CR_SCOPE_PARTNER)
             return cr_error_set(err, EX_CONFIG, t->path, line, 0,

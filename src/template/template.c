@@ -414,6 +414,8 @@ static int load_datasets(loader *ld, xmlNodePtr el)
             if (!cr_metrics_path_known(ds->metrics))
                 return cr_error_set(ld->err, EX_CONFIG, t->path, ds->line, 0,
                                     "dataset '%s': unknown metric '%s'", ds->name, ds->metrics);
+            if (strncmp(ds->metrics, "devices", 7) == 0 && (!ds->metrics[7] || ds->metrics[7] == '.'))
+                t->metrics_devices = true;
             continue;
         }
         if (!*sql) {

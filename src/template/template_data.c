@@ -593,6 +593,7 @@ static int prev_doc(tpl_rctx *c)
     if (c->prev_done || c->t->scope != CR_SCOPE_ACCOUNT)
         return 0;
     c->prev_done = true;
+    /* No device list: prev.* names are never under "devices" (placeholder.c). */
     cr_metrics_options opt = {.daily_usage = false};
     for (int i = 0; i < 4; i++)
         opt.escalation_seconds[i] = (int64_t)llround(c->hours[i] * 3600);

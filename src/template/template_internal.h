@@ -132,6 +132,9 @@ struct cr_template {
     tpl_chart *charts;
     size_t chart_count;
     tpl_node deck, workbook;   /* TK_ROOT; children: pages / sheets / ifs */
+    /* A metrics dataset reads the device list ("devices"): the metrics are
+     * computed with cr_metrics_options.device_list (decided at load). */
+    bool metrics_devices;
 };
 
 /* Attribute of a node, or NULL. */

@@ -134,7 +134,8 @@ out:
 
 static int compute_metrics(tpl_rctx *c)
 {
-    cr_metrics_options opt = {.daily_usage = false};
+    /* The device list only when a dataset reads it: it is one item per device. */
+    cr_metrics_options opt = {.daily_usage = false, .device_list = c->t->metrics_devices};
     for (int i = 0; i < 4; i++)
         opt.escalation_seconds[i] = (int64_t)llround(c->hours[i] * 3600);
     if (c->t->scope == CR_SCOPE_ACCOUNT)
