@@ -53,4 +53,9 @@ void cr_db_bind_text(sqlite3_stmt *st, int index, const char *s);
 /* The text of column col, or NULL. */
 const char *cr_db_column_text(sqlite3_stmt *st, int col);
 
+/* A copy of column col's text for the caller to free; NULL when the column is
+ * NULL. When the copy fails, NULL and *ok cleared (ok may be NULL), so a
+ * caller filling many fields checks once. */
+char *cr_db_column_dup(sqlite3_stmt *st, int col, bool *ok);
+
 #endif

@@ -15,18 +15,6 @@ const char *const cr_categories[CR_CATEGORY_COUNT] = {
 const int64_t cr_metrics_default_escalation_seconds[4] = {24 * 3600, 72 * 3600, 7 * 86400,
                                                          14 * 86400};
 
-static char *column_dup(sqlite3_stmt *st, int col)
-{
-    const char *s = (const char *)sqlite3_column_text(st, col);
-    if (!s || !*s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-    if (c)
-        memcpy(c, s, n);
-    return c;
-}
-
 static void free_snapshots(cr_metrics_ctx *ctx)
 {
     for (size_t k = 0; k < ctx->snapshot_count; k++)
@@ -55,7 +43,7 @@ static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
             }
             ctx->snapshots = grown;
         }
-        char *date = column_dup(st, 0);
+        char *date = cr_db_column_dup(st, 0, NULL);
         if (!date) {
             status = cr_error_nomem(err);
             break;

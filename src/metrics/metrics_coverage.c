@@ -24,16 +24,6 @@ typedef struct model_sums {
     int64_t count, offline;
 } model_sums;
 
-static char *dup_column(sqlite3_stmt *st, int col, bool *ok)
-{
-    const char *s = (const char *)sqlite3_column_text(st, col);
-    if (!s)
-        return NULL;
-    char *c = strdup(s);
-    *ok = *ok && c;
-    return c;
-}
-
 static void model_free(model_sums *m)
 {
     free(m->model);
@@ -47,9 +37,9 @@ static bool model_start(model_sums *m, sqlite3_stmt *st)
 {
     bool ok = true;
     model_free(m);
-    m->model = dup_column(st, 1, &ok);
-    m->category = dup_column(st, 2, &ok);
-    m->eos_date = dup_column(st, 5, &ok);
+    m->model = cr_db_column_dup(st, 1, &ok);
+    m->category = cr_db_column_dup(st, 2, &ok);
+    m->eos_date = cr_db_column_dup(st, 5, &ok);
     m->eos = sqlite3_column_int(st, 4) != 0;
     if (!m->model && ok)
         ok = (m->model = strdup("")) != NULL;

@@ -10,16 +10,6 @@
 #include "csmreport/db.h"
 #include "metrics_internal.h"
 
-static char *dup_column(sqlite3_stmt *st, int col, bool *ok)
-{
-    const char *s = (const char *)sqlite3_column_text(st, col);
-    if (!s)
-        return NULL;
-    char *c = strdup(s);
-    *ok = *ok && c;
-    return c;
-}
-
 static void device_free(cr_metrics_device *d)
 {
     free(d->serial);
@@ -70,10 +60,10 @@ int cr_metrics_devices_load(cr_metrics_ctx *ctx, cr_error *err)
         bool ok = true;
         cr_metrics_device *d = &ctx->devices[ctx->device_count++];
         *d = (cr_metrics_device){
-            .serial = dup_column(st, 0, &ok), .model = dup_column(st, 1, &ok),
-            .category = dup_column(st, 2, &ok), .site = dup_column(st, 3, &ok),
-            .room = dup_column(st, 4, &ok), .firmware = dup_column(st, 5, &ok),
-            .status = dup_column(st, 6, &ok), .last_seen = dup_column(st, 7, &ok)};
+            .serial = cr_db_column_dup(st, 0, &ok), .model = cr_db_column_dup(st, 1, &ok),
+            .category = cr_db_column_dup(st, 2, &ok), .site = cr_db_column_dup(st, 3, &ok),
+            .room = cr_db_column_dup(st, 4, &ok), .firmware = cr_db_column_dup(st, 5, &ok),
+            .status = cr_db_column_dup(st, 6, &ok), .last_seen = cr_db_column_dup(st, 7, &ok)};
         if (!ok || !d->serial) {
             status = cr_error_nomem(err);
             break;

@@ -103,6 +103,17 @@ const char *cr_db_column_text(sqlite3_stmt *st, int col)
     return (const char *)sqlite3_column_text(st, col);
 }
 
+char *cr_db_column_dup(sqlite3_stmt *st, int col, bool *ok)
+{
+    const char *s = (const char *)sqlite3_column_text(st, col);
+    if (!s)
+        return NULL;
+    char *c = strdup(s);
+    if (!c && ok)
+        *ok = false;
+    return c;
+}
+
 static int register_functions(sqlite3 *db, cr_error *err)
 {
     int rc = cr_sqlfunc_register(db);

@@ -19,22 +19,17 @@ static const char default_locale[] = "en";
 static const char default_currency[] = "EUR";
 static const char default_timezone[] = "UTC";
 
-static char *column_dup(sqlite3_stmt *st, int col)
-{
-    const char *s = (const char *)sqlite3_column_text(st, col);
-    return s && *s ? strdup(s) : NULL;
-}
-
 /* A column's text, or def when it is NULL or empty (copied); *from says
  * which. The view's *_from column (col_from < 0: none) names the row. */
 static char *inherited(sqlite3_stmt *st, int col, int col_from, const char *def,
                        cr_subject_source *from)
 {
-    char *v = column_dup(st, col);
-    if (!v) {
+    const char *text = cr_db_column_text(st, col);
+    if (!text || !*text) {
         *from = CR_SUBJECT_FROM_DEFAULT;
         return strdup(def);
     }
+    char *v = strdup(text);
     const char *f = col_from >= 0 ? (const char *)sqlite3_column_text(st, col_from) : NULL;
     *from = f && strcmp(f, "account") == 0 ? CR_SUBJECT_FROM_ACCOUNT : CR_SUBJECT_FROM_PARTNER;
     return v;
@@ -84,20 +79,20 @@ static bool finish(cr_subject *s)
 /* Fills s from the current row of subject.account. */
 static int read_account(sqlite3_stmt *st, const char *account_id, cr_subject *s, cr_error *err)
 {
-    s->account_id = column_dup(st, 0);
-    s->account_name = column_dup(st, 1);
-    s->partner_id = column_dup(st, 2);
-    s->partner_name = column_dup(st, 3);
-    s->program = column_dup(st, 4);
-    s->country = column_dup(st, 7);
-    s->region = column_dup(st, 8);
+    s->account_id = cr_db_column_dup(st, 0, NULL);
+    s->account_name = cr_db_column_dup(st, 1, NULL);
+    s->partner_id = cr_db_column_dup(st, 2, NULL);
+    s->partner_name = cr_db_column_dup(st, 3, NULL);
+    s->program = cr_db_column_dup(st, 4, NULL);
+    s->country = cr_db_column_dup(st, 7, NULL);
+    s->region = cr_db_column_dup(st, 8, NULL);
     s->timezone = inherited(st, 9, 16, default_timezone, &s->timezone_from);
     s->locale = inherited(st, 10, 17, default_locale, &s->locale_from);
     s->currency = inherited(st, 11, 18, default_currency, &s->currency_from);
-    s->recipients = column_dup(st, 12);
-    s->options = column_dup(st, 13);
-    s->csm_name = column_dup(st, 14);
-    s->csm_email = column_dup(st, 15);
+    s->recipients = cr_db_column_dup(st, 12, NULL);
+    s->options = cr_db_column_dup(st, 13, NULL);
+    s->csm_name = cr_db_column_dup(st, 14, NULL);
+    s->csm_email = cr_db_column_dup(st, 15, NULL);
     if (!finish(s))
         return cr_error_nomem(err);
     parse_options(s);
@@ -163,8 +158,8 @@ static int load_partner_accounts(sqlite3 *db, cr_subject *s, cr_error *err)
             s->accounts = n;
         }
         cr_subject_account *a = &s->accounts[s->account_count++];
-        a->account_id = column_dup(st, 0);
-        a->account_name = column_dup(st, 1);
+        a->account_id = cr_db_column_dup(st, 0, NULL);
+        a->account_name = cr_db_column_dup(st, 1, NULL);
         if (!a->account_id || !a->account_name) {
             rc = cr_error_nomem(err);
             break;
@@ -197,12 +192,12 @@ int cr_subject_load_partner(sqlite3 *db, const char *partner_id, cr_subject **ou
     } else if (step != SQLITE_ROW) {
         rc = cr_db_fail(db, step, "cannot read partner", err);
     } else {
-        s->partner_id = column_dup(st, 0);
-        s->partner_name = column_dup(st, 1);
+        s->partner_id = cr_db_column_dup(st, 0, NULL);
+        s->partner_name = cr_db_column_dup(st, 1, NULL);
         s->locale = inherited(st, 2, -1, default_locale, &s->locale_from);
         s->currency = inherited(st, 3, -1, default_currency, &s->currency_from);
         s->timezone = inherited(st, 4, -1, default_timezone, &s->timezone_from);
-        s->recipients = column_dup(st, 5);
+        s->recipients = cr_db_column_dup(st, 5, NULL);
         s->delivered_by = s->partner_name;
         rc = !s->partner_id || !s->partner_name || !finish(s) ? cr_error_nomem(err) : 0;
     }
