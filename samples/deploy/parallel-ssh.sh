@@ -19,7 +19,8 @@
 # REMOTE_DIR=csmreport-shards (on the hosts, under the login folder).
 #
 # Exit status: 0 when every shard was rendered and came back, else GNU
-# parallel's (the number of failed shards); what came back is merged anyway.
+# parallel's (the number of failed shards) or the number of shards that did
+# not come back; what came back is merged anyway.
 set -eu
 
 if [ $# -ne 3 ]; then
@@ -57,12 +58,21 @@ rc=0
 seq 1 "$N" | parallel --will-cite --sshloginfile "$HOSTS" --jobs "$JOBS" --tag \
     --workdir "$REMOTE_DIR" --basefile csmreport.db --basefile template.xml \
     --return 'shard-{}' \
-    "$CSMREPORT" render --db csmreport.db --template template.xml --all \
+    mkdir -p 'shard-{}' '&&' "$CSMREPORT" render --db csmreport.db --template template.xml --all \
     --period "$PERIOD" --shard '{}'/"$N" --out 'shard-{}' -j "$THREADS" --quiet || rc=$?
 
-# Shards never share a file, so merging them is a plain copy.
+# Shards never share a file, so merging them is a plain copy. Every shard that
+# ran made its folder (an empty shard an empty one): a missing folder is a shard
+# that did not run or did not come back, whatever parallel's status says.
+missing=0
 for k in $(seq 1 "$N"); do
-    if [ -d "shard-$k" ]; then rsync -a "shard-$k/" "$OUT/"; fi
+    if [ -d "shard-$k" ]; then
+        rsync -a "shard-$k/" "$OUT/"
+    else
+        echo "parallel-ssh.sh: shard $k/$N did not come back" >&2
+        missing=$((missing + 1))
+    fi
 done
 clean_hosts || true
+if [ "$rc" -eq 0 ]; then rc=$missing; fi
 exit "$rc"

@@ -133,7 +133,8 @@ EOF
 check_contains "deploy: cron lines" "$(cat "$WORK/cron.out")" "ok 2"
 
 # GNU parallel over ssh, with a stand-in for ssh that runs each "host" here
-# in its own home folder (rsync carries the files, as over ssh).
+# in its own home folder and sets HOME and SHELL as sshd does (rsync carries
+# the files, as over ssh).
 if command -v rsync >/dev/null 2>&1; then
     H="$WORK/hosts"
     mkdir -p "$H"
@@ -143,7 +144,7 @@ while [ \$# -gt 0 ]; do
     case \$1 in -o|-p|-l|-S|-i|-F) shift 2 ;; -*) shift ;; *) break ;; esac
 done
 host=\$1; shift; [ "\${1:-}" = "--" ] && shift
-mkdir -p "$H/\$host" && cd "$H/\$host" && HOME="$H/\$host" exec sh -c "\$*"
+mkdir -p "$H/\$host" && cd "$H/\$host" && HOME="$H/\$host" SHELL=\${LOGIN_SHELL-/bin/sh} exec sh -c "\$*"
 EOF
     chmod +x "$H/fakessh"
     printf '%s hostA\n%s hostB\n' "$H/fakessh" "$H/fakessh" >"$H/list"
@@ -155,6 +156,13 @@ EOF
         "$(cd "$WORK/pssh" && find . -type f | LC_ALL=C sort)" "$(cut -d' ' -f3 "$WORK/one.sum")"
     check_eq "deploy: parallel-ssh.sh leaves nothing on the hosts" \
         "$(find "$H/hostA" "$H/hostB" -mindepth 1 | head -3)" ""
+    # A host whose jobs cannot start (parallel's worker finds no SHELL there and
+    # parallel itself says 0): the shards that did not come back are counted.
+    (cd "$WORK" && LOGIN_SHELL= DB="$DB" OUT="$WORK/pssh-bad" TEMPLATE="$TPL" CSMREPORT="$CSMREPORT" \
+        sh "$D/parallel-ssh.sh" "$H/list" 3 2026-Q3) >"$WORK/pssh-bad.out" 2>&1
+    check_eq "deploy: parallel-ssh.sh counts the shards that did not come back" "$?" "3"
+    check_contains "deploy: parallel-ssh.sh names a shard that did not come back" \
+        "$(cat "$WORK/pssh-bad.out")" "shard 2/3 did not come back"
 else
     echo "SKIP deploy: rsync is not installed: parallel-ssh.sh is not run"
 fi

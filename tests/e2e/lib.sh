@@ -6,6 +6,10 @@ set -u
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/csmreport-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 PY=/usr/bin/python3
+# CI may start the tests with neither HOME nor SHELL set (no login); the tools
+# the tests drive (GNU parallel, LibreOffice) expect both, as on any login.
+[ -n "${HOME:-}" ] || { HOME=$WORK; export HOME; }
+[ -n "${SHELL:-}" ] || { SHELL=/bin/sh; export SHELL; }
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
