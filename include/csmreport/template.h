@@ -32,6 +32,14 @@ typedef enum cr_template_scope {
 int cr_template_load(const char *path, cr_template **out, cr_error *err);
 void cr_template_free(cr_template *t);
 
+/* The template file for name as given on a command line (template_find.c): a
+ * name holding '/' or naming a file here is used as is; otherwise name, then
+ * name.xml, in ./templates, then in the installed templates folder (beside the
+ * program: ../share/csmreport/templates; then DATADIR/templates). Sets *path
+ * (the caller frees it); EX_NOINPUT naming every folder looked in when none
+ * holds it. */
+int cr_template_find(const char *name, char **path, cr_error *err);
+
 cr_template_scope cr_template_get_scope(const cr_template *t);
 /* The output name part: "qbr", "inventory", "example". */
 const char *cr_template_output_stem(const cr_template *t);

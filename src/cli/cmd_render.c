@@ -103,6 +103,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
     const char *template_path = NULL, *account = NULL, *partner = NULL;
     const char *period_text = NULL, *out_dir = ".", *locale = NULL, *shard_text = NULL;
     const char *summary_path = NULL;
+    char *found_template = NULL; /* --template found by name (cr_template_find) */
     cr_json *summary_doc = NULL;
     bool all = false, pdf = false, xlsx = false;
     long jobs = 1;
@@ -186,6 +187,9 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
     if ((rc = cr_period_parse(period_text, NULL, &period, err)))
         goto out_free;
 
+    if ((rc = cr_template_find(template_path, &found_template, err)))
+        goto out_free;
+    template_path = found_template;
     if ((rc = cr_template_load(template_path, &tmpl, err)))
         goto out_free;
     if (account && cr_template_get_scope(tmpl) == CR_SCOPE_PARTNER) {
@@ -241,6 +245,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
 
 out_free:
     free(settings);
+    free(found_template);
     cr_json_free(summary_doc);
     cr_template_free(tmpl);
     return rc;
