@@ -12,6 +12,8 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# The installed data (templates, profiles, fonts), compiled into the program.
+DATADIR ?= $(PREFIX)/share/csmreport
 BUILD   ?= build
 CC      ?= cc
 PKGS     = sqlite3 libxml-2.0 cairo pangocairo pangoft2 fontconfig xlsxwriter gmime-3.0 libcurl
@@ -27,7 +29,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(WERROR) $(OPT) \
              -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) -DCR_VERSION='"$(VERSION)"' \
-             -DCR_DATADIR='"$(PREFIX)/share/csmreport"' $(CFLAGS)
+             -DCR_DATADIR='"$(DATADIR)"' $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
 LIBS      = $(PKG_LIBS) -lm -lpthread
 
@@ -127,16 +129,20 @@ valgrind: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
 	$(Q)tests/valgrind.sh $(BUILD)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/csmreport/templates \
-	    $(DESTDIR)$(PREFIX)/share/csmreport/profiles $(DESTDIR)$(PREFIX)/share/csmreport/fonts \
-	    $(DESTDIR)$(PREFIX)/share/man/man1
+# What a package installs too (debian/rules calls this with PREFIX=/usr and
+# DESTDIR): the program, the templates, profiles and fonts under DATADIR, the
+# man page and the bash completion. fleetgen (benchmarks, tests) stays in build/.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+install: $(BUILD)/csmreport
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/templates \
+	    $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/fonts \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BUILD)/csmreport $(DESTDIR)$(PREFIX)/bin/csmreport
-	install -m 755 $(BUILD)/fleetgen $(DESTDIR)$(PREFIX)/bin/csmreport-fleetgen
-	install -m 644 $(wildcard templates/*) $(DESTDIR)$(PREFIX)/share/csmreport/templates/
-	install -m 644 $(wildcard samples/profiles/*.xml) $(DESTDIR)$(PREFIX)/share/csmreport/profiles/
+	install -m 644 $(wildcard templates/*) $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 $(wildcard samples/profiles/*.xml) $(DESTDIR)$(DATADIR)/profiles/
+	install -m 644 $(wildcard fonts/*.ttf fonts/LICENSE-*) $(DESTDIR)$(DATADIR)/fonts/
 	install -m 644 man/csmreport.1 $(DESTDIR)$(PREFIX)/share/man/man1/csmreport.1
-	$(if $(wildcard fonts/*),cp -R fonts/. $(DESTDIR)$(PREFIX)/share/csmreport/fonts/)
+	install -m 644 completion/csmreport.bash $(DESTDIR)$(BASHCOMPDIR)/csmreport
 
 clean:
 	rm -rf build build-san
