@@ -49,7 +49,9 @@ const cr_cmd_syntax cr_cmd_render_syntax = {
              "--param NAME=VALUE (repeatable) replaces the default of the template's\n"
              "parameter NAME for this run, e.g. --param adoption_target=0.9; the ticket\n"
              "escalation thresholds p1_hours to p4_hours (hours, defaults 24, 72, 168,\n"
-             "336) can be set for any template.\n",
+             "336) can be set for any template.\n"
+             "--template takes a file, or a name (qbr, qbr.xml) looked up in\n"
+             "./templates, then in the installed templates folder.\n",
     .shortopts = "j:",
     .longopts = render_options};
 
