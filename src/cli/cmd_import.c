@@ -8,6 +8,7 @@
 #include "csmreport/commands.h"
 #include "csmreport/db.h"
 #include "csmreport/ingest.h"
+#include "csmreport/kinds.h"
 #include "csmreport/profile.h"
 
 static const struct option import_options[] = {
@@ -64,6 +65,8 @@ int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err)
     }
     if (optind >= argc)
         return CR_CMD_USAGE;
+    if (opt.kind && !cr_kind_find(opt.kind))
+        return cr_kind_error_unknown(opt.kind, err);
     if (cli->progress)
         opt.progress = show_progress;
     cr_profile *profile = NULL;

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csmreport/accounts.h"
+#include "csmreport/datetime.h"
 #include "csmreport/db.h"
 #include "csmreport/deck.h"
 #include "csmreport/numfmt.h"
@@ -145,6 +147,10 @@ static int list_subjects(const cr_render_job *job, bool partner_scope, subject_l
         return cr_error_set(err, EX_DATAERR, NULL, 0, 0, "unknown account '%s'", id);
     if (job->selection == CR_RENDER_PARTNER && !partner_scope && l->count == 0)
         return cr_error_set(err, EX_DATAERR, NULL, 0, 0, "no account has partner '%s'", id);
+    if (job->selection == CR_RENDER_ALL && l->count == 0)
+        return cr_error_set(err, EX_DATAERR, NULL, 0, 0,
+                            "the store has no %s to render (import an accounts file first)",
+                            partner_scope ? "partners" : "accounts");
     return 0;
 }
 
@@ -198,6 +204,26 @@ static bool shown_path(const run *r, const name_parts *n, const char *ext, char 
     return len >= 0 && (size_t)len < size;
 }
 
+/* An account with nothing to report for the period (no inventory on or
+ * before its end, or a period outside both its term and its data) is a
+ * failure of its own, said with the reason, unless the job allows it: a deck
+ * of dashes sent to a customer is worse than no deck. */
+static int refuse_empty(const cr_render_job *job, sqlite3 *db, const char *account, cr_error *e)
+{
+    if (job->allow_empty)
+        return 0;
+    char first[16], last[16], why[CR_ERROR_MSG_MAX / 2];
+    cr_date_format(job->period->start, first);
+    cr_date_format(job->period->end, last);
+    bool empty;
+    int rc = cr_accounts_check_period(db, account, first, last, job->period->label, &empty, why,
+                                      sizeof why, e);
+    if (rc || !empty)
+        return rc;
+    return cr_error_set(e, EX_DATAERR, NULL, 0, 0, "not rendered: %s (--allow-empty renders it)",
+                        why);
+}
+
 /* Renders one subject on db; fills s->wrote and s->rc, and e on failure. */
 static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
 {
@@ -206,7 +232,9 @@ static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
                              .locale = job->locale, .created = job->created,
                              .settings = job->settings, .setting_count = job->setting_count};
     cr_report *rep = NULL;
-    int rc = cr_template_resolve(job->tpl, &req, &rep, e);
+    int rc = r->partner_scope ? 0 : refuse_empty(job, db, s->id, e);
+    if (!rc)
+        rc = cr_template_resolve(job->tpl, &req, &rep, e);
 
     name_parts n;
     make_name_parts(r, s, &n);
