@@ -53,7 +53,7 @@ const cr_cmd_syntax cr_cmd_render_syntax = {
              "336) can be set for any template.\n"
              "An account with no inventory on or before the end of P, or whose term and\n"
              "data P does not touch, is not rendered: it is named with the reason and the\n"
-             "exit code is 65. --allow-empty renders it anyway.\n",
+             "exit code is 65. --allow-empty renders it anyway, with a \"no data\" page.\n",
     .shortopts = "j:",
     .longopts = render_options};
 

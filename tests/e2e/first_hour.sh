@@ -231,6 +231,9 @@ run_cr render --db "$WORK/c.db" --template "$T" --account FR-TILLEULS --period 2
 check_eq "render --allow-empty: exit 0" "$RC" 0
 [ -s "$WORK/r3/FR-TILLEULS/FR-TILLEULS_qbr_2026-Q3.pdf" ] && pass "render --allow-empty: the deck is written" \
     || fail "render --allow-empty: the deck is written" "$(ls -R "$WORK/r3" 2>&1 | head -5)"
+PAGE2=$(pdftotext -f 2 -l 2 "$WORK/r3/FR-TILLEULS/FR-TILLEULS_qbr_2026-Q3.pdf" - 2>&1)
+check_contains "render --allow-empty: a no data page after the cover (fr)" "$PAGE2" "Aucune donnée pour cette période"
+check_contains "render --allow-empty: the page says why" "$PAGE2" "No inventory on or before 2026-09-30"
 # An account with data is rendered as before (its inventory starts in the period).
 run_cr render --db "$DB" --template "$T" --account GB-GLEN --period 2026-Q3 --out "$WORK/r4" --xlsx
 check_eq "render with data: exit 0" "$RC" 0
