@@ -101,7 +101,7 @@ static int detect_kind(cr_importer *im, cr_error *err)
     if (best)
         return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
                             "cannot tell the kind of export from its header; use --kind");
-    (void)closest;
+    (void)closest; /* the message ranks every kind itself (kinds.c) */
     return cr_kind_error_no_match(im->path, (const char *const *)im->header, im->header_count,
                                   err);
 }

@@ -215,11 +215,11 @@ static const synonym synonyms[] = {
     {"site", "sitename location locationname office building"},
     {"site_id", "site sitename location locationid"},
     {"room", "roomname meetingroom space"},
-    {"status", "state devicestatus connectionstatus connected online"},
+    {"status", "state devicestatus connectionstatus connected online ticketstatus casestatus"},
     {"last_seen", "lastseen lastdetected lastcontact lastonline lastconnected lastcheckin"},
     {"ticket_id", "ticket ticketnumber number issuekey key caseid casenumber case incident "
                   "incidentid incidentnumber id"},
-    {"priority", "severity urgency prio"},
+    {"priority", "severity urgency prio ticketpriority casepriority incidentpriority"},
     {"opened_at", "opened created createdat createddate createdon opendate openedat "
                   "opened_on submitted datecreated dateopened"},
     {"closed_at", "closed resolved resolvedat resolvedon resolutiondate closedate closedon "
@@ -327,7 +327,7 @@ int cr_kind_error_unknown(const char *name, cr_error *err)
 /* What the header has of kind's required columns: their count found, and
  * (when buf is given) "found a, b (as 'B'); missing c, d" in buf. */
 static int describe_kind(const cr_kind *kind, const char *const *header, size_t n, char *buf,
-                         size_t size)
+                         size_t size, int *missing_count)
 {
     int found = 0;
     size_t used = 0;
@@ -352,6 +352,8 @@ static int describe_kind(const cr_kind *kind, const char *const *header, size_t 
                                              used ? ", " : "found ", col->name, header[at]);
             }
         } else if (mused < sizeof missing) {
+            if (missing_count)
+                (*missing_count)++;
             mused += (size_t)snprintf(missing + mused, sizeof missing - mused, "%s%s",
                                       mused ? ", " : "", col->name);
         }
@@ -366,18 +368,23 @@ int cr_kind_error_no_match(const char *path, const char *const *header, size_t n
                            cr_error *err)
 {
     enum { SHOWN = 3 };
+    /* the kinds with the most required columns found, then the fewest missing */
     const cr_kind *best[SHOWN] = {NULL};
-    int score[SHOWN] = {0};
+    int score[SHOWN] = {0}, short_of[SHOWN] = {0};
     for (size_t k = 0; k < cr_kind_count; k++) {
-        int found = describe_kind(&cr_kinds[k], header, n, NULL, 0);
+        int missing = 0;
+        int found = describe_kind(&cr_kinds[k], header, n, NULL, 0, &missing);
         if (found == 0)
             continue;
         for (int s = 0; s < SHOWN; s++) {
-            if (!best[s] || found > score[s]) {
-                memmove(&best[s + 1], &best[s], (SHOWN - 1 - (size_t)s) * sizeof best[0]);
-                memmove(&score[s + 1], &score[s], (SHOWN - 1 - (size_t)s) * sizeof score[0]);
+            if (!best[s] || found > score[s] || (found == score[s] && missing < short_of[s])) {
+                size_t move = SHOWN - 1 - (size_t)s;
+                memmove(&best[s + 1], &best[s], move * sizeof best[0]);
+                memmove(&score[s + 1], &score[s], move * sizeof score[0]);
+                memmove(&short_of[s + 1], &short_of[s], move * sizeof short_of[0]);
                 best[s] = &cr_kinds[k];
                 score[s] = found;
+                short_of[s] = missing;
                 break;
             }
         }
@@ -395,7 +402,7 @@ int cr_kind_error_no_match(const char *path, const char *const *header, size_t n
                                               "nearest:");
     for (int s = 0; s < SHOWN && best[s] && used < sizeof msg; s++) {
         char what[600];
-        describe_kind(best[s], header, n, what, sizeof what);
+        describe_kind(best[s], header, n, what, sizeof what, NULL);
         used += (size_t)snprintf(msg + used, sizeof msg - used, "%s %s (%s)", s ? ";" : "",
                                  best[s]->name, what);
     }
