@@ -215,7 +215,8 @@ static const synonym synonyms[] = {
     {"site", "sitename location locationname office building"},
     {"site_id", "site sitename location locationid"},
     {"room", "roomname meetingroom space"},
-    {"status", "state devicestatus connectionstatus connected online ticketstatus casestatus"},
+    {"status", "state devicestatus connectionstatus connected online ticketstatus casestatus "
+               "incidentstate"},
     {"last_seen", "lastseen lastdetected lastcontact lastonline lastconnected lastcheckin"},
     {"ticket_id", "ticket ticketnumber number issuekey key caseid casenumber case incident "
                   "incidentid incidentnumber id"},
