@@ -54,7 +54,7 @@ UNIT_INC := $(foreach d,$(SRC_DIRS),-Isrc/$(d)) -Itests/unit
 # header, public or internal, rebuilds exactly what includes it.
 DEPFLAGS  = -MMD -MP
 
-.PHONY: all deps demo test check-tests bench sanitize valgrind install clean
+.PHONY: all deps demo test check-tests bench sanitize valgrind install clean readme
 
 all: $(BUILD)/csmreport $(BUILD)/fleetgen
 
@@ -98,6 +98,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcsmreport.a
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(BUILD)/obj/tests/$*.d $(ALL_LDFLAGS) $(UNIT_INC) -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/fleetgen.d $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.d)
+
+# README's "Your own exports" lists the kinds as `csmreport import --help`
+# prints them from the kinds table (tests/e2e/first_hour.sh checks it).
+readme: $(BUILD)/csmreport
+	$(Q)src/tools/readme-kinds.sh $(BUILD)/csmreport README.md
 
 # The README's two commands: each does every set-up step on a fresh machine.
 demo: deps

@@ -6,7 +6,8 @@
  * command has once, before the command name and anywhere among the command's
  * own options up to "--":
  *
- *   --db FILE   the store (default "csmreport.db"; the last one given wins)
+ *   --db FILE   the store (default $CSMREPORT_DB, else "csmreport.db"; the
+ *               last one given wins)
  *   -h, --help  the command's usage on stdout, exit 0; nothing is opened
  *   -q, --quiet no progress lines
  *   -v, --verbose  per-step information (each command says what)
@@ -25,12 +26,15 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "csmreport/db.h"
 #include "csmreport/error.h"
 
 #define CR_DEFAULT_DB "csmreport.db"
+/* The environment variable naming the store when --db is not given. */
+#define CR_DB_ENV "CSMREPORT_DB"
 
 /* What a command returns to have its usage printed on stderr (exit EX_USAGE). */
 #define CR_CMD_USAGE (-1)
@@ -63,6 +67,9 @@ typedef struct cr_cmd_syntax {
     const char *usage;             /* "usage: csmreport NAME ...\n" and a description */
     const char *shortopts;         /* getopt_long's optstring */
     const struct option *longopts; /* ended by an all-zero entry */
+    /* Prints more of the usage after the text (tables the program holds, such
+     * as import's kinds and their columns), or NULL. */
+    void (*more_usage)(FILE *out);
 } cr_cmd_syntax;
 
 int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err);
@@ -71,6 +78,8 @@ int cr_cmd_metrics(const cr_cli *cli, int argc, char **argv, cr_error *err);
 int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err);
 int cr_cmd_version(const cr_cli *cli, int argc, char **argv, cr_error *err);
 int cr_cmd_run(const cr_cli *cli, int argc, char **argv, cr_error *err);
+int cr_cmd_accounts(const cr_cli *cli, int argc, char **argv, cr_error *err);
+int cr_cmd_profile(const cr_cli *cli, int argc, char **argv, cr_error *err);
 
 extern const cr_cmd_syntax cr_cmd_import_syntax;
 extern const cr_cmd_syntax cr_cmd_check_syntax;
@@ -78,6 +87,8 @@ extern const cr_cmd_syntax cr_cmd_metrics_syntax;
 extern const cr_cmd_syntax cr_cmd_render_syntax;
 extern const cr_cmd_syntax cr_cmd_version_syntax;
 extern const cr_cmd_syntax cr_cmd_run_syntax;
+extern const cr_cmd_syntax cr_cmd_accounts_syntax;
+extern const cr_cmd_syntax cr_cmd_profile_syntax;
 
 /* Takes the common options out of argv[1..*argc-1], applying them to cli, and
  * closes the gaps (argv[*argc] is then NULL).
@@ -92,6 +103,18 @@ extern const cr_cmd_syntax cr_cmd_run_syntax;
  * (--db without a FILE, a value given to --quiet, an ambiguous abbreviation). */
 int cr_cli_take_options(cr_cli *cli, const cr_cmd_syntax *syntax, int *argc, char **argv,
                         cr_error *err);
+
+/* Says plainly when the folder of cli->db_path does not exist (EX_NOINPUT for
+ * a command that reads the store, EX_CANTCREAT for one that creates it) or is
+ * not a folder, instead of SQLite's "unable to open database file". Returns 0
+ * when the folder is there. */
+int cr_cli_check_db(const cr_cli *cli, cr_error *err);
+
+/* Opens the store for a command that names an account and, when the account
+ * is unknown there, adds the nearest known id to err's message ("; did you
+ * mean 'ACME'?"). Call it on a failure whose message says "unknown account";
+ * it never changes err->code. */
+void cr_cli_suggest_account(const cr_cli *cli, const char *account, cr_error *err);
 
 /* Seconds since cli->started. */
 double cr_cli_seconds(const cr_cli *cli);

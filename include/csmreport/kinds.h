@@ -78,4 +78,24 @@ int cr_kind_column_index(const cr_kind *kind, const char *name);
 /* Name of a value type, for messages ("date", "count", ...). */
 const char *cr_value_type_name(cr_value_type t);
 
+/* The header field (index into header[0..n)) that stands for the canonical
+ * column: its own name in any case; else a name equal to it once case, spaces
+ * and punctuation are dropped ("Account ID"); else one of the names exports
+ * give it ("Serial Number", "Device Serial", "Created", "Opened", "Resolved",
+ * kinds.c's synonyms table). Fields whose taken[i] is true are skipped (taken
+ * may be NULL). -1 when none; *exact (may be NULL) says the name matched as is. */
+int cr_kind_match_header(const char *column, const char *const *header, size_t n,
+                         const bool *taken, bool *exact);
+
+/* Fills err (EX_USAGE) for a kind name that is not one: the nearest kind when
+ * one is close, and the list of kinds. Returns EX_USAGE. */
+int cr_kind_error_unknown(const char *name, cr_error *err);
+
+/* Fills err (EX_DATAERR, path line 1) for a header whose kind cannot be told:
+ * for the nearest kinds (most required columns found) every required column
+ * found (and under which header name) and every one missing, and how to start
+ * a profile (`csmreport profile init`). Returns EX_DATAERR. */
+int cr_kind_error_no_match(const char *path, const char *const *header, size_t n,
+                           cr_error *err);
+
 #endif

@@ -68,6 +68,10 @@ typedef struct cr_render_job {
     int jobs;                    /* worker threads, 1 to CR_RENDER_JOBS_MAX (0: 1) */
     unsigned shard_k, shard_n;   /* keep shard K of N (1 <= K <= N); N 0: everything */
     int64_t created;             /* document creation time (cr_render_creation_time) */
+    /* Render accounts with nothing to report for the period too (no inventory
+     * on or before its end, or a period outside their term and data); without
+     * it each is a failure (EX_DATAERR) saying why (cr_accounts_check_period). */
+    bool allow_empty;
     /* Parameter settings for every subject (template.h; the last of a name
      * counts). NULL / 0: the template's defaults. */
     const cr_template_setting *settings;
@@ -96,7 +100,8 @@ typedef struct cr_render_summary {
  * the run cannot start: EX_USAGE for an invalid job (an ACCOUNT selection
  * with a partner template, a bad shard or job count, no file asked for, a
  * setting the template does not take: cr_template_check_settings),
- * EX_DATAERR for an unknown account or a partner without accounts (with a
+ * EX_DATAERR for an unknown account, a partner without accounts or a
+ * store without any (--all) (with a
  * partner template an unknown partner is that subject's failure), the
  * database's code when it cannot be read, the outfile mapping's code
  * (EX_CANTCREAT, EX_NOPERM, EX_IOERR; outfile.h) when out_dir cannot be made.

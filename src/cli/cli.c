@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "csmreport/accounts.h"
 #include "csmreport/commands.h"
 
 static const struct option common_options[] = {
@@ -146,6 +149,48 @@ int cr_cli_take_options(cr_cli *cli, const cr_cmd_syntax *syntax, int *argc, cha
     argv[out] = NULL;
     *argc = out;
     return 0;
+}
+
+int cr_cli_check_db(const cr_cli *cli, cr_error *err)
+{
+    const char *path = cli->db_path, *slash = strrchr(path, '/');
+    if (!slash || slash == path || strcmp(path, ":memory:") == 0)
+        return 0;
+    char folder[CR_ERROR_FILE_MAX];
+    int len = snprintf(folder, sizeof folder, "%.*s", (int)(slash - path), path);
+    if (len < 0 || (size_t)len >= sizeof folder)
+        return 0; /* too long to name: SQLite says what it finds */
+    struct stat sb;
+    bool creates = cli->db_mode == CR_DB_READWRITE;
+    if (stat(folder, &sb) != 0)
+        return cr_error_set(err, creates ? EX_CANTCREAT : EX_NOINPUT, path, 0, 0,
+                            "the folder %s does not exist%s", folder,
+                            creates ? " (csmreport creates the database, not its folder)" : "");
+    if (!S_ISDIR(sb.st_mode))
+        return cr_error_set(err, creates ? EX_CANTCREAT : EX_NOINPUT, path, 0, 0,
+                            "%s is not a folder", folder);
+    return 0;
+}
+
+void cr_cli_suggest_account(const cr_cli *cli, const char *account, cr_error *err)
+{
+    if (!account || !strstr(err->message, "unknown account"))
+        return;
+    cr_error open_err;
+    cr_error_clear(&open_err);
+    sqlite3 *db = cr_db_open(cli->db_path, CR_DB_READONLY, &open_err);
+    if (!db)
+        return;
+    char near[256];
+    cr_accounts_nearest(db, account, near, sizeof near);
+    cr_db_close(db);
+    size_t used = strlen(err->message);
+    if (near[0])
+        snprintf(err->message + used, sizeof err->message - used,
+                 "; did you mean '%s'? ('csmreport accounts' lists them)", near);
+    else
+        snprintf(err->message + used, sizeof err->message - used,
+                 " ('csmreport accounts' lists the accounts)");
 }
 
 double cr_cli_seconds(const cr_cli *cli)

@@ -85,8 +85,10 @@ int cr_cmd_check(const cr_cli *cli, int argc, char **argv, cr_error *err)
         return err->code;
     cr_json *doc = cr_check_run_account(db, account, err);
     cr_db_close(db);
-    if (!doc)
+    if (!doc) {
+        cr_cli_suggest_account(cli, account, err);
         return err->code;
+    }
     if (json) {
         cr_json_write(doc, stdout, 2);
         fputc('\n', stdout);

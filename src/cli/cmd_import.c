@@ -8,7 +8,10 @@
 #include "csmreport/commands.h"
 #include "csmreport/db.h"
 #include "csmreport/ingest.h"
+#include "csmreport/kinds.h"
 #include "csmreport/profile.h"
+
+static void print_kinds(FILE *out);
 
 static const struct option import_options[] = {
     {"kind", required_argument, NULL, 'k'},          {"profile", required_argument, NULL, 'p'},
@@ -23,7 +26,41 @@ const cr_cmd_syntax cr_cmd_import_syntax = {
              "or the profile names it. Each file is imported whole or not at all.\n"
              "--verbose prints each file's counts and timings on stdout.\n",
     .shortopts = "",
-    .longopts = import_options};
+    .longopts = import_options,
+    .more_usage = print_kinds};
+
+/* The kinds and their columns, from the kinds table (README's "Your own
+ * exports" splices this text in: `make readme`), the profile attributes and
+ * a worked example. */
+static void print_kinds(FILE *out)
+{
+    fputs("\nkinds and their canonical columns (* required; the header may name them in\n"
+          "any order and case; other columns are ignored):\n",
+          out);
+    for (size_t k = 0; k < cr_kind_count; k++) {
+        const cr_kind *kind = &cr_kinds[k];
+        int col = fprintf(out, "  %-10s", kind->name);
+        for (size_t c = 0; c < kind->column_count; c++) {
+            const cr_column *cc = &kind->columns[c];
+            int len = (int)strlen(cc->name) + cc->required + (c + 1 < kind->column_count);
+            if (col + 1 + len > 79)
+                col = fprintf(out, "\n  %-10s", "");
+            col += fprintf(out, " %s%s%s", cc->name, cc->required ? "*" : "",
+                           c + 1 < kind->column_count ? "," : "");
+        }
+        fputc('\n', out);
+    }
+    fputs("\nprofile attributes (--profile P.xml; man csmreport has them all):\n"
+          "  <profile name kind separator=\",|;|tab\" timezone>, <null value>,\n"
+          "  <field name column|constant format ignore-case strict> with <map from to>,\n"
+          "  <keep highest numeric>\n"
+          "\nexample, from an export to a deck:\n"
+          "  csmreport profile init --kind devices lens.csv > lens.xml   # then check it\n"
+          "  csmreport import --profile lens.xml --account ACME --snapshot-date 2026-09-30 lens.csv\n"
+          "  csmreport check --account ACME\n"
+          "  csmreport render --template templates/qbr.xml --account ACME --period 2026-Q3 --out out\n",
+          out);
+}
 
 static void print_error(const cr_error *e)
 {
@@ -64,6 +101,8 @@ int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err)
     }
     if (optind >= argc)
         return CR_CMD_USAGE;
+    if (opt.kind && !cr_kind_find(opt.kind))
+        return cr_kind_error_unknown(opt.kind, err);
     if (cli->progress)
         opt.progress = show_progress;
     cr_profile *profile = NULL;

@@ -67,8 +67,10 @@ int cr_cmd_metrics(const cr_cli *cli, int argc, char **argv, cr_error *err)
     cr_json *doc = NULL;
     rc = cr_metrics_compute(db, account, &period, &options, &doc, err);
     cr_db_close(db);
-    if (rc)
+    if (rc) {
+        cr_cli_suggest_account(cli, account, err);
         return rc;
+    }
     int wrc;
     if (strcmp(format, "json") == 0) {
         wrc = cr_json_write(doc, stdout, 2);

@@ -28,14 +28,15 @@ static const struct option render_options[] = {
     {"pdf", no_argument, NULL, 'f'},            {"xlsx", no_argument, NULL, 'x'},
     {"locale", required_argument, NULL, 'l'},   {"jobs", required_argument, NULL, 'j'},
     {"shard", required_argument, NULL, 's'},    {"summary", required_argument, NULL, 'S'},
-    {"param", required_argument, NULL, 'N'},    {NULL, 0, NULL, 0}};
+    {"param", required_argument, NULL, 'N'},    {"allow-empty", no_argument, NULL, 'E'},
+    {NULL, 0, NULL, 0}};
 
 const cr_cmd_syntax cr_cmd_render_syntax = {
     .usage = "usage: csmreport render --template T.xml\n"
              "                        (--account ID | --partner ID | --all) --period P\n"
              "                        [--out DIR] [--pdf] [--xlsx] [--locale L] [-j N]\n"
              "                        [--shard K/N] [--summary FILE]\n"
-             "                        [--param NAME=VALUE]...\n"
+             "                        [--param NAME=VALUE]... [--allow-empty]\n"
              "Renders the template for each selected account (for a partner template: each\n"
              "partner) into OUT/ID/ID_STEM_PERIOD.pdf and .xlsx (partners under\n"
              "OUT/partners/); OUT is --out DIR, the current folder when not given.\n"
@@ -51,7 +52,10 @@ const cr_cmd_syntax cr_cmd_render_syntax = {
              "escalation thresholds p1_hours to p4_hours (hours, defaults 24, 72, 168,\n"
              "336) can be set for any template.\n"
              "--template takes a file, or a name (qbr, qbr.xml) looked up in\n"
-             "./templates, then in the installed templates folder.\n",
+             "./templates, then in the installed templates folder.\n"
+             "An account with no inventory on or before the end of P, or whose term and\n"
+             "data P does not touch, is not rendered: it is named with the reason and the\n"
+             "exit code is 65. --allow-empty renders it anyway, with a \"no data\" page.\n",
     .shortopts = "j:",
     .longopts = render_options};
 
@@ -107,7 +111,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
     const char *summary_path = NULL;
     char *found_template = NULL; /* --template found by name (cr_template_find) */
     cr_json *summary_doc = NULL;
-    bool all = false, pdf = false, xlsx = false;
+    bool all = false, pdf = false, xlsx = false, allow_empty = false;
     long jobs = 1;
     /* --param NAME=VALUE: at most one per word of the command line */
     cr_template_setting *settings = calloc((size_t)argc + 1, sizeof *settings);
@@ -131,6 +135,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
         case 'l': locale = optarg; break;
         case 's': shard_text = optarg; break;
         case 'S': summary_path = optarg; break;
+        case 'E': allow_empty = true; break;
         case 'N': {
             /* NAME=VALUE split in place: optarg is argv's own word */
             char *eq = strchr(optarg, '=');
@@ -214,6 +219,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
         .subject_id = account ? account : partner, .period = &period, .locale = locale,
         .out_dir = out_dir, .pdf = pdf, .xlsx = xlsx, .jobs = (int)jobs,
         .shard_k = shard_k, .shard_n = shard_n, .created = cr_render_creation_time(),
+        .allow_empty = allow_empty,
         .settings = settings, .setting_count = setting_count,
         .on_subject = print_subject, .on_progress = p.progress ? print_progress : NULL, .ctx = &p};
     cr_render_summary summary;
@@ -231,6 +237,7 @@ int cr_cmd_render(const cr_cli *cli, int argc, char **argv, cr_error *err)
             fprintf(stderr, "csmreport: %zu of %zu report(s) written to %s\n", summary.written,
                     summary.selected, out_dir);
     } else {
+        cr_cli_suggest_account(cli, account, err);
         cr_summary_report_failed(p.report, err);
     }
     if (summary_path) {

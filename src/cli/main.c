@@ -2,11 +2,13 @@
  * command has (read once here, see commands.h), `help`, and the one error
  * message and sysexits code of a run. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "csmreport/commands.h"
 #include "csmreport/error.h"
+#include "csmreport/nearest.h"
 #include "csmreport/tz.h"
 
 typedef struct command {
@@ -36,6 +38,10 @@ static const command commands[] = {
      "render reports from a template (PDF deck and XLSX workbook)", &cr_cmd_render_syntax},
     {"run", cr_cmd_run, CR_CMD_WRITES_DB,
      "the scheduled job: import, render and mail as a batch file says", &cr_cmd_run_syntax},
+    {"accounts", cr_cmd_accounts, CR_CMD_READS_DB,
+     "the accounts in the store with their term and data range", &cr_cmd_accounts_syntax},
+    {"profile", cr_cmd_profile, CR_CMD_NO_DB,
+     "profile init --kind K FILE: a starting profile for an export", &cr_cmd_profile_syntax},
     {"version", cr_cmd_version, CR_CMD_NO_DB, "versions of csmreport and of its libraries",
      &cr_cmd_version_syntax},
     {"help", run_help, CR_CMD_NO_DB, "the usage of a command, or this list", &help_syntax},
@@ -49,20 +55,24 @@ static void usage(FILE *out)
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out,
-            "\nEvery command takes --db FILE (default %s), -q/--quiet, -v/--verbose and\n"
-            "-h/--help, before or after its name. 'csmreport help COMMAND' shows its usage.\n",
-            CR_DEFAULT_DB);
+            "\nEvery command takes --db FILE (default $%s, else %s), -q/--quiet,\n"
+            "-v/--verbose and -h/--help, before or after its name. 'csmreport help COMMAND'\n"
+            "shows its usage.\n",
+            CR_DB_ENV, CR_DEFAULT_DB);
 }
 
 static void command_usage(const command *c, FILE *out)
 {
     fputs(c->syntax->usage, out);
+    if (c->syntax->more_usage)
+        c->syntax->more_usage(out);
     fputs("\ncommon options:\n", out);
     if (c->flags & CR_CMD_WRITES_DB)
-        fprintf(out, "  --db FILE      the store, created when missing (default %s)\n",
-                CR_DEFAULT_DB);
+        fprintf(out, "  --db FILE      the store, created when missing (default $%s, else %s)\n",
+                CR_DB_ENV, CR_DEFAULT_DB);
     else if (c->flags & CR_CMD_READS_DB)
-        fprintf(out, "  --db FILE      the store, which must exist (default %s)\n", CR_DEFAULT_DB);
+        fprintf(out, "  --db FILE      the store, which must exist (default $%s, else %s)\n",
+                CR_DB_ENV, CR_DEFAULT_DB);
     fputs("  -q, --quiet    no progress lines\n"
           "  -v, --verbose  say more about what was done\n"
           "  -h, --help     this usage\n",
@@ -84,49 +94,17 @@ static const command *find_command(const char *name)
     return NULL;
 }
 
-/* The Levenshtein distance of a and b, or max + 1 when it is more than max. */
-static size_t edit_distance(const char *a, const char *b, size_t max)
-{
-    enum { LONGEST = 32 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > LONGEST || lb > LONGEST || (la > lb ? la - lb : lb - la) > max)
-        return max + 1;
-    size_t row[LONGEST + 1];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb] > max ? max + 1 : row[lb];
-}
-
 /* Fills err with "unknown command", naming the nearest command when it is
- * close (an edit distance of 2 at most). */
+ * close (nearest.h). */
 static int unknown_command(const char *name, cr_error *err)
 {
-    const command *near = NULL;
-    size_t best = 3;
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        size_t d = edit_distance(name, commands[i].name, 2);
-        if (d < best) {
-            best = d;
-            near = &commands[i];
-        }
-    }
+    const char *names[N_COMMANDS];
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        names[i] = commands[i].name;
+    const char *near = cr_nearest_pick(name, names, N_COMMANDS);
     if (near)
         return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unknown command '%s'; did you mean '%s'?",
-                            name, near->name);
+                            name, near);
     return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unknown command '%s'", name);
 }
 
@@ -205,6 +183,8 @@ static int dispatch(cr_cli *cli, int argc, char **argv, cr_error *err)
                             "--quiet and --verbose cannot be used together");
     cli->command = c->name;
     cli->db_mode = c->flags & CR_CMD_WRITES_DB ? CR_DB_READWRITE : CR_DB_READONLY;
+    if ((c->flags & (CR_CMD_READS_DB | CR_CMD_WRITES_DB)) && cr_cli_check_db(cli, err))
+        return err->code;
     cli->progress = !cli->quiet && isatty(STDERR_FILENO);
     int rc = c->run(cli, argc, argv, err);
     if (rc == CR_CMD_USAGE)
@@ -216,7 +196,8 @@ int main(int argc, char **argv)
 {
     cr_error err;
     cr_error_clear(&err);
-    cr_cli cli = {.db_path = CR_DEFAULT_DB};
+    const char *env_db = getenv(CR_DB_ENV);
+    cr_cli cli = {.db_path = env_db && *env_db ? env_db : CR_DEFAULT_DB};
     clock_gettime(CLOCK_MONOTONIC, &cli.started);
     int rc = dispatch(&cli, argc, argv, &err);
     if (rc && err.code)

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Exactly n digits at s, as a number; false otherwise. */
 static bool read_digits(const char *s, int n, int *out)
@@ -66,13 +67,14 @@ int cr_period_parse(const char *text, const cr_date *today, cr_period *out, cr_e
     size_t len = strlen(text);
     int year, n;
 
-    if (strcmp(text, "previous-quarter") == 0 || strcmp(text, "previous-month") == 0) {
+    /* the label is always "2026-Q3"; "2026-q3" and "Previous-Quarter" are read too */
+    if (strcasecmp(text, "previous-quarter") == 0 || strcasecmp(text, "previous-month") == 0) {
         if (!today || !cr_date_valid(*today))
             return cr_error_set(err, EX_USAGE, NULL, 0, 0,
                                 "period '%s' counts back from a run's date: use it in a batch "
                                 "file, or name the period (2026-Q3, 2026-10)", text);
         int y = today->year, m = today->month;
-        if (text[9] == 'q') {
+        if (text[9] == 'q' || text[9] == 'Q') {
             int q = (m - 1) / 3 + 1;
             *out = q == 1 ? make_quarter(y - 1, 4) : make_quarter(y, q - 1);
         } else {
@@ -85,7 +87,7 @@ int cr_period_parse(const char *text, const cr_date *today, cr_period *out, cr_e
         return 0;
     }
     if (len == 7 && read_digits(text, 4, &year) && year >= 1 && text[4] == '-') {
-        if (text[5] == 'Q' && text[6] >= '1' && text[6] <= '4') {
+        if ((text[5] == 'Q' || text[5] == 'q') && text[6] >= '1' && text[6] <= '4') {
             *out = make_quarter(year, text[6] - '0');
             return 0;
         }

@@ -101,20 +101,9 @@ static int detect_kind(cr_importer *im, cr_error *err)
     if (best)
         return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
                             "cannot tell the kind of export from its header; use --kind");
-    if (!closest)
-        return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
-                            "header has none of the canonical column names of any kind "
-                            "(see SPEC section 3); use --kind with --profile to map the columns");
-    char missing[512] = "";
-    size_t used = 0;
-    for (size_t c = 0; c < closest->column_count && used < sizeof missing - 64; c++)
-        if (closest->columns[c].required && find_header(im, closest->columns[c].name) < 0)
-            used += (size_t)snprintf(missing + used, sizeof missing - used, "%s%s",
-                                     used ? ", " : "", closest->columns[c].name);
-    return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
-                        "cannot tell the kind of export from its header: closest is %s, which "
-                        "misses the required column(s) %s; use --kind and --profile",
-                        closest->name, missing);
+    (void)closest; /* the message ranks every kind itself (kinds.c) */
+    return cr_kind_error_no_match(im->path, (const char *const *)im->header, im->header_count,
+                                  err);
 }
 
 int cr_ingest_map_columns(cr_importer *im, cr_error *err)
@@ -175,7 +164,7 @@ int cr_ingest_resolve_kind(cr_importer *im, cr_error *err)
         return detect_kind(im, err);
     im->kind = cr_kind_find(name);
     if (!im->kind)
-        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unknown kind '%s'", name);
+        return cr_kind_error_unknown(name, err);
     if (im->opt->profile && strcmp(im->opt->profile->kind, name) != 0)
         return cr_error_set(err, EX_USAGE, NULL, 0, 0, "profile %s is for %s files, not %s",
                             im->opt->profile->name, im->opt->profile->kind, name);

@@ -2,8 +2,11 @@
  * and the import hooks of each kind. */
 #include "csmreport/kinds.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
+#include "csmreport/nearest.h"
 #include "ingest_kinds.h"
 
 static const char *const programs[] = {"elite", "poly_plus", "enterprise", "partner_poly_plus",
@@ -171,4 +174,241 @@ const char *cr_value_type_name(cr_value_type t)
                                         "locale", "currency code", "e-mail addresses",
                                         "options", "priority (P1-P4)"};
     return names[t];
+}
+
+/* ---------- header names as exports write them ---------- */
+
+/* Other names real exports give a canonical column, normalised (lower case,
+ * letters and digits only): "Serial Number" is "serialnumber". */
+typedef struct synonym {
+    const char *column;
+    const char *names; /* space-separated */
+} synonym;
+
+static const synonym synonyms[] = {
+    {"account_id", "account accountid accountnumber customer customerid customernumber "
+                   "tenant tenantid organization organizationid org orgid"},
+    {"account_name", "accountname customername companyname organizationname tenantname"},
+    {"partner_id", "partner partnerid resellerid reseller"},
+    {"partner_name", "partnername resellername"},
+    {"program", "serviceprogram plan serviceplan supportprogram"},
+    {"term_start", "termstart contractstart startdate contractstartdate"},
+    {"term_end", "termend contractend enddate contractenddate"},
+    {"country", "countrycode"},
+    {"timezone", "tz timezonename zone"},
+    {"recipients", "emails recipientemails mailto"},
+    {"csm_name", "csm csmname successmanager"},
+    {"csm_email", "csmemail successmanageremail"},
+    {"category", "devicecategory devicetype producttype type"},
+    {"agreed_count", "agreed quantity qty seats licenses licences devicesagreed"},
+    {"annual_unit_price", "unitprice annualprice annualunitprice"},
+    {"eos_date", "eos endofservice endofservicedate eosdate"},
+    {"list_price", "listprice price msrp"},
+    {"version", "firmwareversion softwareversion release"},
+    {"release_date", "releasedate released releasedon"},
+    {"name", "holiday holidayname title"},
+    {"snapshot_date", "snapshot snapshotdate exportdate exportedon reportdate inventorydate "
+                      "asof asofdate"},
+    {"serial", "serialnumber serialno sn deviceserial deviceserialnumber devicesn hardwareid"},
+    {"model", "devicemodel modelname productmodel product devicetype hardwaremodel"},
+    {"firmware", "firmwareversion softwareversion software fwversion swversion"},
+    {"site", "sitename location locationname office building"},
+    {"site_id", "site sitename location locationid"},
+    {"room", "roomname meetingroom space"},
+    {"status", "state devicestatus connectionstatus connected online ticketstatus casestatus "
+               "incidentstate"},
+    {"last_seen", "lastseen lastdetected lastcontact lastonline lastconnected lastcheckin"},
+    {"ticket_id", "ticket ticketnumber number issuekey key caseid casenumber case incident "
+                  "incidentid incidentnumber id"},
+    {"priority", "severity urgency prio ticketpriority casepriority incidentpriority"},
+    {"opened_at", "opened created createdat createddate createdon opendate openedat "
+                  "opened_on submitted datecreated dateopened"},
+    {"closed_at", "closed resolved resolvedat resolvedon resolutiondate closedate closedon "
+                  "dateclosed dateresolved"},
+    {"cloud_partner", "cloudpartner ecps cloudprovider"},
+    {"rma_number", "rma rmanumber rmaid rmano"},
+    {"rma_approved_at", "rmaapproved rmaapprovedat rmadate rmaapprovaldate"},
+    {"shipped_at", "shipped shipdate shippedon shippeddate"},
+    {"delivered_at", "delivered deliverydate deliveredon delivereddate"},
+    {"root_cause", "rootcause cause resolutioncode"},
+    {"updated_at", "updated updatedat updatedon lastupdated modified lastmodified sysupdatedon"},
+    {"date", "day usagedate"},
+    {"calls", "callcount numberofcalls totalcalls"},
+    {"call_minutes", "callminutes minutes totalminutes durationminutes"},
+    {"meetings", "meetingcount numberofmeetings"},
+    {"start_time", "starttime start calldate callstart started begin"},
+    {"end_time", "endtime end callend ended"},
+    {"protocol", "proto"},
+    {"remote_party", "remoteparty remote dst destination callee"},
+};
+
+/* Writes the normalised form of s (ASCII letters lowered, digits, nothing
+ * else) into buf. */
+static void normalise(const char *s, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < size; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch >= 'A' && ch <= 'Z')
+            buf[n++] = (char)(ch - 'A' + 'a');
+        else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+            buf[n++] = (char)ch;
+    }
+    buf[n] = '\0';
+}
+
+static bool in_list(const char *names, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = names; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && memcmp(p, word, n) == 0)
+            return true;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return false;
+}
+
+int cr_kind_match_header(const char *column, const char *const *header, size_t n,
+                         const bool *taken, bool *exact)
+{
+    if (exact)
+        *exact = false;
+    for (size_t i = 0; i < n; i++)
+        if ((!taken || !taken[i]) && strcasecmp(header[i], column) == 0) {
+            if (exact)
+                *exact = true;
+            return (int)i;
+        }
+    char want[64], have[256];
+    normalise(column, want, sizeof want);
+    const char *names = NULL;
+    for (size_t s = 0; s < sizeof synonyms / sizeof synonyms[0]; s++)
+        if (strcmp(synonyms[s].column, column) == 0)
+            names = synonyms[s].names;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            if (taken && taken[i])
+                continue;
+            normalise(header[i], have, sizeof have);
+            if (pass == 0 ? strcmp(have, want) == 0 : names && *have && in_list(names, have))
+                return (int)i;
+        }
+    return -1;
+}
+
+/* ---------- messages ---------- */
+
+/* Appends the kind names, comma-separated, to buf. */
+static void list_kinds(char *buf, size_t size)
+{
+    size_t used = strlen(buf);
+    for (size_t k = 0; k < cr_kind_count && used < size; k++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", k ? ", " : "", cr_kinds[k].name);
+}
+
+int cr_kind_error_unknown(const char *name, cr_error *err)
+{
+    const char *names[16];
+    size_t n = cr_kind_count < 16 ? cr_kind_count : 16;
+    for (size_t k = 0; k < n; k++)
+        names[k] = cr_kinds[k].name;
+    const char *near = cr_nearest_pick(name, names, n);
+    char kinds[256] = "";
+    list_kinds(kinds, sizeof kinds);
+    if (near)
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0,
+                            "unknown kind '%s'; did you mean '%s'? (kinds: %s)", name, near, kinds);
+    return cr_error_set(err, EX_USAGE, NULL, 0, 0, "unknown kind '%s' (kinds: %s)", name, kinds);
+}
+
+/* What the header has of kind's required columns: their count found, and
+ * (when buf is given) "found a, b (as 'B'); missing c, d" in buf. */
+static int describe_kind(const cr_kind *kind, const char *const *header, size_t n, char *buf,
+                         size_t size, int *missing_count)
+{
+    int found = 0;
+    size_t used = 0;
+    char missing[512] = "";
+    size_t mused = 0;
+    if (buf)
+        buf[0] = '\0';
+    for (size_t c = 0; c < kind->column_count; c++) {
+        const cr_column *col = &kind->columns[c];
+        if (!col->required)
+            continue;
+        bool exact;
+        int at = cr_kind_match_header(col->name, header, n, NULL, &exact);
+        if (at >= 0) {
+            found++;
+            if (buf && used < size) {
+                if (exact)
+                    used += (size_t)snprintf(buf + used, size - used, "%s%s",
+                                             used ? ", " : "found ", col->name);
+                else
+                    used += (size_t)snprintf(buf + used, size - used, "%s%s (as '%s')",
+                                             used ? ", " : "found ", col->name, header[at]);
+            }
+        } else if (mused < sizeof missing) {
+            if (missing_count)
+                (*missing_count)++;
+            mused += (size_t)snprintf(missing + mused, sizeof missing - mused, "%s%s",
+                                      mused ? ", " : "", col->name);
+        }
+    }
+    if (buf && used < size)
+        snprintf(buf + used, size - used, "%smissing %s", used ? "; " : "",
+                 mused ? missing : "none: it needs a profile");
+    return found;
+}
+
+int cr_kind_error_no_match(const char *path, const char *const *header, size_t n,
+                           cr_error *err)
+{
+    enum { SHOWN = 3 };
+    /* the kinds with the most required columns found, then the fewest missing */
+    const cr_kind *best[SHOWN] = {NULL};
+    int score[SHOWN] = {0}, short_of[SHOWN] = {0};
+    for (size_t k = 0; k < cr_kind_count; k++) {
+        int missing = 0;
+        int found = describe_kind(&cr_kinds[k], header, n, NULL, 0, &missing);
+        if (found == 0)
+            continue;
+        for (int s = 0; s < SHOWN; s++) {
+            if (!best[s] || found > score[s] || (found == score[s] && missing < short_of[s])) {
+                size_t move = SHOWN - 1 - (size_t)s;
+                memmove(&best[s + 1], &best[s], move * sizeof best[0]);
+                memmove(&score[s + 1], &score[s], move * sizeof score[0]);
+                memmove(&short_of[s + 1], &short_of[s], move * sizeof short_of[0]);
+                best[s] = &cr_kinds[k];
+                score[s] = found;
+                short_of[s] = missing;
+                break;
+            }
+        }
+    }
+    char msg[CR_ERROR_MSG_MAX];
+    size_t used = 0;
+    if (!best[0]) {
+        char kinds[256] = "";
+        list_kinds(kinds, sizeof kinds);
+        return cr_error_set(err, EX_DATAERR, path, 1, 0,
+                            "the header has none of the columns of any kind (%s); start a "
+                            "profile with 'csmreport profile init --kind K FILE'", kinds);
+    }
+    used += (size_t)snprintf(msg, sizeof msg, "cannot tell the kind of export from its header; "
+                                              "nearest:");
+    for (int s = 0; s < SHOWN && best[s] && used < sizeof msg; s++) {
+        char what[600];
+        describe_kind(best[s], header, n, what, sizeof what, NULL);
+        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s %s (%s)", s ? ";" : "",
+                                 best[s]->name, what);
+    }
+    return cr_error_set(err, EX_DATAERR, path, 1, 0,
+                        "%s; use --kind with a profile: 'csmreport profile init --kind %s FILE' "
+                        "writes one",
+                        msg, best[0]->name);
 }

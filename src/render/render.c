@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csmreport/accounts.h"
+#include "csmreport/datetime.h"
 #include "csmreport/db.h"
 #include "csmreport/deck.h"
 #include "csmreport/numfmt.h"
@@ -145,6 +147,10 @@ static int list_subjects(const cr_render_job *job, bool partner_scope, subject_l
         return cr_error_set(err, EX_DATAERR, NULL, 0, 0, "unknown account '%s'", id);
     if (job->selection == CR_RENDER_PARTNER && !partner_scope && l->count == 0)
         return cr_error_set(err, EX_DATAERR, NULL, 0, 0, "no account has partner '%s'", id);
+    if (job->selection == CR_RENDER_ALL && l->count == 0)
+        return cr_error_set(err, EX_DATAERR, NULL, 0, 0,
+                            "the store has no %s to render (import an accounts file first)",
+                            partner_scope ? "partners" : "accounts");
     return 0;
 }
 
@@ -198,6 +204,66 @@ static bool shown_path(const run *r, const name_parts *n, const char *ext, char 
     return len >= 0 && (size_t)len < size;
 }
 
+/* An account with nothing to report for the period (no inventory on or
+ * before its end, or a period outside both its term and its data) is a
+ * failure of its own, said with the reason, unless the job allows it: a deck
+ * of dashes sent to a customer is worse than no deck. Sets *empty (with the
+ * reason in why) when the job allows it. */
+static int refuse_empty(const cr_render_job *job, sqlite3 *db, const char *account, bool *empty,
+                        char *why, size_t why_size, cr_error *e)
+{
+    char first[16], last[16];
+    cr_date_format(job->period->start, first);
+    cr_date_format(job->period->end, last);
+    int rc = cr_accounts_check_period(db, account, first, last, job->period->label, empty, why,
+                                      why_size, e);
+    if (rc || !*empty || job->allow_empty)
+        return rc;
+    return cr_error_set(e, EX_DATAERR, NULL, 0, 0, "not rendered: %s (--allow-empty renders it)",
+                        why);
+}
+
+/* Puts a "no data" page with the reason after the cover of rep (first when
+ * it has none), so a deck rendered with --allow-empty says why it is empty. */
+static int add_no_data_page(cr_report *rep, const char *why, cr_error *e)
+{
+    static const struct { const char *locale, *title; } titles[] = {
+        {"fr", "Aucune donn\u00e9e pour cette p\u00e9riode"}, {"nb", "Ingen data for perioden"},
+        {"ja", "\u3053\u306e\u671f\u9593\u306e\u30c7\u30fc\u30bf\u306f\u3042\u308a\u307e\u305b\u3093"}};
+    const char *title = "No data for this period";
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+        if (rep->locale && strncmp(rep->locale, titles[i].locale, 2) == 0)
+            title = titles[i].title;
+    cr_page *pages = realloc(rep->pages, (rep->page_count + 1) * sizeof *pages);
+    if (!pages)
+        return cr_error_nomem(e);
+    rep->pages = pages;
+    size_t at = rep->page_count && pages[0].cover ? 1 : 0;
+    memmove(&pages[at + 1], &pages[at], (rep->page_count - at) * sizeof *pages);
+    rep->page_count++;
+    cr_page *p = &pages[at];
+    memset(p, 0, sizeof *p);
+    p->title = strdup(title);
+    p->bookmark = strdup(title);
+    p->blocks = calloc(1, sizeof *p->blocks);
+    if (p->blocks) {
+        p->block_count = 1;
+        p->blocks[0].type = CR_BLOCK_TEXT;
+        p->blocks[0].weight = 1;
+        p->blocks[0].style = CR_TEXT_LARGE;
+        p->blocks[0].lines = calloc(1, sizeof *p->blocks[0].lines);
+        if (p->blocks[0].lines && (p->blocks[0].lines[0] = strdup(why))) {
+            p->blocks[0].line_count = 1;
+            char *first = p->blocks[0].lines[0]; /* a sentence on the page, not a message */
+            if (*first >= 'a' && *first <= 'z')
+                *first = (char)(*first - 'a' + 'A');
+        }
+    }
+    if (!p->title || !p->bookmark || !p->blocks || !p->blocks[0].line_count)
+        return cr_error_nomem(e); /* the report frees what was made */
+    return 0;
+}
+
 /* Renders one subject on db; fills s->wrote and s->rc, and e on failure. */
 static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
 {
@@ -206,7 +272,13 @@ static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
                              .locale = job->locale, .created = job->created,
                              .settings = job->settings, .setting_count = job->setting_count};
     cr_report *rep = NULL;
-    int rc = cr_template_resolve(job->tpl, &req, &rep, e);
+    bool empty = false;
+    char why[CR_ERROR_MSG_MAX / 2] = "";
+    int rc = r->partner_scope ? 0 : refuse_empty(job, db, s->id, &empty, why, sizeof why, e);
+    if (!rc)
+        rc = cr_template_resolve(job->tpl, &req, &rep, e);
+    if (!rc && empty)
+        rc = add_no_data_page(rep, why, e);
 
     name_parts n;
     make_name_parts(r, s, &n);

@@ -387,3 +387,90 @@ SELECT printf('%s: %s', a.account_id, substr(
 -- Not a check: whether an id asked for has an accounts row (with no findings
 -- either, it is a typo rather than a clean account).
 SELECT 1 FROM accounts WHERE account_id = :account_id;
+
+-- name: data_date
+-- Not a check: the latest date of data in the store (inventory snapshots,
+-- ticket openings, usage days, call records), bound as :data_date to the
+-- checks below. Per account one index seek each; usage_days per serial of the
+-- account's monthly roll-up.
+SELECT max(d) FROM (
+    SELECT (SELECT max(snapshot_date) FROM devices AS v WHERE v.account_id = a.account_id) AS d
+      FROM accounts AS a
+    UNION ALL
+    SELECT (SELECT date(max(opened_utc), 'unixepoch') FROM tickets AS t
+             WHERE t.account_id = a.account_id)
+      FROM accounts AS a
+    UNION ALL
+    SELECT (SELECT max(local_date) FROM calls AS c WHERE c.account_id = a.account_id)
+      FROM accounts AS a
+    UNION ALL
+    -- the last usage day: a seek per device with usage in the latest month
+    SELECT date(max((SELECT max(u.id) & 65535 FROM usage_days AS u
+                      WHERE u.id BETWEEN m.serial_id << 16 AND (m.serial_id << 16) | 65535))
+                * 86400, 'unixepoch')
+      FROM usage_months AS m
+     WHERE m.first_day = (SELECT max(first_day) FROM usage_months));
+
+-- name: accounts_without_inventory
+-- No devices snapshot at all: every report of the account is empty.
+SELECT printf('%s (%s): term %s..%s', a.account_id, a.account_name, a.term_start, a.term_end)
+  FROM accounts AS a
+ WHERE (:account_id IS NULL OR a.account_id = :account_id)
+   AND NOT EXISTS (SELECT 1 FROM devices AS d WHERE d.account_id = a.account_id)
+ ORDER BY a.account_id;
+
+-- name: accounts_without_recent_usage
+-- Accounts with an inventory but no usage row or call record in the 90 days
+-- up to :data_date (adoption reads 0 % when the usage export is missing).
+-- Terms that ended before that window expect none.
+WITH a AS (
+    SELECT account_id, account_name FROM accounts
+     WHERE (:account_id IS NULL OR account_id = :account_id)
+       AND term_end >= date(:data_date, '-89 days')
+       AND EXISTS (SELECT 1 FROM devices AS d WHERE d.account_id = accounts.account_id)),
+last AS (
+    SELECT a.account_id, a.account_name,
+           max(coalesce((SELECT date(max(f) * 86400, 'unixepoch') FROM
+                           (SELECT (SELECT max(u.id) & 65535 FROM usage_days AS u
+                                     WHERE u.id BETWEEN m.serial_id << 16 AND (m.serial_id << 16) | 65535
+                                       AND u.account_id = a.account_id) AS f
+                              FROM usage_months AS m WHERE m.account_id = a.account_id
+                             GROUP BY m.serial_id)), ''),
+               coalesce((SELECT max(local_date) FROM calls AS c WHERE c.account_id = a.account_id), ''))
+             AS last_usage
+      FROM a)
+SELECT printf('%s (%s): %s (latest data %s)', account_id, account_name,
+              CASE WHEN last_usage = '' THEN 'no usage at all'
+                   ELSE 'last usage ' || last_usage END, :data_date)
+  FROM last
+ WHERE :data_date IS NOT NULL AND last_usage < date(:data_date, '-89 days')
+ ORDER BY account_id;
+
+-- name: contract_category_without_devices
+-- A contract line whose category has no device in the account's latest
+-- inventory: a baseline billed against nothing, or a catalog that files the
+-- models elsewhere.
+SELECT printf('%s: %s (agreed %d), no %s device in the inventory of %s', c.account_id,
+              c.category, c.agreed_count, c.category, s.latest)
+  FROM contracts AS c
+  JOIN (SELECT account_id, (SELECT max(snapshot_date) FROM devices AS d
+                             WHERE d.account_id = accounts.account_id) AS latest
+          FROM accounts WHERE (:account_id IS NULL OR account_id = :account_id)) AS s
+    ON s.account_id = c.account_id
+ WHERE s.latest IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM devices AS d JOIN catalog AS k ON k.model = d.model
+                    WHERE d.account_id = c.account_id AND d.snapshot_date = s.latest
+                      AND k.category = c.category)
+ ORDER BY c.account_id, c.category;
+
+-- name: old_inventory
+-- The latest snapshot more than 45 days before :data_date (or before the end
+-- of the term, when it ended earlier): the reports show an old inventory.
+SELECT printf('%s (%s): latest snapshot %s, %d days before %s', account_id, account_name, latest,
+              CAST(julianday(upto) - julianday(latest) AS INTEGER), upto)
+  FROM (SELECT a.account_id, a.account_name, min(a.term_end, :data_date) AS upto,
+               (SELECT max(snapshot_date) FROM devices AS d WHERE d.account_id = a.account_id) AS latest
+          FROM accounts AS a
+         WHERE (:account_id IS NULL OR a.account_id = :account_id) AND :data_date IS NOT NULL)
+ WHERE latest IS NOT NULL AND julianday(upto) - julianday(latest) > 45
+ ORDER BY account_id;

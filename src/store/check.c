@@ -37,12 +37,20 @@ static const check_def checks[] = {
     {"rma_incomplete", "warning", "RMA tickets with missing or inconsistent dates"},
     {"accounts_missing_settings", "info",
      "accounts without time zone, currency or locale (defaults apply)"},
+    {"accounts_without_inventory", "warning",
+     "accounts without any inventory snapshot (nothing to report)"},
+    {"accounts_without_recent_usage", "warning",
+     "accounts with an inventory but no usage in the last 90 days of data (adoption 0 %)"},
+    {"contract_category_without_devices", "warning",
+     "contract lines whose category has no device in the latest inventory"},
+    {"old_inventory", "warning",
+     "accounts whose latest inventory is more than 45 days older than the latest data"},
 };
 
 /* Runs one check for account_id (NULL: every account); adds its entry to
  * `list` and its count to *problems. */
-static int run_one(sqlite3 *db, const check_def *c, const char *account_id, cr_json *list,
-                   int64_t *problems, cr_error *err)
+static int run_one(sqlite3 *db, const check_def *c, const char *account_id,
+                   const char *data_date, cr_json *list, int64_t *problems, cr_error *err)
 {
     char name[96];
     snprintf(name, sizeof name, "check.%s", c->id);
@@ -50,6 +58,7 @@ static int run_one(sqlite3 *db, const check_def *c, const char *account_id, cr_j
     if (!st)
         return cr_error_exit_code(err);
     cr_sql_bind_text(st, ":account_id", account_id);
+    cr_sql_bind_text(st, ":data_date", data_date);
 
     /* count is set now to keep the key order and replaced (in place) below */
     cr_json *entry = cr_json_append(list, cr_json_object());
@@ -87,6 +96,26 @@ static int run_one(sqlite3 *db, const check_def *c, const char *account_id, cr_j
     *problems += count;
 
 out_finalize:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The latest date of data in the store (YYYY-MM-DD) into buf, "" when the
+ * store has none. */
+static int data_date(sqlite3 *db, char *buf, size_t size, cr_error *err)
+{
+    buf[0] = '\0';
+    sqlite3_stmt *st = cr_sql_prepare(db, "check.data_date", err);
+    if (!st)
+        return cr_error_exit_code(err);
+    int step = sqlite3_step(st);
+    int rc = 0;
+    if (step == SQLITE_ROW) {
+        const char *d = cr_db_column_text(st, 0);
+        snprintf(buf, size, "%s", d ? d : "");
+    } else {
+        rc = cr_db_fail(db, step, "check data date", err);
+    }
     sqlite3_finalize(st);
     return rc;
 }
@@ -136,8 +165,11 @@ cr_json *cr_check_run_account(sqlite3 *db, const char *account_id, cr_error *err
     if (own && cr_db_exec(db, "BEGIN", err))
         goto out_free;
     int64_t problems = 0;
+    char latest[16];
+    if (data_date(db, latest, sizeof latest, err))
+        goto out_rollback;
     for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++)
-        if (run_one(db, &checks[k], account_id, list, &problems, err))
+        if (run_one(db, &checks[k], account_id, latest, list, &problems, err))
             goto out_rollback;
     if (account_id && problems == 0 && !account_known(db, account_id, err))
         goto out_rollback;

@@ -101,7 +101,8 @@ for want in \
     "missing_holidays: 1 problem(s)" \
     "rma_incomplete: 2 problem(s)" \
     "accounts_missing_settings: 1 problem(s)" \
-    "18 problem(s) in 14 of 14 checks"; do
+    "accounts_without_inventory: 1 problem(s)" \
+    "19 problem(s) in 15 of 18 checks"; do
     check_contains "check text: $want" "$TEXT" "$want"
 done
 # The examples name what to fix.
@@ -143,11 +144,13 @@ for c in doc["checks"]:
     print("%s=%d" % (c["id"], c["count"]))
 PYEOF
 )
-check_eq "check json: ids and counts" "$(echo $GOT)" "18 unknown_models=2 \
+check_eq "check json: ids and counts" "$(echo $GOT)" "19 unknown_models=2 \
 devices_without_account=1 tickets_without_account=1 usage_without_account=1 \
 contracts_without_account=1 tickets_without_device=1 usage_unknown_serials=2 \
 stale_snapshots=1 enterprise_without_contract=1 unknown_partner=1 \
-missing_firmware_data=2 missing_holidays=1 rma_incomplete=2 accounts_missing_settings=1"
+missing_firmware_data=2 missing_holidays=1 rma_incomplete=2 accounts_missing_settings=1 \
+accounts_without_inventory=1 accounts_without_recent_usage=0 \
+contract_category_without_devices=0 old_inventory=0"
 
 # --- a clean database ----------------------------------------------------------
 cat >"$WORK/clean/accounts.csv" <<'CSV'
@@ -187,11 +190,11 @@ run_cr import --db "$CDB" "$WORK"/clean/accounts.csv "$WORK"/clean/partners.csv 
 check_eq "check clean: fixture imports" "$RC" 0
 run_cr check --db "$CDB"
 check_eq "check clean: exit 0" "$RC" 0
-check_eq "check clean: text" "$OUT" "no problems found (14 checks)"
+check_eq "check clean: text" "$OUT" "no problems found (18 checks)"
 run_cr check --db "$CDB" --format json
 printf '%s' "$OUT" >"$WORK/clean.json"
 GOT=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["problems"], len(d["checks"]), sum(c["count"] for c in d["checks"]))' "$WORK/clean.json")
-check_eq "check clean: json" "$GOT" "0 14 0"
+check_eq "check clean: json" "$GOT" "0 18 0"
 
 # --- one account (--account) -------------------------------------------------------
 # The findings that concern the account only; counts worked out by hand from
@@ -206,12 +209,12 @@ run_cr check --db "$DB" --account A1 --format json
 check_eq "check --account A1: exit 0" "$RC" 0
 printf '%s' "$OUT" >"$WORK/a1.json"
 check_eq "check --account A1: json" "$(acct_counts "$WORK/a1.json")" \
-    "A1 9 14 unknown_models=2 tickets_without_device=1 usage_unknown_serials=1 stale_snapshots=1 missing_firmware_data=2 rma_incomplete=2"
+    "A1 9 18 unknown_models=2 tickets_without_device=1 usage_unknown_serials=1 stale_snapshots=1 missing_firmware_data=2 rma_incomplete=2"
 run_cr check --db "$DB" --account A1
 TEXT=$OUT
 for want in "    T2 (A1): serial S99" "    A1: serial S98" \
     "    A1: 3 month(s) without a snapshot: 2026-03..2026-04, 2026-06" \
-    "    M-X: 1 device(s), 0 ticket(s)" "9 problem(s) in 6 of 14 checks"; do
+    "    M-X: 1 device(s), 0 ticket(s)" "9 problem(s) in 6 of 18 checks"; do
     check_contains "check --account A1 text: $want" "$TEXT" "$want"
 done
 # Another account's findings stay out: A2's unknown partner and call record,
@@ -225,17 +228,17 @@ done
 run_cr check --db "$DB" --account A2 --format json
 printf '%s' "$OUT" >"$WORK/a2.json"
 check_eq "check --account A2: json" "$(acct_counts "$WORK/a2.json")" \
-    "A2 2 14 usage_unknown_serials=1 unknown_partner=1"
+    "A2 2 18 usage_unknown_serials=1 unknown_partner=1"
 run_cr check --db "$DB" --account A3 --format json
 printf '%s' "$OUT" >"$WORK/a3.json"
 check_eq "check --account A3: json" "$(acct_counts "$WORK/a3.json")" \
-    "A3 3 14 enterprise_without_contract=1 missing_holidays=1 accounts_missing_settings=1"
+    "A3 4 18 enterprise_without_contract=1 missing_holidays=1 accounts_missing_settings=1 accounts_without_inventory=1"
 # An id with data but no accounts row: its own data, found by the
 # *_without_account checks.
 run_cr check --db "$DB" --account ZZ1 --format json
 printf '%s' "$OUT" >"$WORK/zz1.json"
 check_eq "check --account ZZ1: json" "$(acct_counts "$WORK/zz1.json")" \
-    "ZZ1 1 14 devices_without_account=1"
+    "ZZ1 1 18 devices_without_account=1"
 run_cr check --db "$DB" --account NOPE
 check_eq "check --account NOPE: exit 65" "$RC" 65
 check_contains "check --account NOPE: message" "$ERR" "unknown account 'NOPE'"
@@ -250,7 +253,7 @@ check_contains "check --help: usage" "$OUT" "usage: csmreport check"
 run_cr check --db "$CDB" --format xml
 check_eq "check --format xml: usage error" "$RC" 64
 run_cr check --db "$CDB" --account A1
-check_contains "check --account clean: none" "$OUT" "no problems found (14 checks)"
+check_contains "check --account clean: none" "$OUT" "no problems found (18 checks)"
 run_cr check --db "$CDB" --account ""
 check_eq "check --account '': usage error" "$RC" 64
 run_cr check --db "$WORK/missing.db"

@@ -3,7 +3,9 @@
 . "${TOP:-.}/tests/e2e/lib.sh"
 
 DB=$WORK/flow.db
-run_cr import --db "$DB" --quiet "$TOP/samples/partners.csv" "$TOP/samples/accounts.csv"
+# With an inventory: render refuses an account with nothing to report.
+run_cr import --db "$DB" --quiet "$TOP/samples/partners.csv" "$TOP/samples/accounts.csv" \
+    "$TOP/samples/catalog.csv" "$TOP/samples/devices.csv"
 check_eq "flow: import" "$RC" 0
 T=$TOP/tests/data/deck_flow/bullets.xml
 run_cr render --db "$DB" --template "$T" --account NO-NORDLYS --period 2026-Q3 --locale en \

@@ -167,7 +167,7 @@ run_cr import --db "$DB" --quiet --profile "$P/poly-lens-devices.xml" --account 
 DIGEST=$(db_digest "$DB")
 run_cr import --db "$DB" --quiet "$F"
 check_eq "kaggle, no profile: exit 65" "$RC" 65
-check_contains "kaggle, no profile: line 1, names the problem" "$ERR" "$F:1: header has none of the canonical column names"
+check_contains "kaggle, no profile: line 1, names the problem" "$ERR" "$F:1: cannot tell the kind of export from its header; nearest: tickets (found ticket_id (as 'Ticket ID'), priority (as 'Ticket Priority'); missing account_id, opened_at)"
 check_eq "kaggle, no profile: data unchanged" "$(db_digest "$DB")" "$DIGEST"
 run_cr import --db "$DB" --quiet --kind tickets "$F"
 check_eq "kaggle --kind tickets: exit 65" "$RC" 65
