@@ -15,10 +15,15 @@ _csmreport_commands()
     "$1" --help 2>/dev/null | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p'
 }
 
-# The long options COMMAND's usage names (and the common ones).
+# The long options COMMAND's usage lines name (the text below them mentions
+# other commands' options in examples), and the common ones.
 _csmreport_options()
 {
-    "$1" "$2" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u
+    {
+        "$1" "$2" --help 2>/dev/null | awk '/^usage:/ { u = 1; print; next } u && /^ / { print; next } { u = 0 }' |
+            grep -o -- '--[a-z][a-z-]*'
+        printf '%s\n' --db --quiet --verbose --help
+    } | sort -u
 }
 
 # Template names: *.xml in ./templates and the installed templates folders,
