@@ -103,11 +103,13 @@ int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err)
                     res.rejected, res.rejected == 1 ? "" : "s", res.rejects_path);
         if (cli->verbose)
             printf("%s: %s, %lld rows read, %lld inserted, %lld updated, %lld unchanged, "
-                   "%lld rejected, %lld superseded, %lld deleted, %.3f s (rows %.3f s, merge %.3f s, "
+                   "%lld rejected, %lld superseded, %lld deleted, %lld recipients changed, "
+                   "%.3f s (rows %.3f s, merge %.3f s, "
                    "indexes %.3f s; "
                    "%.0f rows/s, %.1f MB/s)\n",
                    argv[i], res.kind, res.rows_read, res.inserted, res.updated, res.unchanged,
-                   res.rejected, res.superseded, res.deleted, res.seconds, res.seconds_rows,
+                   res.rejected, res.superseded, res.deleted, res.recipients_changed, res.seconds,
+                   res.seconds_rows,
                    res.seconds_merge, res.seconds_indexes,
                    res.seconds > 0 ? (double)res.rows_read / res.seconds : 0.0,
                    res.seconds > 0 ? (double)res.bytes / 1e6 / res.seconds : 0.0);
