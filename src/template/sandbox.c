@@ -89,8 +89,9 @@ static int authorize(void *data, int action, const char *a1, const char *a2, con
 deny:
     if (denied_action < 0) {
         denied_action = action;
+        /* the function, the pragma, or the table written */
         snprintf(denied_arg, sizeof denied_arg, "%s",
-                 action == SQLITE_FUNCTION && a2 ? a2 : (action == SQLITE_PRAGMA && a1 ? a1 : ""));
+                 action == SQLITE_FUNCTION && a2 ? a2 : a1 ? a1 : "");
     }
     return SQLITE_DENY;
 }
@@ -343,6 +344,35 @@ static const char *skip_space(const char *p)
     }
 }
 
+/* The operation a refused statement attempted. ANALYZE, CREATE TEMP and the
+ * like are refused at their first write to SQLite's own tables (sqlite_master,
+ * sqlite_stat1, ...), before the authorizer sees their own action code: such a
+ * write is named after the statement's first words, not "INSERT". */
+static void denied_operation(const char *sql, char *buf, size_t size)
+{
+    const char *name = action_name(denied_action);
+    bool internal = (denied_action == SQLITE_INSERT || denied_action == SQLITE_UPDATE ||
+                     denied_action == SQLITE_DELETE) && strncasecmp(denied_arg, "sqlite_", 7) == 0;
+    if (!internal) {
+        if (denied_action == SQLITE_FUNCTION || denied_action == SQLITE_PRAGMA)
+            snprintf(buf, size, "%s %s", name, denied_arg);
+        else
+            snprintf(buf, size, "%s", name);
+        return;
+    }
+    const char *p = skip_space(sql);
+    size_t n = strcspn(p, " \t\r\n(;");
+    const char *q = skip_space(p + n);
+    size_t m = strcspn(q, " \t\r\n(;");
+    bool two = strncasecmp(p, "CREATE", n) == 0 && n == 6 && m > 0 &&
+               (strncasecmp(q, "TEMP", m) == 0 || strncasecmp(q, "TEMPORARY", m) == 0);
+    snprintf(buf, size, "%.*s%s%.*s", (int)(n < 20 ? n : 20), p, two ? " " : "",
+             two ? (int)m : 0, q);
+    for (char *c = buf; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+}
+
 int cr_sandbox_prepare(sqlite3 *db, const char *sql, const char *file, long line,
                        sqlite3_stmt **out, cr_error *err)
 {
@@ -357,13 +387,10 @@ int cr_sandbox_prepare(sqlite3 *db, const char *sql, const char *file, long line
     if (rc != SQLITE_OK) {
         sqlite3_finalize(st);
         if (denied_action >= 0) {
-            if (denied_action == SQLITE_FUNCTION || denied_action == SQLITE_PRAGMA)
-                return cr_error_set(err, EX_CONFIG, file, line, 0,
-                                    "template SQL may only read: %s %s is not allowed",
-                                    action_name(denied_action), denied_arg);
+            char what[96];
+            denied_operation(sql, what, sizeof what);
             return cr_error_set(err, EX_CONFIG, file, line, 0,
-                                "template SQL may only read: %s is not allowed",
-                                action_name(denied_action));
+                                "template SQL may only read: %s is not allowed", what);
         }
         return cr_error_set(err, EX_CONFIG, file, line, 0, "dataset SQL: %s",
                             sqlite3_errmsg(db));
