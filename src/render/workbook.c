@@ -46,15 +46,18 @@
  * publishes it by rename. libxlsxwriter's own temporary files go to the
  * destination folder as well.
  */
+#define _GNU_SOURCE /* fopencookie: libxlsxwriter's messages (quiet_begin) */
 #include "csmreport/workbook.h"
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "csmreport/chartlayout.h"
@@ -1385,6 +1388,66 @@ static int finish_sheet(writer *w, sheet_plan *p)
     return 0;
 }
 
+/* ---------- libxlsxwriter's own messages ----------
+ * libxlsxwriter prints its errors and warnings itself, with fprintf(stderr,
+ * "[ERROR]...") and no way to turn that off; on a full disk that made two
+ * lines of its own before ours. The library never prints: while workbooks are
+ * built, stderr is a stream that drops each message beginning "[ERROR]" or
+ * "[WARNING]" and passes every other write on to file descriptor 2 at once
+ * (unbuffered: one fprintf, one write). The failure itself comes back as an
+ * lxw_error and is reported once, through err. Threads building workbooks
+ * at the same time share the stream: the first swaps it in, the last puts
+ * stderr back. */
+static pthread_mutex_t quiet_lock = PTHREAD_MUTEX_INITIALIZER;
+static int quiet_users;
+static FILE *quiet_saved;
+
+static ssize_t quiet_write(void *cookie, const char *buf, size_t size)
+{
+    (void)cookie;
+    if ((size >= 7 && memcmp(buf, "[ERROR]", 7) == 0) ||
+        (size >= 9 && memcmp(buf, "[WARNING]", 9) == 0))
+        return (ssize_t)size;
+    for (size_t done = 0; done < size;) {
+        ssize_t n = write(STDERR_FILENO, buf + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return done ? (ssize_t)done : -1;
+        done += (size_t)n;
+    }
+    return (ssize_t)size;
+}
+
+static void quiet_begin(void)
+{
+    pthread_mutex_lock(&quiet_lock);
+    if (quiet_users == 0) {
+        FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){.write = quiet_write});
+        if (f) {
+            setvbuf(f, NULL, _IONBF, 0);
+            fflush(stderr);
+            quiet_saved = stderr;
+            stderr = f;
+        }
+    }
+    if (quiet_saved)
+        quiet_users++;
+    pthread_mutex_unlock(&quiet_lock);
+}
+
+static void quiet_end(void)
+{
+    pthread_mutex_lock(&quiet_lock);
+    if (quiet_saved && --quiet_users == 0) {
+        FILE *f = stderr;
+        stderr = quiet_saved;
+        quiet_saved = NULL;
+        fclose(f);
+    }
+    pthread_mutex_unlock(&quiet_lock);
+}
+
 /* ---------- the file ---------- */
 
 static int build(writer *w, const char *target, char *tmpdir, lxw_error *close_error)
@@ -1551,7 +1614,9 @@ int cr_workbook_write_to(const cr_report *r, cr_outfile *of, cr_error *err)
     lxw_error close_error = LXW_NO_ERROR;
     /* libxlsxwriter opens the path it is given: the outfile's, which reaches
      * the very temporary file the outfile created */
+    quiet_begin();
     int rc = build(&w, cr_outfile_path(of), tmpdir, &close_error);
+    quiet_end();
     free(tmpdir);
     for (size_t i = 0; i < w.plan_count; i++) {
         free(w.plans[i].name);
