@@ -274,24 +274,31 @@ run_cr render --db "$DB" --template "$TPL" --account NO-NORDLYS --period 2026-Q3
 check_eq "--out through a symbolic link: exit 0" "$RC" 0
 check_eq "--out through a symbolic link: written in its target" "$(ls "$WORK/real-out/q3/NO-NORDLYS" | wc -l)" 2
 
-# a full disk: no libxlsxwriter lines, one error, the account's files together
-sqlite3 "$WORK/ctl.db" "UPDATE accounts SET csm_name = 'Other' WHERE account_id = 'NO-NORDLYS'"
-# room for two PDFs and a little: the new PDF fits, its workbook does not
-run_cr render --db "$WORK/ctl.db" --template "$TPL" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/pdfsize" --pdf
+# a full disk: no libxlsxwriter lines, one error, and the account's files
+# together: room for the PDF and a little, so the PDF fits and its workbook
+# does not; the PDF must not be published alone.
+run_cr render --db "$DB" --template "$TPL" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/pdfsize" --pdf
 pdf_kb=$(( $(wc -c <"$WORK/pdfsize/NO-NORDLYS/NO-NORDLYS_qbr_2026-Q3.pdf") / 1024 + 1 ))
 mkdir -p "$WORK/full"
-if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=$((2 * pdf_kb + 16))k tmpfs "$WORK/full" 2>/dev/null; then
-    run_cr render --db "$DB" --template "$TPL" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/full" --pdf
-    check_eq "full disk: the PDF alone fits" "$RC" 0
-    sum=$(md5sum "$WORK/full/NO-NORDLYS/NO-NORDLYS_qbr_2026-Q3.pdf" | cut -d' ' -f1)
-    run_cr render --db "$WORK/ctl.db" --template "$TPL" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/full"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=$((pdf_kb + 16))k tmpfs "$WORK/full" 2>/dev/null; then
+    run_cr render --db "$DB" --template "$TPL" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/full"
     check_eq "full disk: exit 74" "$RC" 74
     check_eq "full disk: no libxlsxwriter lines" "$(printf '%s\n' "$ERR" | grep -c '^\[')" 0
     check_eq "full disk: one error line" "$(printf '%s\n' "$ERR" | grep -c .)" 1
-    check_contains "full disk: says no space" "$ERR" "no space left on device"
-    check_eq "full disk: the previous PDF is intact" \
+    check_contains "full disk: says no space" "$ERR" "NO-NORDLYS_qbr_2026-Q3.xlsx: no space left on device"
+    check_eq "full disk: the PDF is not published without its workbook" "$(ls -A "$WORK/full/NO-NORDLYS")" ""
+    # the same with last quarter's pair in place: both stay as they were
+    umount "$WORK/full"
+    mount -t tmpfs -o size=$((2 * pdf_kb + 16))k tmpfs "$WORK/full"
+    run_cr render --db "$DB" --template "$TPL" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/full" --pdf
+    sum=$(md5sum "$WORK/full/NO-NORDLYS/NO-NORDLYS_qbr_2026-Q3.pdf" | cut -d' ' -f1)
+    sqlite3 "$WORK/ctl.db" "UPDATE accounts SET csm_name = 'Other' WHERE account_id = 'NO-NORDLYS'"
+    run_cr render --db "$WORK/ctl.db" --template "$TPL" --account NO-NORDLYS --period 2026-Q3 --out "$WORK/full"
+    check_eq "full disk, previous PDF there: exit 74" "$RC" 74
+    check_eq "full disk, previous PDF there: intact" \
         "$(md5sum "$WORK/full/NO-NORDLYS/NO-NORDLYS_qbr_2026-Q3.pdf" | cut -d' ' -f1)" "$sum"
-    check_eq "full disk: no workbook, no temporary file" "$(ls -A "$WORK/full/NO-NORDLYS")" "NO-NORDLYS_qbr_2026-Q3.pdf"
+    check_eq "full disk, previous PDF there: no workbook, no temporary file" \
+        "$(ls -A "$WORK/full/NO-NORDLYS")" "NO-NORDLYS_qbr_2026-Q3.pdf"
     umount "$WORK/full"
 else
     echo "SKIP full disk: cannot mount a small tmpfs (needs root in a privileged container)"
