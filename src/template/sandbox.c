@@ -314,7 +314,7 @@ int cr_sandbox_count_row(sqlite3_stmt *st, cr_sandbox_budget *b, bool held, cons
     int n = sqlite3_column_count(st);
     for (int i = 0; i < n; i++) {
         int type = sqlite3_column_type(st, i);
-        b->held_bytes += 16 + (type == SQLITE_TEXT || type == SQLITE_BLOB ? sqlite3_column_bytes(st, i) : 0);
+        b->held_bytes += 8 + (type == SQLITE_TEXT || type == SQLITE_BLOB ? sqlite3_column_bytes(st, i) : 0);
     }
     if (b->held_bytes > CR_SANDBOX_HELD_BYTES)
         return cr_error_set(err, EX_CONFIG, file, line, 0,
