@@ -26,9 +26,17 @@ typedef enum cr_db_mode {
 
 /* Opens (and for CR_DB_READWRITE creates and migrates) the database at path.
  * Registers the csmreport SQL functions (cr_local_to_utc, ...) on the
- * connection. Returns NULL and fills err on failure. Close with cr_db_close. */
+ * connection. Returns NULL and fills err on failure. Close with cr_db_close.
+ * CR_DB_READONLY on a store whose file or folder this process cannot write
+ * (a read-only folder, volume or file system) opens it read-only as it is,
+ * without migrating (a store that needs an upgrade is refused, EX_NOPERM).
+ * A store, or a folder to create it in, that CR_DB_READWRITE cannot write is
+ * EX_NOPERM naming the file or folder. */
 sqlite3 *cr_db_open(const char *path, cr_db_mode mode, cr_error *err);
 void cr_db_close(sqlite3 *db);
+/* Removes the store at path with its -wal, -shm and -journal files (a store
+ * an import created and then filled with nothing). Close it first. */
+void cr_db_remove(const char *path);
 
 /* Runs sql (no results); on failure fills err with the SQLite message, mapping
  * SQLITE_BUSY/LOCKED to EX_TEMPFAIL, constraint errors to EX_DATAERR and the

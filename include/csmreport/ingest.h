@@ -38,6 +38,7 @@ typedef struct cr_import_options {
 typedef struct cr_import_result {
     char kind[16];
     long long rows_read, inserted, updated, unchanged, rejected, superseded, deleted;
+    long long recipients_changed; /* accounts and partners given other recipients */
     double seconds;
     /* Phases of seconds: reading and checking the rows (and writing them, but
      * for usage), writing usage's sorted rows, rebuilding dropped indexes. */

@@ -75,6 +75,22 @@ extern const size_t cr_kind_count;
 const cr_kind *cr_kind_find(const char *name);
 /* Index of column name in kind, or -1. */
 int cr_kind_column_index(const cr_kind *kind, const char *name);
+/* What kind detection decided about a header (cr_kind_detect). */
+typedef enum cr_kind_verdict {
+    CR_KIND_FOUND,     /* one kind fits and places every canonical column found */
+    CR_KIND_REFUSED,   /* a fit that leaves other kinds' columns, or a tie */
+    CR_KIND_NONE       /* no kind has all its required columns */
+} cr_kind_verdict;
+
+/* Kind detection (SPEC sections 3 and 9), header names compared without case.
+ * A kind fits when all its required columns are in the header; the fit that
+ * explains the most columns wins, but only when no other fit explains as many
+ * and the header carries no canonical column of another kind that the winner
+ * cannot place (an accounts export with account_id renamed is no partners
+ * file). FOUND sets *kind. REFUSED fills why with the candidates and what each
+ * lacks. NONE leaves both alone (the caller names the closest kinds). */
+cr_kind_verdict cr_kind_detect(const char *const *header, size_t count, const cr_kind **kind,
+                               char *why, size_t why_size);
 /* Name of a value type, for messages ("date", "count", ...). */
 const char *cr_value_type_name(cr_value_type t);
 

@@ -99,6 +99,13 @@ const char *cr_outfile_name(const cr_outfile *of);
  * removed and err filled by the one mapping. */
 int cr_outfile_commit(cr_outfile *of, cr_error *err);
 
+/* Publishes files that go together (an account's PDF and workbook): every
+ * one is flushed, synced and checked before the first is renamed, so a
+ * failure of any of them (a full disk) publishes none. Only a rename that
+ * fails after an earlier one succeeded can leave a set half published. Frees
+ * every ofs[i] (set to NULL) in every case. */
+int cr_outfile_commit_all(cr_outfile **ofs, size_t n, cr_error *err);
+
 /* Drops of: removes the temporary file and frees of. NULL is a no-op. */
 void cr_outfile_abort(cr_outfile *of);
 

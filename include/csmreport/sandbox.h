@@ -21,6 +21,20 @@
 
 /* Default time limit of one dataset, milliseconds. */
 #define CR_SANDBOX_TIME_MS 5000
+/* Size caps (SPEC section 9): the longest text or blob template SQL may make
+ * (SQLITE_LIMIT_LENGTH: SQLite refuses before it allocates), the bytes of the
+ * rows of one dataset held in memory, and the rows of one dataset (an Excel
+ * sheet's). sqlite3_hard_heap_limit64 would cap every thread's connections at
+ * once, so the caps are per connection and per dataset. */
+#define CR_SANDBOX_VALUE_BYTES (8 * 1024 * 1024)
+#define CR_SANDBOX_HELD_BYTES (32 * 1024 * 1024)
+#define CR_SANDBOX_ROWS 1048576
+
+/* What a dataset has read so far, against the caps. */
+typedef struct cr_sandbox_budget {
+    long long rows;
+    long long held_bytes;
+} cr_sandbox_budget;
 
 /* Opens path read-only (cr_db_open with CR_DB_READONLY) and applies the
  * sandbox. NULL with err filled on failure. Close with cr_db_close. */
@@ -28,7 +42,7 @@ sqlite3 *cr_sandbox_open(const char *path, cr_error *err);
 
 /* Applies the sandbox settings to an open connection (idempotent): defensive
  * mode, trusted_schema off, extension loading off, attached databases limited
- * to 0, the authorizer and the progress handler. The program's own SQL (the
+ * to 0, the length limit, the authorizer and the progress handler. The program's own SQL (the
  * metrics engine) keeps working on such a connection. EX_SOFTWARE on failure. */
 int cr_sandbox_apply(sqlite3 *db, cr_error *err);
 
@@ -39,6 +53,12 @@ int cr_sandbox_apply(sqlite3 *db, cr_error *err);
  * the statement (finalize it). */
 int cr_sandbox_prepare(sqlite3 *db, const char *sql, const char *file, long line,
                        sqlite3_stmt **out, cr_error *err);
+
+/* Counts the current row of st against b: its bytes count when held is true
+ * (the caller keeps the row in memory; a streamed row goes to a file). Past a
+ * cap, EX_CONFIG naming dataset `name` at file:line. */
+int cr_sandbox_count_row(sqlite3_stmt *st, cr_sandbox_budget *b, bool held, const char *name,
+                         const char *file, long line, cr_error *err);
 
 /* Starts / ends the time limit of the calling thread's template SQL;
  * ms 0 takes CR_SANDBOX_TIME_MS. While it runs, a statement passing the

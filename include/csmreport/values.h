@@ -30,4 +30,12 @@ typedef struct cr_value {
 bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const char *format,
                       cr_value *out, char *why, size_t why_size);
 
+/* The characters a value of col may hold (SPEC section 9): no C0 or C1 control
+ * character (free text may hold tab and line breaks), no U+FEFF, and in ids
+ * and names no bidi override or isolate (U+202A-U+202E, U+2066-U+2069). False
+ * with the character and its position (1-based, in characters) in why. Called
+ * by cr_value_convert for ID and TEXT columns. */
+bool cr_value_check_chars(const cr_column *col, const char *s, size_t len, char *why,
+                          size_t why_size);
+
 #endif

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csmreport/commands.h"
 #include "csmreport/db.h"
@@ -110,6 +111,8 @@ int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err)
     if (profile_path && (rc = cr_profile_load(profile_path, &profile, err)))
         return rc;
     opt.profile = profile;
+    /* A store this import creates goes again when no file came in. */
+    bool existed = access(cli->db_path, F_OK) == 0;
     sqlite3 *db = cr_db_open(cli->db_path, cli->db_mode, err);
     if (!db) {
         cr_profile_free(profile);
@@ -142,16 +145,20 @@ int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err)
                     res.rejected, res.rejected == 1 ? "" : "s", res.rejects_path);
         if (cli->verbose)
             printf("%s: %s, %lld rows read, %lld inserted, %lld updated, %lld unchanged, "
-                   "%lld rejected, %lld superseded, %lld deleted, %.3f s (rows %.3f s, merge %.3f s, "
+                   "%lld rejected, %lld superseded, %lld deleted, %lld recipients changed, "
+                   "%.3f s (rows %.3f s, merge %.3f s, "
                    "indexes %.3f s; "
                    "%.0f rows/s, %.1f MB/s)\n",
                    argv[i], res.kind, res.rows_read, res.inserted, res.updated, res.unchanged,
-                   res.rejected, res.superseded, res.deleted, res.seconds, res.seconds_rows,
+                   res.rejected, res.superseded, res.deleted, res.recipients_changed, res.seconds,
+                   res.seconds_rows,
                    res.seconds_merge, res.seconds_indexes,
                    res.seconds > 0 ? (double)res.rows_read / res.seconds : 0.0,
                    res.seconds > 0 ? (double)res.bytes / 1e6 / res.seconds : 0.0);
     }
     cr_db_close(db);
+    if (!existed && failed == argc - optind)
+        cr_db_remove(cli->db_path);
     cr_profile_free(profile);
     cr_cli_note(cli, "%d file%s into %s (%d failed), %.3f s", argc - optind,
                 argc - optind == 1 ? "" : "s", cli->db_path, failed, cr_cli_seconds(cli));

@@ -409,10 +409,12 @@ static int close_file(cr_outfile *of)
     return e == EINTR ? 0 : e; /* after EINTR the descriptor is closed anyway */
 }
 
-int cr_outfile_commit(cr_outfile *of, cr_error *err)
+/* Everything of a commit but the rename: flush, fsync and close the
+ * temporary file, and check that its name is still our file. 0, or an error
+ * with the temporary file left for the caller to remove. */
+static int finish(cr_outfile *of, cr_error *err)
 {
     int rc = 0, e;
-    bool published = false;
     struct stat mine, named;
     errno = 0;
     if (of->stream && (fflush(of->stream) != 0 || ferror(of->stream)))
@@ -430,18 +432,45 @@ int cr_outfile_commit(cr_outfile *of, cr_error *err)
                           of->shown);
     if (!rc)
         rc = check_final(of->dirfd, of->name, of->shown, err);
+    return rc;
+}
+
+/* The rename of a finished file, and the fsync of its folder. */
+static int publish(cr_outfile *of, cr_error *err)
+{
     /* renameat replaces the name itself: a link swapped in since is replaced, never followed */
-    if (!rc && renameat(of->dirfd, of->tmp, of->dirfd, of->name) != 0)
-        rc = fail_errno(err, errno, "create", of->shown, of->folder_shown);
-    published = !rc;
+    if (renameat(of->dirfd, of->tmp, of->dirfd, of->name) != 0)
+        return fail_errno(err, errno, "create", of->shown, of->folder_shown);
     /* the rename is durable only once the folder is synced; some file systems
      * cannot sync a folder (EINVAL), which is no failure */
-    if (published && fsync(of->dirfd) != 0 && errno != EINVAL)
-        rc = fail_errno(err, errno, "sync the folder of", of->shown, NULL);
-    if (!published)
-        unlinkat(of->dirfd, of->tmp, 0);
-    free_outfile(of);
+    if (fsync(of->dirfd) != 0 && errno != EINVAL)
+        return fail_errno(err, errno, "sync the folder of", of->shown, NULL);
+    return 0;
+}
+
+int cr_outfile_commit_all(cr_outfile **ofs, size_t n, cr_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = finish(ofs[i], err);
+    size_t published = 0;
+    for (; published < n && !rc; published++)
+        if ((rc = publish(ofs[published], err)))
+            break;
+    for (size_t i = 0; i < n; i++) {
+        if (i >= published) {
+            close_file(ofs[i]);
+            unlinkat(ofs[i]->dirfd, ofs[i]->tmp, 0);
+        }
+        free_outfile(ofs[i]);
+        ofs[i] = NULL;
+    }
     return rc;
+}
+
+int cr_outfile_commit(cr_outfile *of, cr_error *err)
+{
+    return cr_outfile_commit_all(&of, 1, err);
 }
 
 void cr_outfile_abort(cr_outfile *of)

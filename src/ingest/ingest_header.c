@@ -67,41 +67,22 @@ int cr_ingest_read_header(cr_importer *im, cr_error *err)
     return 0;
 }
 
-/* The kind whose required columns are all in the header, preferring the one that
- * explains the most columns; a clear message when none fits. */
+/* The kind cr_kind_detect decides; a clear message when it refuses or none fits. */
 static int detect_kind(cr_importer *im, cr_error *err)
 {
-    const cr_kind *best = NULL, *closest = NULL;
-    int best_score = -1, closest_missing = 1 << 30, ties = 0;
-    for (size_t k = 0; k < cr_kind_count; k++) {
-        const cr_kind *kind = &cr_kinds[k];
-        int missing = 0, present = 0;
-        for (size_t c = 0; c < kind->column_count; c++) {
-            bool here = find_header(im, kind->columns[c].name) >= 0;
-            present += here;
-            missing += kind->columns[c].required && !here;
-        }
-        if (missing == 0) {
-            if (present > best_score) {
-                best = kind;
-                best_score = present;
-                ties = 0;
-            } else if (present == best_score) {
-                ties++;
-            }
-        } else if (present > 0 && missing < closest_missing) {
-            closest = kind;
-            closest_missing = missing;
-        }
-    }
-    if (best && !ties) {
-        im->kind = best;
+    char why[700];
+    switch (cr_kind_detect((const char *const *)im->header, im->header_count, &im->kind, why,
+                           sizeof why)) {
+    case CR_KIND_FOUND:
         return 0;
-    }
-    if (best)
+    case CR_KIND_REFUSED:
         return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
-                            "cannot tell the kind of export from its header; use --kind");
-    (void)closest; /* the message ranks every kind itself (kinds.c) */
+                            "cannot tell the kind of export from its header: %s; use --kind "
+                            "(and --profile to map renamed columns)", why);
+    case CR_KIND_NONE:
+        break;
+    }
+    /* the message ranks every kind itself (kinds.c) */
     return cr_kind_error_no_match(im->path, (const char *const *)im->header, im->header_count,
                                   err);
 }

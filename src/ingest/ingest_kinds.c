@@ -86,13 +86,34 @@ int cr_ingest_kinds_zones_begin(cr_importer *im, cr_error *err)
 {
     int rc = cr_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS cr_zones_before ("
                                 "account_id TEXT PRIMARY KEY, timezone TEXT NOT NULL) WITHOUT ROWID; "
-                                "DELETE FROM temp.cr_zones_before", err);
+                                "DELETE FROM temp.cr_zones_before; "
+                                "CREATE TEMP TABLE IF NOT EXISTS cr_recipients_before ("
+                                "who TEXT PRIMARY KEY, recipients TEXT NOT NULL) WITHOUT ROWID; "
+                                "DELETE FROM temp.cr_recipients_before", err);
+    static const char *const names[] = {"import.zones.note", "import.recipients.note"};
+    for (size_t n = 0; n < sizeof names / sizeof names[0] && !rc; n++) {
+        sqlite3_stmt *st;
+        if ((rc = cr_ingest_prepare_named(im, names[n], &st, err)))
+            break;
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        rc = rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot note the accounts' time zones", err);
+    }
+    return rc;
+}
+
+/* How many accounts and partners the file gave other recipients. */
+static int count_recipients_changed(cr_importer *im, cr_error *err)
+{
     sqlite3_stmt *st;
-    if (rc || (rc = cr_ingest_prepare_named(im, "import.zones.note", &st, err)))
+    int rc = cr_ingest_prepare_named(im, "import.recipients.changed", &st, err);
+    if (rc)
         return rc;
     rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        im->res->recipients_changed = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot note the accounts' time zones", err);
+    return rc == SQLITE_ROW ? 0 : cr_db_fail(im->db, rc, "cannot compare the recipients", err);
 }
 
 int cr_ingest_kinds_zones_end(cr_importer *im, cr_error *err)
@@ -110,7 +131,7 @@ int cr_ingest_kinds_zones_end(cr_importer *im, cr_error *err)
         sqlite3_finalize(st);
         rc = rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot re-time the accounts' records", err);
     }
-    return rc;
+    return rc ? rc : count_recipients_changed(im, err);
 }
 
 /* ---------- devices: whole snapshots ---------- */

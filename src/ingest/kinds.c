@@ -412,3 +412,127 @@ int cr_kind_error_no_match(const char *path, const char *const *header, size_t n
                         "writes one",
                         msg, best[0]->name);
 }
+
+static bool in_header(const char *const *header, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (header[i] && strcasecmp(header[i], name) == 0)
+            return true;
+    return false;
+}
+
+static bool kind_has(const cr_kind *kind, const char *name)
+{
+    for (size_t c = 0; c < kind->column_count; c++)
+        if (strcasecmp(kind->columns[c].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Header names that are another kind's canonical columns but none of kind's. */
+static size_t unplaced(const char *const *header, size_t count, const cr_kind *kind,
+                       const char **names, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!header[i] || !header[i][0] || kind_has(kind, header[i]))
+            continue;
+        for (size_t k = 0; k < cr_kind_count; k++)
+            if (&cr_kinds[k] != kind && kind_has(&cr_kinds[k], header[i])) {
+                if (n < max)
+                    names[n] = header[i];
+                n++;
+                break;
+            }
+    }
+    return n;
+}
+
+static void append(char *buf, size_t size, size_t *used, const char *a, const char *b)
+{
+    if (*used >= size)
+        return;
+    int w = snprintf(buf + *used, size - *used, "%s%s", a, b);
+    *used = w < 0 ? size : *used + (size_t)w;
+}
+
+/* "as K it cannot place X, Y" or "as K it lacks X" for one candidate. */
+static void describe(char *why, size_t size, size_t *used, const char *const *header, size_t count,
+                     const cr_kind *kind, bool fits)
+{
+    append(why, size, used, *used ? "; as " : "as ", kind->name);
+    if (fits) {
+        const char *names[8];
+        size_t n = unplaced(header, count, kind, names, 8);
+        if (n == 0) {
+            append(why, size, used, " it fits as well", "");
+            return;
+        }
+        append(why, size, used, " it cannot place ", "");
+        for (size_t i = 0; i < n && i < 8; i++)
+            append(why, size, used, i ? ", " : "", names[i]);
+        if (n > 8)
+            append(why, size, used, ", ...", "");
+        return;
+    }
+    append(why, size, used, " it lacks ", "");
+    bool first = true;
+    for (size_t c = 0; c < kind->column_count; c++)
+        if (kind->columns[c].required && !in_header(header, count, kind->columns[c].name)) {
+            append(why, size, used, first ? "" : ", ", kind->columns[c].name);
+            first = false;
+        }
+}
+
+cr_kind_verdict cr_kind_detect(const char *const *header, size_t count, const cr_kind **kind,
+                               char *why, size_t why_size)
+{
+    const cr_kind *best = NULL;
+    int best_score = -1, ties = 0;
+    bool fits[sizeof cr_kinds / sizeof cr_kinds[0]] = {0};
+    for (size_t k = 0; k < cr_kind_count; k++) {
+        int present = 0;
+        bool all = true;
+        for (size_t c = 0; c < cr_kinds[k].column_count; c++) {
+            bool here = in_header(header, count, cr_kinds[k].columns[c].name);
+            present += here;
+            all = all && (here || !cr_kinds[k].columns[c].required);
+        }
+        if (!all)
+            continue;
+        fits[k] = true;
+        if (present > best_score) {
+            best = &cr_kinds[k];
+            best_score = present;
+            ties = 0;
+        } else if (present == best_score) {
+            ties++;
+        }
+    }
+    if (!best)
+        return CR_KIND_NONE;
+    const char *names[1];
+    if (!ties && unplaced(header, count, best, names, 1) == 0) {
+        *kind = best;
+        return CR_KIND_FOUND;
+    }
+    /* The candidates: every kind that fits, and every kind owning a column
+     * the best fit cannot place. */
+    size_t used = 0;
+    if (why_size)
+        why[0] = '\0';
+    for (size_t k = 0; k < cr_kind_count; k++)
+        if (fits[k])
+            describe(why, why_size, &used, header, count, &cr_kinds[k], true);
+    for (size_t k = 0; k < cr_kind_count; k++) {
+        if (fits[k])
+            continue;
+        bool owns = false;
+        for (size_t i = 0; i < count && !owns; i++)
+            owns = header[i] && header[i][0] && !kind_has(best, header[i]) &&
+                   kind_has(&cr_kinds[k], header[i]);
+        if (owns)
+            describe(why, why_size, &used, header, count, &cr_kinds[k], false);
+    }
+    return CR_KIND_REFUSED;
+}

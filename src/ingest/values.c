@@ -185,11 +185,56 @@ static bool valid_locale(const char *s, size_t len)
     return true;
 }
 
-static bool valid_id(const char *s, size_t len)
+/* One UTF-8 character at s (the CSV reader has rejected invalid UTF-8; a
+ * stray byte reads as itself). */
+static uint32_t next_char(const unsigned char *s, size_t len, size_t *i)
 {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+    unsigned c = s[*i];
+    int n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+    if (*i + (size_t)n >= len) {
+        (*i)++;
+        return c;
+    }
+    uint32_t cp = n == 0 ? c : n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
+    for (int k = 1; k <= n; k++)
+        cp = cp << 6 | (s[*i + (size_t)k] & 0x3f);
+    *i += (size_t)n + 1;
+    return cp;
+}
+
+/* ids and names are one line of visible text; other TEXT columns are free text. */
+static bool is_name(const cr_column *col)
+{
+    size_t n = strlen(col->name);
+    return col->type == CR_V_ID || strcmp(col->name, "name") == 0 ||
+           (n > 5 && strcmp(col->name + n - 5, "_name") == 0);
+}
+
+bool cr_value_check_chars(const cr_column *col, const char *s, size_t len, char *why,
+                          size_t why_size)
+{
+    bool name = is_name(col);
+    size_t i = 0;
+    for (long pos = 1; i < len; pos++) {
+        uint32_t c = next_char((const unsigned char *)s, len, &i);
+        const char *what = NULL;
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+            if (!name && (c == '\t' || c == '\n' || c == '\r'))
+                continue;
+            what = "a control character";
+        } else if (c == 0xfeff) {
+            what = "a byte order mark";
+        } else if (c == 0xfffe || c == 0xffff) {
+            what = "a noncharacter"; /* neither XML nor pango takes it */
+        } else if (name && ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))) {
+            what = "a bidirectional override";
+        }
+        if (what) {
+            snprintf(why, why_size, "%s U+%04X at character %ld of the value (not allowed in %s)",
+                     what, (unsigned)c, pos, name ? "ids and names" : "text");
             return false;
+        }
+    }
     return true;
 }
 
@@ -210,13 +255,8 @@ bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const c
     }
     switch (col->type) {
     case CR_V_TEXT:
-        return true;
     case CR_V_ID:
-        if (!valid_id(raw, len)) {
-            snprintf(why, why_size, "%s contains a control character", col->name);
-            return false;
-        }
-        return true;
+        return cr_value_check_chars(col, raw, len, why, why_size);
     case CR_V_DATE:
         if (format) {
             if (!cr_timestamp_parse_format(raw, len, format, &out->ts)) {

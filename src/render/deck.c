@@ -648,6 +648,33 @@ static void draw_cover(deck *d, const cr_page *p)
     }
 }
 
+/* The first chart among n blocks laid out in rects that is too small to be
+ * read; false when every one can be. *w and *h are its size. */
+static bool chart_too_small(const cr_block *b, const cr_rect *rects, size_t n, double *w, double *h)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].type == CR_BLOCK_CHART && !block_empty(&b[i]) &&
+            !cr_deck_chart_readable(rects[i].w, rects[i].h)) {
+            *w = rects[i].w;
+            *h = rects[i].h;
+            return true;
+        }
+        if (b[i].type == CR_BLOCK_ROW) {
+            double xs[64], ws[64], weights[64] = {0};
+            cr_rect sub[64];
+            size_t k = b[i].child_count < 64 ? b[i].child_count : 64;
+            for (size_t j = 0; j < k; j++)
+                weights[j] = b[i].children[j].weight;
+            cr_deck_split_row(weights, k, rects[i].w, CR_CONTENT_GAP, xs, ws);
+            for (size_t j = 0; j < k; j++)
+                sub[j] = (cr_rect){rects[i].x + xs[j], rects[i].y, ws[j], rects[i].h};
+            if (chart_too_small(b[i].children, sub, k, w, h))
+                return true;
+        }
+    }
+    return false;
+}
+
 static int draw_page(deck *d, size_t number, const plan_page *pp)
 {
     const cr_page *p = &d->r->pages[pp->src];
@@ -671,6 +698,13 @@ static int draw_page(deck *d, size_t number, const plan_page *pp)
         size_t n = p->block_count < 64 ? p->block_count : 64;
         cr_rect area = content_rect(d, pp->src, p->cover);
         layout_blocks(d, p->blocks, n, area, rects);
+        double cw, ch;
+        if (chart_too_small(p->blocks, rects, n, &cw, &ch))
+            return cr_error_set(d->err, EX_CONFIG, NULL, 0, 0,
+                                "page %zu ('%.80s') cannot be laid out: a chart gets %.0f x %.0f "
+                                "points, less than the %.0f x %.0f it needs to be read; give the "
+                                "page fewer blocks", number, p->title ? p->title : "",
+                                cw, ch, CR_CHART_MIN_W, CR_CHART_MIN_H);
         for (size_t i = 0; i < n && !rc; i++)
             rc = draw_block(d, &p->blocks[i], rects[i], true);
     }

@@ -164,3 +164,8 @@ void cr_deck_column_widths(const double *natural, size_t n, double width, double
             out[i] = min_width + (room > 0 ? room : 0) * (natural[i] - min_width) / above;
     }
 }
+
+bool cr_deck_chart_readable(double w, double h)
+{
+    return w >= CR_CHART_MIN_W - 0.5 && h >= CR_CHART_MIN_H - 0.5;
+}

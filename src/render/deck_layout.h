@@ -23,6 +23,11 @@
 #define CR_TABLE_HEAD_H 24.0  /* the table header row */
 #define CR_TABLE_PAD 6.0      /* cell padding left and right */
 
+/* The smallest chart that can still be read (axis labels, a few bars): a
+ * page whose layout gives a chart less is a template error. */
+#define CR_CHART_MIN_W 160.0
+#define CR_CHART_MIN_H 90.0
+
 /* Colours (0xRRGGBB). Okabe-Ito for data: safe for the common colour-vision
  * deficiencies; status colours come with a shape (tiles) so colour is never the
  * only cue. */
@@ -44,6 +49,9 @@ uint32_t cr_deck_status_color(cr_status s);  /* NONE: the accent */
  * height even when the page overflows (the flexible ones get 0). Writes out[i]. */
 void cr_deck_stack(const double *natural, const bool *flex, size_t n, double avail, double gap,
                    double *out);
+
+/* Whether a chart block laid out w x h points can be read. */
+bool cr_deck_chart_readable(double w, double h);
 
 /* Splits width into n parts by weight (weights <= 0 or non-finite count as 1),
  * gap points apart; writes the x offset and width of each part. */

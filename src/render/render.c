@@ -287,22 +287,31 @@ static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
         rc = cr_outfile_make_dir(r->out, "partners", &scope, e);
     if (!rc)
         rc = cr_outfile_make_dir(scope ? scope : r->out, n.id, &dir, e);
+    /* The account's files go together: both written and synced before
+     * either is published, so a mailer never finds a PDF whose workbook
+     * failed (or the new PDF beside last quarter's workbook). */
+    cr_outfile *staged[2] = {NULL, NULL};
+    int kinds[2];
+    size_t nstaged = 0;
     for (int k = 0; k < 2 && !rc; k++) {
         bool want = k == 0 ? job->pdf : job->xlsx;
         if (!want)
             continue;
         char name[4 * CR_OUTFILE_NAME_SIZE];
         snprintf(name, sizeof name, "%s_%s_%s.%s", n.id, n.stem, n.period, k == 0 ? "pdf" : "xlsx");
-        cr_outfile *of;
-        if ((rc = cr_outfile_open(dir, name, &of, e)))
+        if ((rc = cr_outfile_open(dir, name, &staged[nstaged], e)))
             break;
-        rc = k == 0 ? cr_deck_write_to(rep, of, e) : cr_workbook_write_to(rep, of, e);
-        if (rc)
-            cr_outfile_abort(of);
-        else
-            rc = cr_outfile_commit(of, e);
-        if (!rc)
-            s->wrote |= k == 0 ? WROTE_PDF : WROTE_XLSX;
+        kinds[nstaged] = k;
+        rc = k == 0 ? cr_deck_write_to(rep, staged[nstaged], e)
+                    : cr_workbook_write_to(rep, staged[nstaged], e);
+        nstaged++;
+    }
+    if (rc) {
+        for (size_t i = 0; i < nstaged; i++)
+            cr_outfile_abort(staged[i]);
+    } else if ((rc = cr_outfile_commit_all(staged, nstaged, e)) == 0) {
+        for (size_t i = 0; i < nstaged; i++)
+            s->wrote |= kinds[i] == 0 ? WROTE_PDF : WROTE_XLSX;
     }
     cr_outfile_dir_close(dir);
     cr_outfile_dir_close(scope);

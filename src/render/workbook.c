@@ -46,15 +46,18 @@
  * publishes it by rename. libxlsxwriter's own temporary files go to the
  * destination folder as well.
  */
+#define _GNU_SOURCE /* fopencookie: libxlsxwriter's messages (quiet_begin) */
 #include "csmreport/workbook.h"
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "csmreport/chartlayout.h"
@@ -201,20 +204,72 @@ static const char *cell_text(const char *s, char **owned)
     return buf;
 }
 
+/* Whether the UTF-8 character at p (n bytes) cannot appear in an XML 1.0
+ * document: C0 controls but tab and line breaks, U+FFFE and U+FFFF. */
+static bool xml_forbidden(const unsigned char *p, size_t *n)
+{
+    *n = p[0] < 0x80 ? 1 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+    if (p[0] < 0x20)
+        return p[0] != '\t' && p[0] != '\n' && p[0] != '\r';
+    return p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf);
+}
+
+/* The text for an XML part that libxlsxwriter writes without escaping
+ * controls (document properties, chart labels): s itself when every character
+ * may appear in XML, else a new string in *owned with each forbidden one
+ * replaced by U+FFFD. The import refuses such characters; a store filled
+ * before it did may still hold them. NULL when out of memory. */
+static const char *xml_text(const char *s, char **owned)
+{
+    *owned = NULL;
+    if (!s)
+        return s;
+    size_t bad = 0, n, len = strlen(s);
+    for (size_t i = 0; i < len; i += n)
+        bad += xml_forbidden((const unsigned char *)s + i, &n);
+    if (!bad)
+        return s;
+    char *t = malloc(len + 2 * bad + 1), *o = t;
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < len; i += n) {
+        if (xml_forbidden((const unsigned char *)s + i, &n)) {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+        } else {
+            memcpy(o, s + i, n > len - i ? len - i : n);
+            o += n > len - i ? len - i : n;
+        }
+    }
+    *o = '\0';
+    *owned = t;
+    return t;
+}
+
 /* A label for a chart (title, axis, series name, data label): libxlsxwriter
  * reads a leading '=' as a cell reference, so such a text gets a zero-width
- * space in front. Returns s or a new string in *owned; NULL when out of memory. */
+ * space in front; characters XML cannot hold are replaced (xml_text).
+ * Returns s or a new string in *owned; NULL when out of memory. */
 static const char *chart_text(const char *s, char **owned)
 {
     *owned = NULL;
-    if (!s || s[0] != '=')
+    if (!s)
         return s;
-    size_t len = strlen(s);
-    char *t = malloc(len + 4);
-    if (!t)
+    char *clean;
+    const char *c = xml_text(s, &clean);
+    if (!c)
         return NULL;
-    memcpy(t, "\xE2\x80\x8B", 3);
-    memcpy(t + 3, s, len + 1);
+    if (c[0] != '=') {
+        *owned = clean;
+        return c;
+    }
+    size_t len = strlen(c);
+    char *t = malloc(len + 4);
+    if (t) {
+        memcpy(t, "\xE2\x80\x8B", 3);
+        memcpy(t + 3, c, len + 1);
+    }
+    free(clean);
     *owned = t;
     return t;
 }
@@ -1333,6 +1388,66 @@ static int finish_sheet(writer *w, sheet_plan *p)
     return 0;
 }
 
+/* ---------- libxlsxwriter's own messages ----------
+ * libxlsxwriter prints its errors and warnings itself, with fprintf(stderr,
+ * "[ERROR]...") and no way to turn that off; on a full disk that made two
+ * lines of its own before ours. The library never prints: while workbooks are
+ * built, stderr is a stream that drops each message beginning "[ERROR]" or
+ * "[WARNING]" and passes every other write on to file descriptor 2 at once
+ * (unbuffered: one fprintf, one write). The failure itself comes back as an
+ * lxw_error and is reported once, through err. Threads building workbooks
+ * at the same time share the stream: the first swaps it in, the last puts
+ * stderr back. */
+static pthread_mutex_t quiet_lock = PTHREAD_MUTEX_INITIALIZER;
+static int quiet_users;
+static FILE *quiet_saved;
+
+static ssize_t quiet_write(void *cookie, const char *buf, size_t size)
+{
+    (void)cookie;
+    if ((size >= 7 && memcmp(buf, "[ERROR]", 7) == 0) ||
+        (size >= 9 && memcmp(buf, "[WARNING]", 9) == 0))
+        return (ssize_t)size;
+    for (size_t done = 0; done < size;) {
+        ssize_t n = write(STDERR_FILENO, buf + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return done ? (ssize_t)done : -1;
+        done += (size_t)n;
+    }
+    return (ssize_t)size;
+}
+
+static void quiet_begin(void)
+{
+    pthread_mutex_lock(&quiet_lock);
+    if (quiet_users == 0) {
+        FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){.write = quiet_write});
+        if (f) {
+            setvbuf(f, NULL, _IONBF, 0);
+            fflush(stderr);
+            quiet_saved = stderr;
+            stderr = f;
+        }
+    }
+    if (quiet_saved)
+        quiet_users++;
+    pthread_mutex_unlock(&quiet_lock);
+}
+
+static void quiet_end(void)
+{
+    pthread_mutex_lock(&quiet_lock);
+    if (quiet_saved && --quiet_users == 0) {
+        FILE *f = stderr;
+        stderr = quiet_saved;
+        quiet_saved = NULL;
+        fclose(f);
+    }
+    pthread_mutex_unlock(&quiet_lock);
+}
+
 /* ---------- the file ---------- */
 
 static int build(writer *w, const char *target, char *tmpdir, lxw_error *close_error)
@@ -1351,10 +1466,23 @@ static int build(writer *w, const char *target, char *tmpdir, lxw_error *close_e
     if (!w->wb)
         return cr_error_set(w->err, EX_CANTCREAT, NULL, 0, 0, "cannot start the workbook");
 
-    lxw_doc_properties props = {.title = r->title, .subject = r->subject, .author = r->author,
-                                .company = r->company, .keywords = r->keywords,
+    /* docProps/core.xml and app.xml: the account's name reaches the title */
+    char *owned[5] = {NULL};
+    lxw_doc_properties props = {.title = (char *)xml_text(r->title, &owned[0]),
+                                .subject = (char *)xml_text(r->subject, &owned[1]),
+                                .author = (char *)xml_text(r->author, &owned[2]),
+                                .company = (char *)xml_text(r->company, &owned[3]),
+                                .keywords = (char *)xml_text(r->keywords, &owned[4]),
                                 .created = (time_t)r->created};
-    workbook_set_properties(w->wb, &props);
+    bool props_oom = (r->title && !props.title) || (r->subject && !props.subject) ||
+                     (r->author && !props.author) || (r->company && !props.company) ||
+                     (r->keywords && !props.keywords);
+    if (!props_oom)
+        workbook_set_properties(w->wb, &props);
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        free(owned[i]);
+    if (props_oom)
+        return cr_error_set(w->err, CR_EX_NOMEM, NULL, 0, 0, "out of memory writing the workbook");
 
     w->title_fmt = workbook_add_format(w->wb);
     w->header_fmt = workbook_add_format(w->wb);
@@ -1486,7 +1614,9 @@ int cr_workbook_write_to(const cr_report *r, cr_outfile *of, cr_error *err)
     lxw_error close_error = LXW_NO_ERROR;
     /* libxlsxwriter opens the path it is given: the outfile's, which reaches
      * the very temporary file the outfile created */
+    quiet_begin();
     int rc = build(&w, cr_outfile_path(of), tmpdir, &close_error);
+    quiet_end();
     free(tmpdir);
     for (size_t i = 0; i < w.plan_count; i++) {
         free(w.plans[i].name);

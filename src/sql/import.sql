@@ -292,6 +292,22 @@ SELECT r.account_id, coalesce(r.timezone, '')
   LEFT JOIN temp.cr_zones_before AS b ON b.account_id = r.account_id
  WHERE coalesce(r.timezone, '') IS NOT coalesce(b.timezone, '');
 
+-- The recipients of every account and partner before an accounts or partners
+-- file, so that its log line can say how many it changed (mail goes there).
+-- name: recipients.note
+INSERT INTO temp.cr_recipients_before (who, recipients)
+SELECT 'a:' || account_id, coalesce(recipients, '') FROM accounts
+UNION ALL
+SELECT 'p:' || partner_id, coalesce(recipients, '') FROM partners;
+
+-- name: recipients.changed
+SELECT count(*) FROM (
+    SELECT 'a:' || account_id AS who, coalesce(recipients, '') AS recipients FROM accounts
+    UNION ALL
+    SELECT 'p:' || partner_id, coalesce(recipients, '') FROM partners) AS now
+  LEFT JOIN temp.cr_recipients_before AS b USING (who)
+ WHERE now.recipients IS NOT coalesce(b.recipients, '');
+
 -- name: zones.retime_tickets
 UPDATE tickets SET
     opened_utc = cr_local_to_utc(opened_at, z.timezone),

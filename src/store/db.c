@@ -1,10 +1,14 @@
 /* db.c - opening the store: pragmas, schema migrations, SQL functions. */
 #include "csmreport/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "csmreport/sqlfunc.h"
 #include "embedded.h"
@@ -33,6 +37,10 @@ int cr_db_fail(sqlite3 *db, int rc, const char *what, cr_error *err)
         break;
     case SQLITE_CANTOPEN:
         code = EX_CANTCREAT;
+        break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        code = EX_NOPERM;
         break;
     case SQLITE_IOERR:
     case SQLITE_FULL:
@@ -192,14 +200,136 @@ static sqlite3 *open_connection(const char *path, int flags, cr_error *err)
     return db;
 }
 
+/* The folder of path, in buf. */
+static void folder_of(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(buf, size, ".");
+    else if (slash == path)
+        snprintf(buf, size, "/");
+    else
+        snprintf(buf, size, "%.*s", (int)(slash - path), path);
+}
+
+/* 0 when this process may write at path, else the errno saying why not
+ * (EACCES, EPERM, EROFS); effective ids, as open(2) checks them. */
+static int may_write(const char *path)
+{
+    return faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0 ? 0 : errno;
+}
+
+static bool permission_errno(int e)
+{
+    return e == EACCES || e == EPERM || e == EROFS;
+}
+
+/* Why the store at path cannot be written: its file (when it exists) or its
+ * folder (where SQLite keeps the -wal and -shm files beside it). 0 when it
+ * can; else EX_NOPERM with err naming the file or folder and what is needed. */
+static int check_writable(const char *path, bool exists, const char *need, cr_error *err)
+{
+    char folder[4096];
+    folder_of(path, folder, sizeof folder);
+    int e = exists ? may_write(path) : 0;
+    if (permission_errno(e))
+        return cr_error_set(err, EX_NOPERM, path, 0, 0, "%s: %s needs write access to the store",
+                            e == EROFS ? "the store is on a read-only file system"
+                                       : "no permission to write the store",
+                            need);
+    e = may_write(folder);
+    if (permission_errno(e))
+        return cr_error_set(err, EX_NOPERM, folder, 0, 0,
+                            "%s: %s needs write access to the store's folder (%s)",
+                            e == EROFS ? "read-only file system" : "no permission to write in this folder",
+                            need, exists ? "SQLite keeps its journal beside the store" : "to create the store");
+    return 0;
+}
+
+/* A read-only connection for a store in a folder or file system this process
+ * cannot write: an immutable snapshot (no lock, no -shm, no WAL needed), or,
+ * when the store has changes still in its -wal file, a plain read-only open,
+ * which needs that file's -shm. The store must be at the current schema. */
+static sqlite3 *open_snapshot(const char *path, cr_error *err)
+{
+    struct stat sb;
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    bool pending = stat(wal, &sb) == 0 && sb.st_size > 0;
+    if (faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) != 0) {
+        cr_error_set(err, EX_NOPERM, path, 0, 0, "no permission to read the store: %s", strerror(errno));
+        return NULL;
+    }
+    sqlite3 *db = NULL;
+    if (pending) {
+        db = open_connection(path, SQLITE_OPEN_READONLY, err);
+    } else {
+        /* file: URI with the characters a URI gives a meaning escaped */
+        char uri[4096 * 3 + 32] = "file:";
+        size_t o = strlen(uri);
+        for (const char *p = path; *p && o < sizeof uri - 24; p++)
+            o += (size_t)(*p == '%' || *p == '?' || *p == '#'
+                              ? snprintf(uri + o, sizeof uri - o, "%%%02X", (unsigned char)*p)
+                              : snprintf(uri + o, sizeof uri - o, "%c", *p));
+        snprintf(uri + o, sizeof uri - o, "?immutable=1");
+        db = open_connection(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err);
+        if (!db && err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+    }
+    if (!db)
+        return NULL;
+    int version = 0;
+    if (user_version(db, &version, err) || cr_db_exec(db, "PRAGMA cache_size = -65536", err) ||
+        register_functions(db, err)) {
+        if (pending && err && err->code != EX_DATAERR)
+            cr_error_set(err, EX_NOPERM, path, 0, 0,
+                         "the store has changes in %s that this user cannot fold in (its "
+                         "folder is read-only): run any csmreport command on it once with write access",
+                         wal);
+        goto out_close;
+    }
+    if (version > CR_DB_SCHEMA_VERSION) {
+        cr_error_set(err, EX_CONFIG, path, 0, 0,
+                     "database schema version %d is newer than this csmreport (%d); upgrade csmreport",
+                     version, CR_DB_SCHEMA_VERSION);
+        goto out_close;
+    }
+    if (version < CR_DB_SCHEMA_VERSION) {
+        cr_error_set(err, EX_NOPERM, path, 0, 0,
+                     "the store needs an upgrade to schema version %d, which needs write access: "
+                     "run any csmreport command on it once with write access", CR_DB_SCHEMA_VERSION);
+        goto out_close;
+    }
+    return db;
+out_close:
+    if (err && !err->file[0])
+        snprintf(err->file, sizeof err->file, "%s", path);
+    sqlite3_close(db);
+    return NULL;
+}
+
 sqlite3 *cr_db_open(const char *path, cr_db_mode mode, cr_error *err)
 {
     struct stat sb;
-    int exists = strcmp(path, ":memory:") == 0 || stat(path, &sb) == 0;
+    bool memory = strcmp(path, ":memory:") == 0;
+    int exists = memory || stat(path, &sb) == 0;
     if (mode == CR_DB_READONLY && !exists) {
+        if (permission_errno(errno)) {
+            cr_error_set(err, EX_NOPERM, path, 0, 0, "no permission to reach the store: %s",
+                         strerror(errno));
+            return NULL;
+        }
         cr_error_set(err, EX_NOINPUT, path, 0, 0, "database does not exist (import data first)");
         return NULL;
     }
+    if (!memory && mode == CR_DB_READONLY) {
+        cr_error probe;
+        cr_error_clear(&probe);
+        if (check_writable(path, true, "reading", &probe))
+            return open_snapshot(path, err);
+    }
+    if (!memory && check_writable(path, exists, "importing", err))
+        return NULL;
     /* Even a read-only command migrates an older database first, so that a
      * database made by an older csmreport opens in this one. */
     sqlite3 *db = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err);
@@ -234,4 +364,14 @@ out_close:
 void cr_db_close(sqlite3 *db)
 {
     sqlite3_close(db);
+}
+
+void cr_db_remove(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char name[4200];
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+        unlink(name);
+    }
 }

@@ -89,8 +89,9 @@ static int authorize(void *data, int action, const char *a1, const char *a2, con
 deny:
     if (denied_action < 0) {
         denied_action = action;
+        /* the function, the pragma, or the table written */
         snprintf(denied_arg, sizeof denied_arg, "%s",
-                 action == SQLITE_FUNCTION && a2 ? a2 : (action == SQLITE_PRAGMA && a1 ? a1 : ""));
+                 action == SQLITE_FUNCTION && a2 ? a2 : a1 ? a1 : "");
     }
     return SQLITE_DENY;
 }
@@ -135,6 +136,131 @@ bool cr_sandbox_deadline_passed(void)
     return deadline_hit;
 }
 
+/* ---------- printf and format with a bounded width ----------
+ * SQLite's printf writes a width or precision of up to 2^31 one character at
+ * a time, past the length limit and between two progress callbacks: 12 s for
+ * printf('%.*c', 2147483647, 'x'). The sandbox's printf and format refuse a
+ * width or precision over CR_SANDBOX_VALUE_BYTES, then let SQLite's own
+ * printf, on a private in-memory connection, do the formatting. */
+
+#define PRINTF_ARGS 32
+
+typedef struct printf_ctx {
+    sqlite3 *db;                       /* private, with SQLite's printf */
+    sqlite3_stmt *st[PRINTF_ARGS + 1]; /* SELECT printf(?1, ..., ?n), by n */
+} printf_ctx;
+
+static void printf_ctx_free(void *p)
+{
+    printf_ctx *pc = p;
+    for (int i = 0; i <= PRINTF_ARGS; i++)
+        sqlite3_finalize(pc->st[i]);
+    sqlite3_close(pc->db);
+    sqlite3_free(pc);
+}
+
+/* The first width or precision of fmt (a printf format whose arguments are
+ * argv[1..argc)) over the cap, or 0. */
+static long long oversized(const char *fmt, int argc, sqlite3_value **argv)
+{
+    int arg = 1;
+    for (const char *p = fmt; p && *p; p++) {
+        if (*p != '%')
+            continue;
+        p++;
+        if (*p == '%')
+            continue;
+        while (*p && strchr("-+ 0#,!", *p))
+            p++;
+        for (int part = 0; part < 2; part++) {
+            long long n = 0;
+            if (*p == '*') {
+                n = arg < argc ? sqlite3_value_int64(argv[arg]) : 0;
+                arg++;
+                p++;
+            } else {
+                while (*p >= '0' && *p <= '9' && n <= CR_SANDBOX_VALUE_BYTES)
+                    n = n * 10 + (*p++ - '0');
+                while (*p >= '0' && *p <= '9')
+                    p++;
+            }
+            if (n < 0)
+                n = -n;
+            if (n > CR_SANDBOX_VALUE_BYTES)
+                return n;
+            if (part == 0 && *p == '.')
+                p++;
+            else
+                break;
+        }
+        while (*p == 'l')
+            p++;
+        if (!*p)
+            break;
+        arg++;
+    }
+    return 0;
+}
+
+static void bounded_printf(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    printf_ctx *pc = sqlite3_user_data(ctx);
+    if (argc < 1 || argc > PRINTF_ARGS) {
+        sqlite3_result_error(ctx, "printf takes 1 to 32 arguments in a template", -1);
+        return;
+    }
+    long long n = oversized((const char *)sqlite3_value_text(argv[0]), argc, argv);
+    if (n) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "printf width or precision %lld is over the template limit of %d",
+                 n, CR_SANDBOX_VALUE_BYTES);
+        sqlite3_result_error(ctx, msg, -1);
+        sqlite3_result_error_code(ctx, SQLITE_TOOBIG);
+        return;
+    }
+    sqlite3_stmt *st = pc->st[argc];
+    if (!st) {
+        char sql[32 + 4 * PRINTF_ARGS] = "SELECT printf(?1";
+        for (int i = 2; i <= argc; i++)
+            snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ",?%d", i);
+        strcat(sql, ")");
+        if (sqlite3_prepare_v2(pc->db, sql, -1, &pc->st[argc], NULL) != SQLITE_OK) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        st = pc->st[argc];
+    }
+    for (int i = 0; i < argc; i++)
+        sqlite3_bind_value(st, i + 1, argv[i]);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        sqlite3_result_value(ctx, sqlite3_column_value(st, 0));
+    else
+        sqlite3_result_error(ctx, sqlite3_errmsg(pc->db), -1);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static int bound_printf(sqlite3 *db)
+{
+    printf_ctx *pc = sqlite3_malloc(sizeof *pc);
+    if (!pc)
+        return SQLITE_NOMEM;
+    memset(pc, 0, sizeof *pc);
+    int rc = sqlite3_open_v2(":memory:", &pc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        printf_ctx_free(pc);
+        return rc;
+    }
+    sqlite3_limit(pc->db, SQLITE_LIMIT_LENGTH, CR_SANDBOX_VALUE_BYTES);
+    /* printf owns pc (freed with db); format shares it */
+    rc = sqlite3_create_function_v2(db, "printf", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, pc,
+                                    bounded_printf, NULL, NULL, printf_ctx_free);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "format", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, pc,
+                                        bounded_printf, NULL, NULL, NULL);
+    return rc;
+}
+
 int cr_sandbox_apply(sqlite3 *db, cr_error *err)
 {
     int on = 1, off = 0;
@@ -145,9 +271,12 @@ int cr_sandbox_apply(sqlite3 *db, cr_error *err)
         rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, off, (int *)NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_enable_load_extension(db, 0);
+    if (rc == SQLITE_OK)
+        rc = bound_printf(db);
     if (rc != SQLITE_OK)
         return cr_db_fail(db, rc, "cannot set up the template SQL sandbox", err);
     sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, CR_SANDBOX_VALUE_BYTES);
     /* The first use of a table-valued function on a connection declares its
      * table, which the authorizer sees as an UPDATE of sqlite_master: declare
      * json_each and json_tree (templates read metrics_json with them) before
@@ -174,6 +303,26 @@ sqlite3 *cr_sandbox_open(const char *path, cr_error *err)
     return db;
 }
 
+int cr_sandbox_count_row(sqlite3_stmt *st, cr_sandbox_budget *b, bool held, const char *name,
+                         const char *file, long line, cr_error *err)
+{
+    if (++b->rows > CR_SANDBOX_ROWS)
+        return cr_error_set(err, EX_CONFIG, file, line, 0,
+                            "dataset '%s' stopped: more than %d rows", name, CR_SANDBOX_ROWS);
+    if (!held)
+        return 0;
+    int n = sqlite3_column_count(st);
+    for (int i = 0; i < n; i++) {
+        int type = sqlite3_column_type(st, i);
+        b->held_bytes += 8 + (type == SQLITE_TEXT || type == SQLITE_BLOB ? sqlite3_column_bytes(st, i) : 0);
+    }
+    if (b->held_bytes > CR_SANDBOX_HELD_BYTES)
+        return cr_error_set(err, EX_CONFIG, file, line, 0,
+                            "dataset '%s' stopped: its rows take more than %d MiB", name,
+                            CR_SANDBOX_HELD_BYTES / (1024 * 1024));
+    return 0;
+}
+
 /* Skips whitespace and SQL comments; returns the first other character. */
 static const char *skip_space(const char *p)
 {
@@ -195,6 +344,35 @@ static const char *skip_space(const char *p)
     }
 }
 
+/* The operation a refused statement attempted. ANALYZE, CREATE TEMP and the
+ * like are refused at their first write to SQLite's own tables (sqlite_master,
+ * sqlite_stat1, ...), before the authorizer sees their own action code: such a
+ * write is named after the statement's first words, not "INSERT". */
+static void denied_operation(const char *sql, char *buf, size_t size)
+{
+    const char *name = action_name(denied_action);
+    bool internal = (denied_action == SQLITE_INSERT || denied_action == SQLITE_UPDATE ||
+                     denied_action == SQLITE_DELETE) && strncasecmp(denied_arg, "sqlite_", 7) == 0;
+    if (!internal) {
+        if (denied_action == SQLITE_FUNCTION || denied_action == SQLITE_PRAGMA)
+            snprintf(buf, size, "%s %s", name, denied_arg);
+        else
+            snprintf(buf, size, "%s", name);
+        return;
+    }
+    const char *p = skip_space(sql);
+    size_t n = strcspn(p, " \t\r\n(;");
+    const char *q = skip_space(p + n);
+    size_t m = strcspn(q, " \t\r\n(;");
+    bool two = strncasecmp(p, "CREATE", n) == 0 && n == 6 && m > 0 &&
+               (strncasecmp(q, "TEMP", m) == 0 || strncasecmp(q, "TEMPORARY", m) == 0);
+    snprintf(buf, size, "%.*s%s%.*s", (int)(n < 20 ? n : 20), p, two ? " " : "",
+             two ? (int)m : 0, q);
+    for (char *c = buf; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+}
+
 int cr_sandbox_prepare(sqlite3 *db, const char *sql, const char *file, long line,
                        sqlite3_stmt **out, cr_error *err)
 {
@@ -209,13 +387,10 @@ int cr_sandbox_prepare(sqlite3 *db, const char *sql, const char *file, long line
     if (rc != SQLITE_OK) {
         sqlite3_finalize(st);
         if (denied_action >= 0) {
-            if (denied_action == SQLITE_FUNCTION || denied_action == SQLITE_PRAGMA)
-                return cr_error_set(err, EX_CONFIG, file, line, 0,
-                                    "template SQL may only read: %s %s is not allowed",
-                                    action_name(denied_action), denied_arg);
+            char what[96];
+            denied_operation(sql, what, sizeof what);
             return cr_error_set(err, EX_CONFIG, file, line, 0,
-                                "template SQL may only read: %s is not allowed",
-                                action_name(denied_action));
+                                "template SQL may only read: %s is not allowed", what);
         }
         return cr_error_set(err, EX_CONFIG, file, line, 0, "dataset SQL: %s",
                             sqlite3_errmsg(db));

@@ -666,6 +666,20 @@ out:
     return rc;
 }
 
+/* Charts on one deck page or workbook sheet: as many as the schema allows a
+ * sheet (its <chart maxOccurs="8">), counted here for pages because a page's
+ * charts may sit in rows and conditions, which the schema cannot count. Eight
+ * quarter-page charts are still readable; more would shrink to titles. */
+#define TPL_CHARTS_PER_PAGE 8
+
+static size_t count_charts(const tpl_node *n)
+{
+    size_t count = n->kind == TK_CHART || n->kind == TK_SHEET_CHART;
+    for (size_t i = 0; i < n->child_count; i++)
+        count += count_charts(&n->children[i]);
+    return count;
+}
+
 static int check_node(loader *ld, tpl_node *n, const tpl_node *parent)
 {
     cr_template *t = ld->t;
@@ -677,6 +691,15 @@ static int check_node(loader *ld, tpl_node *n, const tpl_node *parent)
         return rc;
 
     switch (n->kind) {
+    case TK_PAGE: {
+        size_t charts = count_charts(n);
+        if (charts > TPL_CHARTS_PER_PAGE)
+            return cr_error_set(ld->err, EX_CONFIG, t->path, n->line, 0,
+                                "page '%.80s' has %zu charts: a page, like a sheet, holds at "
+                                "most %d (each needs room to be read); spread them over pages",
+                                tpl_attr_get(n, "title"), charts, TPL_CHARTS_PER_PAGE);
+        return 0;
+    }
     case TK_IF:
         return tpl_cond_parse(t, tpl_attr_get(n, "test"), n->line, &n->cond, ld->err);
     case TK_ITEM: {
@@ -694,6 +717,10 @@ static int check_node(loader *ld, tpl_node *n, const tpl_node *parent)
         return rc;
     }
     case TK_SHEET:
+        if (count_charts(n) > TPL_CHARTS_PER_PAGE) /* the schema's limit, said once more */
+            return cr_error_set(ld->err, EX_CONFIG, t->path, n->line, 0,
+                                "sheet '%.80s' has %zu charts: a sheet holds at most %d",
+                                tpl_attr_get(n, "name"), count_charts(n), TPL_CHARTS_PER_PAGE);
         return check_formulas(ld, n);
     case TK_FACT:
         return check_number_or_name(ld, tpl_attr_get(n, "value"), n->line);

@@ -86,6 +86,7 @@ static int push_chart(tpl_rctx *c, cr_chart *ch)
 typedef struct streamer {
     sqlite3_stmt *st;          /* positioned on a row not handed out yet */
     tpl_rowset first;              /* the first STREAM_ROWS rows */
+    cr_sandbox_budget budget;      /* the rows after them */
     size_t pos;                /* next row of first */
     bool pending, done;
     long *map;                 /* per table column: dataset column, or -1 */
@@ -149,6 +150,10 @@ static int streamer_next(void *ctx, cr_cell *row, cr_error *err)
                              sqlite3_errmsg(sqlite3_db_handle(sm->st)));
             return -1;
         }
+        if (cr_sandbox_count_row(sm->st, &sm->budget, false, sm->name, sm->path, sm->line, err)) {
+            sm->done = true;
+            return -1;
+        }
     }
     for (size_t j = 0; j < sm->ncols; j++) {
         int k = (int)sm->map[j];
@@ -190,6 +195,7 @@ static int make_sheet_table(tpl_rctx *c, size_t index, const tpl_node *owner, co
     if (!sm)
         return tpl_oom(c);
     int rc = tpl_data_run_sql(c, ds, &sm->first, STREAM_ROWS, &sm->st, &sm->spent_ns);
+    sm->budget.rows = (long long)sm->first.nrows;
     if (rc || !sm->st) {
         /* all of it read (or failed): the tpl_rowset of every other dataset */
         *s = sm->first;

@@ -378,9 +378,12 @@ int tpl_data_run_sql(tpl_rctx *c, const tpl_dataset *ds, tpl_rowset *s, size_t l
     int64_t t0 = tpl_data_now_ns();
     cr_sandbox_deadline_start(0);
     int step;
+    cr_sandbox_budget budget = {0};
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (limit && s->nrows == limit && rest)
             break; /* more to come: the caller streams the rest */
+        if ((rc = cr_sandbox_count_row(st, &budget, true, ds->name, c->t->path, ds->line, c->err)))
+            break;
         cr_cell *row = add_row(s);
         if (!row || !read_row(st, row, s->ncols)) {
             rc = tpl_oom(c);

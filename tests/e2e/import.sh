@@ -224,8 +224,11 @@ run_cr import --db "$WORK/k.db" --quiet --kind catalog "$D/ambiguous.csv"
 check_eq "--kind catalog: exit 0" "$RC" 0
 check_eq "--kind catalog: stored as catalog" "$(sqlite3 "$WORK/k.db" "SELECT category FROM catalog WHERE model='Trio C60'")" "voice"
 check_eq "--kind catalog: not as firmware" "$(sqlite3 "$WORK/k.db" "SELECT count(*) FROM firmware WHERE model='Trio C60'")" "0"
+# both kinds fit, and each leaves a column of the other: never guessed (SPEC 9)
 run_cr import --db "$WORK/k.db" --quiet "$D/ambiguous.csv"
-check_eq "no --kind: detected as firmware (explains most columns)" "$(sqlite3 "$WORK/k.db" "SELECT release_date FROM firmware WHERE model='Trio C60'")" "2026-01-01"
+check_eq "no --kind, catalog and firmware fit: exit 65" "$RC" 65
+check_contains "no --kind, catalog and firmware fit: candidates" "$ERR" "as catalog it cannot place version, release_date; as firmware it cannot place category"
+check_eq "no --kind, catalog and firmware fit: nothing stored as firmware" "$(sqlite3 "$WORK/k.db" "SELECT count(*) FROM firmware WHERE model='Trio C60'")" "0"
 run_cr import --db "$WORK/k.db" --quiet --kind gadgets "$D/ambiguous.csv"
 check_eq "--kind unknown: usage error" "$RC" 64
 
