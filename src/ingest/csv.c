@@ -320,9 +320,10 @@ static ssize_t read_input(cr_csv *r, char *dst, size_t want, cr_error *err)
     return (ssize_t)got;
 }
 
-/* Where the unconvertible byte lands: the line and column just past the data
- * converted so far (buf[0..end), whose first byte is on line r->line). */
-static int bad_encoding(cr_csv *r, cr_error *err, unsigned char byte)
+/* An unconvertible byte (or, NULL, the file ending inside a character), at the
+ * line and column just past the data converted so far (buf[0..end), whose
+ * first byte is on line r->line). */
+static int bad_encoding(cr_csv *r, cr_error *err, const unsigned char *byte)
 {
     long line = r->line, col = 1;
     for (size_t i = 0; i < r->end; i++) {
@@ -334,7 +335,9 @@ static int bad_encoding(cr_csv *r, cr_error *err, unsigned char byte)
             col++;
         }
     }
-    return fail(r, err, EX_DATAERR, line, col, "byte 0x%02X is not valid %s", byte, r->from);
+    if (!byte)
+        return fail(r, err, EX_DATAERR, line, col, "file ends inside a %s character", r->from);
+    return fail(r, err, EX_DATAERR, line, col, "byte 0x%02X is not valid %s", *byte, r->from);
 }
 
 /* Converts input to UTF-8 into buf[end..cap), reading raw input as needed. */
@@ -371,7 +374,7 @@ static int convert(cr_csv *r, cr_error *err)
         if (e == EINVAL) { /* a character continues in the next read */
             size_t left = r->raw_end - r->raw_off;
             if (r->in_eof)
-                return fail(r, err, EX_DATAERR, 0, 0, "file ends inside a %s character", r->from);
+                return bad_encoding(r, err, NULL);
             memmove(r->raw, r->raw + r->raw_off, left);
             ssize_t n = read_input(r, r->raw + left, r->raw_cap - left, err);
             if (n < 0)
@@ -380,7 +383,7 @@ static int convert(cr_csv *r, cr_error *err)
             r->raw_end = left + (size_t)n;
             continue;
         }
-        return bad_encoding(r, err, (unsigned char)r->raw[r->raw_off]);
+        return bad_encoding(r, err, (const unsigned char *)r->raw + r->raw_off);
     }
     return 0;
 }
