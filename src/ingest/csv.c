@@ -635,7 +635,7 @@ static int parse_record(cr_csv *r, cr_error *err)
 {
     unsigned char *p = (unsigned char *)r->buf + r->pos;
     unsigned char *const e = (unsigned char *)r->buf + r->end;
-    const unsigned char *const qcls = r->qcls;
+    const unsigned char *const cls = r->cls, *const qcls = r->qcls;
     const unsigned char sep = (unsigned char)r->sep;
     const int eof = r->eof;
     csv_field *const f = r->f;
@@ -689,7 +689,11 @@ static int parse_record(cr_csv *r, cr_error *err)
         fl->line = line;
         fl->col = COL(p);
         if (*p != '"') {
-            n = scan_plain(r, err, &p, e, line, lstart, &cont);
+            /* the common case inline: plain ASCII up to the separator */
+            p = skip(p, cls);
+            c = *p;
+            n = c == sep || c == '\n' || c == '\r' || p == e ? 0
+              : scan_plain(r, err, &p, e, line, lstart, &cont);
             if (n == ST_FAIL)
                 return ST_FAIL;
             if ((size_t)(p - fs) > CR_CSV_FIELD_MAX)
