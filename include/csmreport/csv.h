@@ -2,13 +2,15 @@
  *
  * One record at a time, streaming from a file (bounded memory whatever the file
  * size) or from memory. Accepts: quoted fields with separators, doubled quotes and
- * line breaks; CRLF, LF and bare CR line ends (mixed too); a UTF-8 BOM; comma,
+ * line breaks; CRLF, LF and bare CR line ends (mixed too); a UTF-8 BOM; UTF-16
+ * and UTF-32 with their BOM, and any encoding iconv knows when told
+ * (cr_csv_set_encoding), converted to UTF-8 chunk by chunk while reading; comma,
  * semicolon or tab as separator (detected from the header row or given).
  * Rejects, with the physical line and the 1-based character column of the
  * offending byte: text after a closing quote (a space too), a quote inside an
  * unquoted field (both accepted with lenient quotes), an unterminated quote,
  * invalid UTF-8 (overlong forms, surrogates, stray continuation bytes, truncated
- * sequences; other encodings are converted, see cr_csv_set_encoding), NUL bytes, a field over CR_CSV_FIELD_MAX bytes, a record with
+ * sequences), NUL bytes, a field over CR_CSV_FIELD_MAX bytes, a record with
  * more than CR_CSV_COLUMNS_MAX fields, and a record whose field count differs from
  * the header's (ragged row; short and long reported apart).
  * Blank lines at the end of the file are ignored; a blank line elsewhere is a
