@@ -18,7 +18,7 @@
  *   </profile>
  *
  * Exports as they come: on <profile>, decimal="," thousands=" " (numbers such as
- * 1 200,50; also an id that is wholly a grouped number, 2 553), encoding=
+ * 1 200,50; also an id that is wholly a number grouped by spaces, 2 553), encoding=
  * "windows-1252" (any iconv name), quotes="lenient", header="none" (then every
  * column is a 1-based position, column="3"); on <field>, occurrence="2" (the
  * second column of a repeated header name) and plus_seconds="duration" (an end

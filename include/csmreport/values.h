@@ -40,7 +40,7 @@ typedef struct cr_value_style {
 
 /* cr_value_convert with a style: counts, money and percentages are read with
  * its decimal mark and group separator (1 200,50); an id that is wholly a
- * grouped whole number (2 553) loses its separators. A timestamp column also
+ * whole number grouped by spaces (2 553) loses them. A timestamp column also
  * takes a bare date (ISO, or the date part of the format): 00:00 local time of
  * that day (SPEC section 3). style NULL is ISO and '.'. */
 bool cr_value_convert_styled(const cr_column *col, const char *raw, size_t len,

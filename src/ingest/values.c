@@ -384,7 +384,8 @@ bool cr_value_convert_styled(const cr_column *col, const char *raw, size_t len,
             snprintf(why, why_size, "%s contains a control character", col->name);
             return false;
         }
-        if (st->thousands)
+        /* only a space: with '.' or ',' a version number (8.100) would lose its mark */
+        if (st->thousands == ' ')
             grouped_id(raw, len, st->thousands, out);
         return true;
     case CR_V_DATE:

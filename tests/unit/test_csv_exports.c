@@ -267,6 +267,7 @@ static const value_case values[] = {
     {"id 2\\u00A0553", &id_col, "2\xC2\xA0" "553", {NULL, ',', ' '}, "2553"},
     {"id 2 553 without thousands", &id_col, "2 553", {NULL, ',', 0}, "2 553"},
     {"id 2 55 (not a grouped number)", &id_col, "2 55", {NULL, ',', ' '}, "2 55"},
+    {"id 8.100 with thousands '.' (a version)", &id_col, "8.100", {NULL, ',', '.'}, "8.100"},
     {"id A 553", &id_col, "A 553", {NULL, ',', ' '}, "A 553"},
     {"id 2553 5533", &id_col, "2553 553", {NULL, ',', ' '}, "2553 553"},
     {"timestamp: a date is 00:00", &ts_col, "2026-01-15", {NULL, 0, 0}, "2026-01-15T00:00:00"},
