@@ -102,6 +102,12 @@ check_eq "freepbx bad duration: exit 65" "$RC" 65
 col=$($PY -c 'import sys; l=open(sys.argv[1]).read().split("\n")[2]; print(l.index(",12x,")+2)' "$D/freepbx-bad-duration.csv")
 check_contains "freepbx bad duration: file:line:column of the duration" "$ERR" "$D/freepbx-bad-duration.csv:3:$col: end_time: '12x' is not a number of seconds (plus_seconds column 'duration')"
 
+# a plus_seconds column the export does not have
+sed 's|plus_seconds="duration"|plus_seconds="length"|' "$P/freepbx-cdr.xml" >"$D/freepbx-length.xml"
+run_cr import --db "$WORK/fl.db" --profile "$D/freepbx-length.xml" --account NO-FJORD "$F"
+check_eq "freepbx without the plus_seconds column: exit 65" "$RC" 65
+check_contains "freepbx without the plus_seconds column: named" "$ERR" "$F:1: missing column 'length' (plus_seconds of end_time in profile freepbx-cdr)"
+
 # ---------- Asterisk Master.csv: no header, positions ----------
 DB=$WORK/master.db
 F=$X/asterisk-Master.csv
