@@ -2,13 +2,15 @@
  *
  * One record at a time, streaming from a file (bounded memory whatever the file
  * size) or from memory. Accepts: quoted fields with separators, doubled quotes and
- * line breaks; CRLF, LF and bare CR line ends (mixed too); a UTF-8 BOM; comma,
+ * line breaks; CRLF, LF and bare CR line ends (mixed too); a UTF-8 BOM; UTF-16
+ * and UTF-32 with their BOM, and any encoding iconv knows when told
+ * (cr_csv_set_encoding), converted to UTF-8 chunk by chunk while reading; comma,
  * semicolon or tab as separator (detected from the header row or given).
  * Rejects, with the physical line and the 1-based character column of the
  * offending byte: text after a closing quote (a space too), a quote inside an
- * unquoted field, an unterminated quote, invalid UTF-8 (overlong forms,
- * surrogates, stray continuation bytes, truncated sequences), NUL bytes, a UTF-16
- * or UTF-32 byte-order mark, a field over CR_CSV_FIELD_MAX bytes, a record with
+ * unquoted field (both accepted with lenient quotes), an unterminated quote,
+ * invalid UTF-8 (overlong forms, surrogates, stray continuation bytes, truncated
+ * sequences), NUL bytes, a field over CR_CSV_FIELD_MAX bytes, a record with
  * more than CR_CSV_COLUMNS_MAX fields, and a record whose field count differs from
  * the header's (ragged row; short and long reported apart).
  * Blank lines at the end of the file are ignored; a blank line elsewhere is a
@@ -42,6 +44,29 @@ cr_csv *cr_csv_open_memory(const char *data, size_t len, const char *name, char 
                            cr_error *err);
 
 void cr_csv_close(cr_csv *r);
+
+/* Options for exports as they come (SPEC section 3), set after opening and
+ * before the first cr_csv_next; errors as "file:line:column" in the file's own
+ * lines whatever its encoding.
+ * encoding: an iconv name (windows-1252, iso-8859-1, utf-16, ...) the input is
+ * converted from, chunk by chunk while reading (NULL or "utf-8": none). A
+ * byte-order mark wins over it: UTF-8 is skipped, UTF-16 and UTF-32 (LE or BE)
+ * are converted without any option. Returns EX_USAGE for a name iconv does not
+ * know. Without an encoding, invalid UTF-8 that looks like Windows-1252 says
+ * how to fix it. */
+int cr_csv_set_encoding(cr_csv *r, const char *encoding, cr_error *err);
+/* lenient: a quote inside an unquoted field is a character, and text after a
+ * closing quote runs on to the separator ("User 9" <113> reads User 9 <113>,
+ * as Excel, LibreOffice and Python's csv do). Default: strict RFC 4180. */
+void cr_csv_set_lenient_quotes(cr_csv *r, bool lenient);
+/* headerless: the file has no header row; the first cr_csv_next returns a
+ * header whose names are the 1-based positions "1".."n" of the first row's
+ * fields, and the next call returns that first row as data. */
+void cr_csv_set_headerless(cr_csv *r, bool headerless);
+/* Opens like's file again from the start with the same options and sep. */
+cr_csv *cr_csv_reopen(const cr_csv *like, char sep, cr_error *err);
+/* True when iconv can convert from encoding to UTF-8. */
+bool cr_csv_encoding_known(const char *encoding);
 
 /* Reads the next record. Returns 1 when a record was read, 0 at end of input,
  * -1 on error (err filled: EX_DATAERR with file, line and column; EX_IOERR for a

@@ -16,6 +16,13 @@
  *     <field name="account_id" constant="ACME"/>       (or --account)
  *     <keep highest="sys_mod_count"/>                  duplicates: highest wins, then last
  *   </profile>
+ *
+ * Exports as they come: on <profile>, decimal="," thousands=" " (numbers such as
+ * 1 200,50; also an id that is wholly a number grouped by spaces, 2 553), encoding=
+ * "windows-1252" (any iconv name), quotes="lenient", header="none" (then every
+ * column is a 1-based position, column="3"); on <field>, occurrence="2" (the
+ * second column of a repeated header name) and plus_seconds="duration" (an end
+ * time: the column's time plus that column's seconds).
  */
 #ifndef CSMREPORT_PROFILE_H
 #define CSMREPORT_PROFILE_H
@@ -38,6 +45,8 @@ typedef struct cr_profile_field {
     size_t map_count;
     bool map_strict;  /* true: a value matching no map is an error; false: kept as is */
     bool map_ignore_case; /* ignore-case="true": maps compare ASCII letters caselessly */
+    int occurrence;   /* occurrence="N": the N-th column of a repeated header name; 0 = not given */
+    char *plus_seconds; /* plus_seconds="COL": timestamp = column's + COL's whole seconds, or NULL */
 } cr_profile_field;
 
 typedef struct cr_profile {
@@ -52,6 +61,12 @@ typedef struct cr_profile {
     char *keep_highest;    /* export column, or NULL: duplicate keys are errors */
     bool keep_numeric;     /* compare keep_highest values as numbers (default) */
     char *timezone;        /* zone of timestamps without an offset, or NULL: the account's */
+    /* exports as they come */
+    char decimal;          /* decimal="," : '.' (default) or ',' */
+    char thousands;        /* thousands=" " "." "," "'": group separator of numbers, 0 = none */
+    char *encoding;        /* encoding="windows-1252": an iconv name, or NULL: UTF-8 */
+    bool quotes_lenient;   /* quotes="lenient": quotes inside unquoted fields are text */
+    bool headerless;       /* header="none": no header row, columns are 1-based positions */
 } cr_profile;
 
 /* Loads and validates path. EX_CONFIG with file:line for an invalid profile

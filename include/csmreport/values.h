@@ -38,4 +38,26 @@ bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const c
 bool cr_value_check_chars(const cr_column *col, const char *s, size_t len, char *why,
                           size_t why_size);
 
+/* How an export writes its values (a profile's format, decimal and thousands). */
+typedef struct cr_value_style {
+    const char *format;  /* date/time format, or NULL for ISO */
+    char decimal;        /* '.' or ',' (0 = '.') */
+    char thousands;      /* ' ', '.', ',', '\'' or 0 for none; ' ' also matches
+                            U+00A0 and U+202F, which spreadsheets write */
+} cr_value_style;
+
+/* cr_value_convert with a style: counts, money and percentages are read with
+ * its decimal mark and group separator (1 200,50); an id that is wholly a
+ * whole number grouped by spaces (2 553) loses them. A timestamp column also
+ * takes a bare date (ISO, or the date part of the format): 00:00 local time of
+ * that day (SPEC section 3). style NULL is ISO and '.'. */
+bool cr_value_convert_styled(const cr_column *col, const char *raw, size_t len,
+                             const cr_value_style *style, cr_value *out, char *why,
+                             size_t why_size);
+
+/* Adds the whole seconds of raw[0..len) (a non-negative count, a decimal
+ * fraction dropped) to the timestamp v (a derived end time: a call's start plus
+ * its duration); v's text is rewritten. false with a reason for a bad count. */
+bool cr_value_add_seconds(cr_value *v, const char *raw, size_t len, char *why, size_t why_size);
+
 #endif

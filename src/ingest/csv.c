@@ -20,10 +20,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define CHUNK (1024 * 1024)
@@ -35,7 +38,8 @@ typedef struct csv_field {
     char *s;       /* first content byte (after the opening quote) */
     size_t len;    /* raw content length, doubled quotes not yet collapsed */
     size_t dq;     /* doubled quotes inside (quoted fields) */
-    int quoted;
+    size_t cq;     /* lenient: offset of the closing quote that text followed */
+    int quoted;    /* 1: quoted; 2: quoted, then text after the closing quote */
     long line;     /* where the field starts */
     long col;
 } csv_field;
@@ -64,6 +68,23 @@ struct cr_csv {
     long rec_line;
     char empty[1];              /* the field of a blank line */
     cr_error err;               /* the stored fatal error */
+    /* options (cr_csv_set_*), kept for cr_csv_reopen */
+    char *encoding;             /* iconv name, or NULL: UTF-8 */
+    int lenient;                /* a quote inside an unquoted field is a character */
+    int headerless;             /* the first record is data: a header "1".."n" comes first */
+    char want_sep;              /* separator given at open, 0 to detect */
+    /* conversion to UTF-8 while reading: raw input in raw[raw_off..raw_end) */
+    iconv_t cd;                 /* (iconv_t)-1 when reading UTF-8 */
+    const char *from;           /* the encoding converted from, for messages */
+    char *raw;
+    size_t raw_cap, raw_off, raw_end;
+    int in_eof;                 /* the file or buffer has no more bytes */
+    unsigned long long in_total;/* bytes taken from the input */
+    /* headerless: the first record, held while its synthetic header is read */
+    csv_field *held;
+    size_t held_n;
+    char *names;                /* "1\0" "2\0" ... */
+    int replay;
 };
 
 static int fail(cr_csv *r, cr_error *err, int code, long line, long col, const char *fmt, ...)
@@ -138,10 +159,19 @@ static int utf8_seq(const unsigned char *s, size_t avail, const char **why)
     return n;
 }
 
-static int bad_utf8(cr_csv *r, cr_error *err, long line, long col, unsigned char lead,
+/* A lone high byte, not followed by a continuation byte (the ill-formed byte
+ * stands alone between ASCII ones), is most likely Windows-1252, which Excel's
+ * plain "CSV" save writes: the message then says how to get UTF-8 or to read
+ * the file as it is. */
+static int bad_utf8(cr_csv *r, cr_error *err, long line, long col, const unsigned char *at,
                     const char *why)
 {
-    return fail(r, err, EX_DATAERR, line, col, "invalid UTF-8: %s (byte 0x%02X)", why, lead);
+    if (r->cd == (iconv_t)-1 && (at[1] < 0x80 || at[1] >= 0xC0))
+        return fail(r, err, EX_DATAERR, line, col,
+                    "invalid UTF-8: %s (byte 0x%02X); the file looks like Windows-1252: re-save "
+                    "it as \"CSV UTF-8\" or set encoding=\"windows-1252\" in its profile",
+                    why, at[0]);
+    return fail(r, err, EX_DATAERR, line, col, "invalid UTF-8: %s (byte 0x%02X)", why, at[0]);
 }
 
 /* First byte at or after p whose class is set; the sentinel guarantees one. */
@@ -170,6 +200,7 @@ static void set_separator(cr_csv *r, char sep)
     r->cls[0] = r->cls['\n'] = r->cls['\r'] = r->cls['"'] = 1;
     memcpy(r->qcls, r->cls, sizeof r->qcls);
     r->cls[(unsigned char)sep] = 1;
+    r->cls['"'] = !r->lenient;
 }
 
 static cr_csv *reader_new(const char *name, char sep, size_t cap, cr_error *err)
@@ -183,6 +214,8 @@ static cr_csv *reader_new(const char *name, char sep, size_t cap, cr_error *err)
     if (!r)
         goto out_nomem;
     r->fd = -1;
+    r->cd = (iconv_t)-1;
+    r->want_sep = sep;
     r->line = 1;
     r->cap = cap;
     r->name = strdup(name ? name : "");
@@ -241,10 +274,118 @@ void cr_csv_close(cr_csv *r)
         return;
     if (r->fd >= 0)
         close(r->fd);
+    if (r->cd != (iconv_t)-1)
+        iconv_close(r->cd);
+    free(r->encoding);
+    free(r->raw);
+    free(r->held);
+    free(r->names);
     free(r->name);
     free(r->buf);
     free(r->f);
     free(r);
+}
+
+/* Reads up to want bytes of input into dst (the file or the caller's buffer);
+ * returns the count, or -1 with err filled. Sets in_eof when the input ends. */
+static ssize_t read_input(cr_csv *r, char *dst, size_t want, cr_error *err)
+{
+    size_t got = 0;
+    if (r->fd >= 0) {
+        while (got < want) {
+            ssize_t n = read(r->fd, dst + got, want - got);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                fail(r, err, EX_IOERR, 0, 0, "cannot read %s: %s", r->name, strerror(errno));
+                return -1;
+            }
+            if (n == 0) {
+                r->in_eof = 1;
+                break;
+            }
+            got += (size_t)n;
+        }
+    } else {
+        got = r->mem_len - r->mem_off;
+        if (got > want)
+            got = want;
+        if (got)
+            memcpy(dst, r->mem + r->mem_off, got);
+        r->mem_off += got;
+        if (r->mem_off == r->mem_len)
+            r->in_eof = 1;
+    }
+    r->in_total += got;
+    return (ssize_t)got;
+}
+
+/* An unconvertible byte (or, NULL, the file ending inside a character), at the
+ * line and column just past the data converted so far (buf[0..end), whose
+ * first byte is on line r->line). */
+static int bad_encoding(cr_csv *r, cr_error *err, const unsigned char *byte)
+{
+    long line = r->line, col = 1;
+    for (size_t i = 0; i < r->end; i++) {
+        unsigned char c = (unsigned char)r->buf[i];
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    if (!byte)
+        return fail(r, err, EX_DATAERR, line, col, "file ends inside a %s character", r->from);
+    return fail(r, err, EX_DATAERR, line, col, "byte 0x%02X is not valid %s", *byte, r->from);
+}
+
+/* Converts input to UTF-8 into buf[end..cap), reading raw input as needed. */
+static int convert(cr_csv *r, cr_error *err)
+{
+    for (;;) {
+        if (r->raw_off == r->raw_end && !r->in_eof) {
+            ssize_t n = read_input(r, r->raw, r->raw_cap, err);
+            if (n < 0)
+                return ST_FAIL;
+            r->raw_off = 0;
+            r->raw_end = (size_t)n;
+        }
+        char *out = r->buf + r->end;
+        size_t outleft = r->cap - r->end;
+        if (outleft < 16)
+            break; /* full enough: fill grows the buffer when a record needs it */
+        if (r->raw_off == r->raw_end) {
+            iconv(r->cd, NULL, NULL, &out, &outleft);
+            r->end = (size_t)(out - r->buf);
+            r->eof = 1;
+            break;
+        }
+        char *in = r->raw + r->raw_off;
+        size_t inleft = r->raw_end - r->raw_off;
+        size_t rc = iconv(r->cd, &in, &inleft, &out, &outleft);
+        int e = errno;
+        r->raw_off = (size_t)(in - r->raw);
+        r->end = (size_t)(out - r->buf);
+        if (rc != (size_t)-1)
+            continue;
+        if (e == E2BIG)
+            break;
+        if (e == EINVAL) { /* a character continues in the next read */
+            size_t left = r->raw_end - r->raw_off;
+            if (r->in_eof)
+                return bad_encoding(r, err, NULL);
+            memmove(r->raw, r->raw + r->raw_off, left);
+            ssize_t n = read_input(r, r->raw + left, r->raw_cap - left, err);
+            if (n < 0)
+                return ST_FAIL;
+            r->raw_off = 0;
+            r->raw_end = left + (size_t)n;
+            continue;
+        }
+        return bad_encoding(r, err, (const unsigned char *)r->raw + r->raw_off);
+    }
+    return 0;
 }
 
 /* Moves the unparsed data to the front, grows the buffer when that data fills
@@ -253,6 +394,7 @@ static int fill(cr_csv *r, cr_error *err)
 {
     size_t keep = r->end - r->pos;
     if (r->pos) {
+        /* lines before pos are parsed: r->line is already that of buf[pos] */
         memmove(r->buf, r->buf + r->pos, keep);
         r->base += r->pos;
         r->pos = 0;
@@ -265,52 +407,74 @@ static int fill(cr_csv *r, cr_error *err)
         r->buf = nb;
         r->cap *= 2;
     }
-    if (r->fd >= 0) {
-        while (r->end < r->cap) {
-            ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                return fail(r, err, EX_IOERR, 0, 0, "cannot read %s: %s", r->name,
-                            strerror(errno));
-            }
-            if (n == 0) {
-                r->eof = 1;
-                break;
-            }
-            r->end += (size_t)n;
-        }
+    if (r->cd != (iconv_t)-1) {
+        if (convert(r, err) < 0)
+            return -1;
     } else {
-        size_t n = r->mem_len - r->mem_off;
-        if (n > r->cap - r->end)
-            n = r->cap - r->end;
-        if (n)
-            memcpy(r->buf + r->end, r->mem + r->mem_off, n);
-        r->mem_off += n;
-        r->end += n;
-        if (r->mem_off == r->mem_len)
-            r->eof = 1;
+        ssize_t n = read_input(r, r->buf + r->end, r->cap - r->end, err);
+        if (n < 0)
+            return -1;
+        r->end += (size_t)n;
+        r->eof = r->in_eof;
     }
     r->buf[r->end] = '\0'; /* the sentinel */
     return 0;
 }
 
-/* Skips a UTF-8 byte-order mark and rejects UTF-16 and UTF-32 ones. */
+/* From here on the input is converted from encoding: the bytes buffered so far
+ * (after any byte-order mark) become the first raw input. */
+static int begin_conversion(cr_csv *r, const char *encoding, cr_error *err)
+{
+    r->cd = iconv_open("UTF-8", encoding);
+    if (r->cd == (iconv_t)-1)
+        return fail(r, err, EX_USAGE, 0, 0, "unknown encoding '%s'", encoding);
+    r->from = encoding;
+    size_t n = r->end - r->pos;
+    r->raw_cap = r->cap;
+    r->raw = malloc(r->raw_cap);
+    if (!r->raw)
+        return fail(r, err, CR_EX_NOMEM, 0, 0, "out of memory");
+    memcpy(r->raw, r->buf + r->pos, n);
+    r->raw_off = 0;
+    r->raw_end = n;
+    r->end = r->pos;
+    r->eof = 0;
+    return ST_MORE;
+}
+
+static bool is_utf8_name(const char *e)
+{
+    return strcasecmp(e, "utf-8") == 0 || strcasecmp(e, "utf8") == 0;
+}
+
+/* Reads the byte-order mark, which wins over a given encoding: UTF-8 is
+ * skipped, UTF-16 and UTF-32 (either byte order) are converted. Without a mark,
+ * a given encoding other than UTF-8 is converted from. */
 static int start(cr_csv *r, cr_error *err)
 {
     const unsigned char *p = (const unsigned char *)r->buf + r->pos;
     size_t n = r->end - r->pos;
+    const char *from = NULL;
+    size_t bom = 0;
     if (n < 4 && !r->eof)
         return ST_MORE;
-    if (n >= 4 && ((p[0] == 0xFF && p[1] == 0xFE && p[2] == 0 && p[3] == 0) ||
-                   (p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF)))
-        return fail(r, err, EX_DATAERR, 1, 1, "file is UTF-32 encoded; save it as UTF-8");
-    if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
-        return fail(r, err, EX_DATAERR, 1, 1, "file is UTF-16 encoded; save it as UTF-8");
-    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-        r->pos += 3;
     r->started = 1;
-    return ST_AGAIN;
+    if (n >= 4 && p[0] == 0xFF && p[1] == 0xFE && p[2] == 0 && p[3] == 0)
+        from = "UTF-32LE", bom = 4;
+    else if (n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF)
+        from = "UTF-32BE", bom = 4;
+    else if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+        from = "UTF-16LE", bom = 2;
+    else if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+        from = "UTF-16BE", bom = 2;
+    else if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        r->pos += 3;
+    else if (r->encoding && !is_utf8_name(r->encoding))
+        from = r->encoding;
+    if (!from)
+        return ST_AGAIN;
+    r->pos += bom;
+    return begin_conversion(r, from, err);
 }
 
 /* Picks the separator that occurs most often outside quotes in the first
@@ -377,31 +541,91 @@ static int check_count(cr_csv *r, cr_error *err, long end_line, long end_col)
 static void undo_terminators(csv_field *f, size_t nf, char sep)
 {
     for (size_t i = 0; i < nf; i++)
-        f[i].s[f[i].len] = f[i].quoted ? '"' : sep;
+        f[i].s[f[i].len] = f[i].quoted == 1 ? '"' : sep;
 }
 
-/* Collapses the doubled quotes of a complete record's quoted fields. */
+/* Collapses the doubled quotes of s[0..len); returns the new length. */
+static size_t undouble(char *s, size_t len)
+{
+    char *w = s, *rd = s, *end = s + len;
+    while (rd < end) {
+        char *q = memchr(rd, '"', (size_t)(end - rd));
+        size_t n = q ? (size_t)(q - rd) + 1 : (size_t)(end - rd);
+        memmove(w, rd, n);
+        w += n;
+        rd += n + (q ? 1 : 0); /* skip the second quote of the pair */
+    }
+    return (size_t)(w - s);
+}
+
+/* Collapses the doubled quotes of a complete record's quoted fields, and drops
+ * the closing quote of a lenient field that text followed ("User 9" <113>). */
 static void collapse_quotes(csv_field *f, size_t nf)
 {
-    size_t i;
-    for (i = 0; i < nf; i++) {
-        if (f[i].dq) {
-            char *s = f[i].s, *w = s, *rd = s, *end = s + f[i].len;
-            while (rd < end) {
-                char *q = memchr(rd, '"', (size_t)(end - rd));
-                size_t n = q ? (size_t)(q - rd) + 1 : (size_t)(end - rd);
-                memmove(w, rd, n);
-                w += n;
-                rd += n + (q ? 1 : 0); /* skip the second quote of the pair */
-            }
-            f[i].len = (size_t)(w - s);
-            f[i].s[f[i].len] = '\0';
+    for (size_t i = 0; i < nf; i++) {
+        char *s = f[i].s;
+        if (f[i].quoted == 2) {
+            size_t head = f[i].dq ? undouble(s, f[i].cq) : f[i].cq;
+            size_t tail = f[i].len - f[i].cq - 1;
+            memmove(s + head, s + f[i].cq + 1, tail);
+            f[i].len = head + tail;
+            s[f[i].len] = '\0';
+        } else if (f[i].dq) {
+            f[i].len = undouble(s, f[i].len);
+            s[f[i].len] = '\0';
         }
     }
 }
 
 /* The column of byte x on the current line. */
 #define COL(x) ((long)((x) - lstart) - cont + 1)
+
+/* Scans unquoted text from *pp up to a separator, a line end or the end of the
+ * data (whose sentinel stops it). Returns 0 with *pp there, ST_MORE when a UTF-8
+ * sequence continues past the data, or ST_FAIL. */
+static inline int scan_plain(cr_csv *r, cr_error *err, unsigned char **pp, const unsigned char *e,
+                             long line, const unsigned char *lstart, long *contp)
+{
+    unsigned char *p = *pp;
+    const unsigned char *const cls = r->cls;
+    const unsigned char sep = (unsigned char)r->sep;
+    long cont = *contp;
+    const char *why = "";
+    int n, rc = 0;
+    for (;;) {
+        p = skip(p, cls);
+        unsigned c = *p;
+        if (c == sep || c == '\n' || c == '\r')
+            break;
+        if (c == 0) {
+            if (p == e)
+                break;
+            rc = fail(r, err, EX_DATAERR, line, COL(p), "nul byte");
+            break;
+        }
+        if (c == '"') {
+            rc = fail(r, err, EX_DATAERR, line, COL(p), "quote inside an unquoted field");
+            break;
+        }
+        n = utf8_seq(p, (size_t)(e - p), &why);
+        if (n > 0) {
+            p += n;
+            cont += n - 1;
+            continue;
+        }
+        if (n < 0 && !r->eof) {
+            rc = ST_MORE; /* the sequence continues past the data */
+            break;
+        }
+        if (n < 0)
+            why = "truncated sequence";
+        rc = bad_utf8(r, err, line, COL(p), p, why);
+        break;
+    }
+    *pp = p;
+    *contp = cont;
+    return rc;
+}
 
 /* Parses one record from buf[pos..end). Returns ST_RECORD, ST_END, ST_FAIL,
  * ST_MORE (the record runs past the buffered data) or ST_AGAIN (a blank line
@@ -465,36 +689,18 @@ static int parse_record(cr_csv *r, cr_error *err)
         fl->line = line;
         fl->col = COL(p);
         if (*p != '"') {
-            for (;;) {
-                p = skip(p, cls);
-                c = *p;
-                if (c == sep || c == '\n' || c == '\r')
-                    break;
-                if (c == 0) {
-                    if (p == e)
-                        break;
-                    return fail(r, err, EX_DATAERR, line, COL(p), "nul byte");
-                }
-                if (c == '"')
-                    return fail(r, err, EX_DATAERR, line, COL(p),
-                                "quote inside an unquoted field");
-                n = utf8_seq(p, (size_t)(e - p), &why);
-                if (n > 0) {
-                    p += n;
-                    cont += n - 1;
-                    continue;
-                }
-                if (n < 0 && !eof)
-                    break; /* sequence continues past the data: p < e, handled below */
-                if (n < 0)
-                    why = "truncated sequence";
-                return bad_utf8(r, err, line, COL(p), c, why);
-            }
+            /* the common case inline: plain ASCII up to the separator */
+            p = skip(p, cls);
+            c = *p;
+            n = c == sep || c == '\n' || c == '\r' || p == e ? 0
+              : scan_plain(r, err, &p, e, line, lstart, &cont);
+            if (n == ST_FAIL)
+                return ST_FAIL;
             if ((size_t)(p - fs) > CR_CSV_FIELD_MAX)
                 return fail(r, err, EX_DATAERR, fl->line, fl->col, "field longer than %d bytes",
                             CR_CSV_FIELD_MAX);
-            if (p != e && *p >= 0x80)
-                goto more; /* the incomplete sequence above */
+            if (n == ST_MORE)
+                goto more;
             fl->s = (char *)fs;
             fl->len = (size_t)(p - fs);
             fl->dq = 0;
@@ -537,7 +743,7 @@ static int parse_record(cr_csv *r, cr_error *err)
                         goto quoted_more;
                     if (n < 0)
                         why = "truncated sequence";
-                    return bad_utf8(r, err, line, COL(q), c, why);
+                    return bad_utf8(r, err, line, COL(q), q, why);
                 }
             }
             if ((size_t)(q - p - 1) - dq > CR_CSV_FIELD_MAX)
@@ -550,8 +756,23 @@ static int parse_record(cr_csv *r, cr_error *err)
             any_dq |= dq;
             p = q + 1;
             c = *p;
-            if (c != sep && c != '\n' && c != '\r' && p != e)
-                return fail(r, err, EX_DATAERR, line, COL(p), "text after closing quote");
+            if (c != sep && c != '\n' && c != '\r' && p != e) {
+                if (!r->lenient)
+                    return fail(r, err, EX_DATAERR, line, COL(p), "text after closing quote");
+                /* lenient: the text runs on, unquoted, to the separator */
+                n = scan_plain(r, err, &p, e, line, lstart, &cont);
+                if (n == ST_FAIL)
+                    return ST_FAIL;
+                if ((size_t)(p - (unsigned char *)fl->s) - dq - 1 > CR_CSV_FIELD_MAX)
+                    return fail(r, err, EX_DATAERR, fl->line, fl->col,
+                                "field longer than %d bytes", CR_CSV_FIELD_MAX);
+                if (n == ST_MORE)
+                    goto more;
+                fl->cq = fl->len;
+                fl->len = (size_t)(p - (unsigned char *)fl->s);
+                fl->quoted = 2;
+                any_dq = 1;
+            }
             goto terminator;
         quoted_more:
             /* an unterminated quote must not make the buffer swallow the file */
@@ -598,12 +819,40 @@ more:
     return ST_MORE;
 }
 
+/* Headerless input: the first record read is held back and a header naming
+ * its fields "1".."n" (at the fields' own positions) is returned instead; the
+ * next call returns the held record. The buffer is not refilled in between, so
+ * the held fields still point at their text. */
+static int make_header(cr_csv *r, cr_error *err)
+{
+    size_t n = r->nf;
+    r->held = malloc(n * sizeof *r->held);
+    r->names = malloc(n * 6);
+    if (!r->held || !r->names)
+        return fail(r, err, CR_EX_NOMEM, 0, 0, "out of memory");
+    memcpy(r->held, r->f, n * sizeof *r->held);
+    r->held_n = n;
+    for (size_t i = 0; i < n; i++) {
+        char *name = r->names + i * 6;
+        r->f[i].len = (size_t)snprintf(name, 6, "%zu", i + 1);
+        r->f[i].s = name;
+    }
+    r->replay = 1;
+    return 1;
+}
+
 int cr_csv_next(cr_csv *r, cr_error *err)
 {
     if (r->failed) {
         if (err)
             *err = r->err;
         return -1;
+    }
+    if (r->replay) {
+        r->replay = 0;
+        memcpy(r->f, r->held, r->held_n * sizeof *r->f);
+        r->nf = r->held_n;
+        return 1;
     }
     r->nf = 0;
     for (;;) {
@@ -621,8 +870,56 @@ int cr_csv_next(cr_csv *r, cr_error *err)
         }
         if (rc == ST_AGAIN)
             continue;
+        if (rc == ST_RECORD && r->headerless && !r->held)
+            return make_header(r, err) > 0 ? 1 : -1;
         return rc == ST_RECORD ? 1 : rc == ST_END ? 0 : -1;
     }
+}
+
+int cr_csv_set_encoding(cr_csv *r, const char *encoding, cr_error *err)
+{
+    if (!encoding)
+        return 0;
+    if (!cr_csv_encoding_known(encoding))
+        return cr_error_set(err, EX_USAGE, r->name, 0, 0, "unknown encoding '%s'", encoding);
+    free(r->encoding);
+    r->encoding = strdup(encoding);
+    return r->encoding ? 0 : cr_error_set(err, CR_EX_NOMEM, r->name, 0, 0, "out of memory");
+}
+
+void cr_csv_set_lenient_quotes(cr_csv *r, bool lenient)
+{
+    r->lenient = lenient;
+    if (r->sep)
+        set_separator(r, r->sep);
+}
+
+void cr_csv_set_headerless(cr_csv *r, bool headerless)
+{
+    r->headerless = headerless;
+}
+
+cr_csv *cr_csv_reopen(const cr_csv *like, char sep, cr_error *err)
+{
+    cr_csv *r = cr_csv_open_file(like->name, sep, err);
+    if (!r)
+        return NULL;
+    cr_csv_set_lenient_quotes(r, like->lenient);
+    cr_csv_set_headerless(r, like->headerless);
+    if (cr_csv_set_encoding(r, like->encoding, err)) {
+        cr_csv_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+bool cr_csv_encoding_known(const char *encoding)
+{
+    iconv_t cd = iconv_open("UTF-8", encoding);
+    if (cd == (iconv_t)-1)
+        return false;
+    iconv_close(cd);
+    return true;
 }
 
 size_t cr_csv_count(const cr_csv *r)
@@ -664,6 +961,9 @@ char cr_csv_separator(const cr_csv *r)
 
 unsigned long long cr_csv_offset(const cr_csv *r)
 {
+    /* converted input: the bytes taken from the file (the unit of its size) */
+    if (r->cd != (iconv_t)-1)
+        return r->in_total - (r->raw_end - r->raw_off);
     return r->base + r->pos;
 }
 

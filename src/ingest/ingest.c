@@ -80,10 +80,7 @@ static long winner_line(cr_importer *im, uint64_t h1)
 
 static int open_csv(cr_importer *im, cr_error *err)
 {
-    cr_csv_close(im->csv);
-    char sep = im->opt->profile ? im->opt->profile->separator : 0;
-    im->csv = cr_csv_open_file(im->path, sep, err);
-    return im->csv ? 0 : err->code;
+    return cr_ingest_open_reader(im, err);
 }
 
 /* Reads the next record. Returns 1 with a record, 0 at the end, -1 on an error
@@ -333,6 +330,7 @@ int cr_ingest_file(sqlite3 *db, const char *path, const cr_import_options *opt,
     for (size_t i = 0; i < im.header_count && im.header; i++)
         free(im.header[i]);
     free(im.header);
+    free(im.header_pos);
     for (size_t i = 0; i < BATCH_ROWS; i++)
         free(im.slots[i].text);
     for (size_t i = 0; i < im.dropped_count; i++)

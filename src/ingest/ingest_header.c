@@ -24,12 +24,58 @@ static bool header_equal(const char *a, const char *b)
     return strcasecmp(a, b) == 0;
 }
 
-static int find_header(cr_importer *im, const char *name)
+/* The column of name for a field (occurrence: the N-th of a repeated name, 0:
+ * the only one). Returns its index, -1 when absent (or fewer than occurrence),
+ * or -2 when repeated and no occurrence says which: *first and *second are the
+ * first two. */
+static int find_column(cr_importer *im, const char *name, int occurrence, int *first, int *second)
 {
-    for (size_t i = 0; i < im->header_count; i++)
-        if (header_equal(im->header[i], name))
+    int seen = 0;
+    *first = *second = -1;
+    for (size_t i = 0; i < im->header_count; i++) {
+        if (!header_equal(im->header[i], name))
+            continue;
+        seen++;
+        if (occurrence && seen == occurrence)
             return (int)i;
-    return -1;
+        if (seen == 1)
+            *first = (int)i;
+        else if (seen == 2)
+            *second = (int)i;
+    }
+    if (occurrence)
+        return -1;
+    return seen > 1 ? -2 : *first;
+}
+
+/* A repeated header name that a field uses: both positions, and the way out. */
+static int repeated(cr_importer *im, const char *name, int first, int second, const char *used_by,
+                    cr_error *err)
+{
+    const cr_profile *profile = im->opt->profile;
+    return cr_error_set(err, EX_DATAERR, im->path, im->header_pos[2 * second],
+                        im->header_pos[2 * second + 1],
+                        "column '%s' is repeated in the header (columns %d and %d, at %ld:%ld and "
+                        "%ld:%ld) and %s uses it; say which with occurrence=\"1\" or "
+                        "occurrence=\"2\" on its <field>%s%s",
+                        name, first + 1, second + 1, im->header_pos[2 * first],
+                        im->header_pos[2 * first + 1], im->header_pos[2 * second],
+                        im->header_pos[2 * second + 1], used_by,
+                        profile ? " in profile " : " in a profile", profile ? profile->name : "");
+}
+
+int cr_ingest_open_reader(cr_importer *im, cr_error *err)
+{
+    const cr_profile *profile = im->opt->profile;
+    cr_csv_close(im->csv);
+    im->csv = cr_csv_open_file(im->path, profile ? profile->separator : 0, err);
+    if (!im->csv)
+        return err->code;
+    if (!profile)
+        return 0;
+    cr_csv_set_lenient_quotes(im->csv, profile->quotes_lenient);
+    cr_csv_set_headerless(im->csv, profile->headerless);
+    return cr_csv_set_encoding(im->csv, profile->encoding, err) ? EX_CONFIG : 0;
 }
 
 int cr_ingest_read_header(cr_importer *im, cr_error *err)
@@ -41,7 +87,8 @@ int cr_ingest_read_header(cr_importer *im, cr_error *err)
         return cr_error_set(err, EX_DATAERR, im->path, 1, 1, "file is empty");
     im->header_count = cr_csv_count(im->csv);
     im->header = calloc(im->header_count, sizeof *im->header);
-    if (!im->header)
+    im->header_pos = calloc(2 * im->header_count, sizeof *im->header_pos);
+    if (!im->header || !im->header_pos)
         return cr_error_set(err, CR_EX_NOMEM, im->path, 0, 0, "out of memory");
     for (size_t i = 0; i < im->header_count; i++) {
         size_t len;
@@ -57,12 +104,9 @@ int cr_ingest_read_header(cr_importer *im, cr_error *err)
             return cr_error_set(err, CR_EX_NOMEM, im->path, 0, 0, "out of memory");
         memcpy(im->header[i], name, len);
         im->header[i][len] = '\0';
-        for (size_t j = 0; j < i; j++)
-            if (im->header[i][0] && header_equal(im->header[i], im->header[j]))
-                return cr_error_set(err, EX_DATAERR, im->path, cr_csv_field_line(im->csv, i),
-                                    cr_csv_field_column(im->csv, i),
-                                    "duplicate column '%s' in the header (also column %zu)",
-                                    im->header[i], j + 1);
+        /* a repeated name is an error only where a field uses it (map_columns) */
+        im->header_pos[2 * i] = cr_csv_field_line(im->csv, i);
+        im->header_pos[2 * i + 1] = cr_csv_field_column(im->csv, i);
     }
     return 0;
 }
@@ -95,13 +139,30 @@ int cr_ingest_map_columns(cr_importer *im, cr_error *err)
     for (size_t c = 0; c < kind->column_count; c++) {
         const cr_column *col = &kind->columns[c];
         column_source *s = &im->src[c];
+        int first, second;
+        char used_by[160];
         s->field = NO_SOURCE;
+        s->plus_field = NO_SOURCE;
         const cr_profile_field *pf = profile ? cr_profile_find(profile, col->name) : NULL;
         s->profile_field = pf;
+        snprintf(used_by, sizeof used_by, "field '%s'", col->name);
         if (pf) {
             s->format = pf->format;
             if (pf->column) {
-                s->field = find_header(im, pf->column);
+                s->field = find_column(im, pf->column, pf->occurrence, &first, &second);
+                if (s->field == -2)
+                    return repeated(im, pf->column, first, second, used_by, err);
+                if (s->field < 0 && pf->occurrence && first >= 0)
+                    return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
+                                        "field '%s' of profile %s asks for occurrence %d of column "
+                                        "'%s', and the header has it %d time%s",
+                                        col->name, profile->name, pf->occurrence, pf->column,
+                                        second >= 0 ? 2 : 1, second >= 0 ? "s" : "");
+                if (s->field < 0 && profile->headerless)
+                    return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
+                                        "column %s (mapped to %s by profile %s) is beyond the "
+                                        "%zu columns of the first row", pf->column, col->name,
+                                        profile->name, im->header_count);
                 if (s->field < 0)
                     return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
                                         "missing column '%s' (mapped to %s by profile %s)",
@@ -109,8 +170,20 @@ int cr_ingest_map_columns(cr_importer *im, cr_error *err)
             } else {
                 s->constant = pf->constant;
             }
+            if (pf->plus_seconds) {
+                s->plus_field = find_column(im, pf->plus_seconds, 0, &first, &second);
+                snprintf(used_by, sizeof used_by, "the plus_seconds of field '%s'", col->name);
+                if (s->plus_field == -2)
+                    return repeated(im, pf->plus_seconds, first, second, used_by, err);
+                if (s->plus_field < 0)
+                    return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
+                                        "missing column '%s' (plus_seconds of %s in profile %s)",
+                                        pf->plus_seconds, col->name, profile->name);
+            }
         } else {
-            s->field = find_header(im, col->name);
+            s->field = find_column(im, col->name, 0, &first, &second);
+            if (s->field == -2)
+                return repeated(im, col->name, first, second, used_by, err);
         }
         if (s->field < 0 && !s->constant) {
             if (strcmp(col->name, "account_id") == 0 && im->opt->account)
@@ -128,7 +201,10 @@ int cr_ingest_map_columns(cr_importer *im, cr_error *err)
         }
     }
     if (profile && profile->keep_highest) {
-        im->keep_field = find_header(im, profile->keep_highest);
+        int first, second;
+        im->keep_field = find_column(im, profile->keep_highest, 0, &first, &second);
+        if (im->keep_field == -2)
+            return repeated(im, profile->keep_highest, first, second, "the keep rule", err);
         if (im->keep_field < 0)
             return cr_error_set(err, EX_DATAERR, im->path, 1, 0,
                                 "missing column '%s' (the keep rule of profile %s)",

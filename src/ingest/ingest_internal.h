@@ -37,6 +37,7 @@ typedef struct column_source {
     const char *constant;  /* used when field is NO_SOURCE; NULL = absent */
     const char *format;    /* profile date/time format */
     const cr_profile_field *profile_field;
+    int plus_field;        /* header index of a plus_seconds column, or NO_SOURCE */
 } column_source;
 
 /* Values computed from a record: UTC instants of its timestamps (tickets,
@@ -78,6 +79,7 @@ typedef struct cr_importer {
     cr_csv *csv;
     size_t header_count;
     char **header;                   /* copies of the header names */
+    long *header_pos;                /* line and column of header field i at [2i], [2i+1] */
     column_source src[MAX_COLUMNS];
     int keep_field;                  /* header index of the keep rule column, or -1 */
     cr_value values[MAX_COLUMNS];
@@ -119,6 +121,9 @@ typedef struct cr_importer {
 } cr_importer;
 
 /* ingest_header.c */
+/* Opens (or opens again) im->csv as the profile says: separator, encoding,
+ * quotes, header="none". */
+int cr_ingest_open_reader(cr_importer *im, cr_error *err);
 int cr_ingest_read_header(cr_importer *im, cr_error *err);
 int cr_ingest_map_columns(cr_importer *im, cr_error *err);
 int cr_ingest_resolve_kind(cr_importer *im, cr_error *err);

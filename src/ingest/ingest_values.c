@@ -91,6 +91,29 @@ static void pin_to_profile_zone(cr_importer *im, cr_value *v)
     v->len = strlen(v->buf);
 }
 
+/* A derived end time: the value plus the seconds of its plus_seconds column
+ * (an empty one adds nothing). */
+static bool add_seconds(cr_importer *im, size_t c, cr_value *v, char *why, size_t why_size,
+                        long *bad_line, long *bad_col)
+{
+    int f = im->src[c].plus_field;
+    size_t len;
+    const char *raw = cr_ingest_raw_field(im, f, &len);
+    if (len == 0 || cr_profile_is_null(im->opt->profile, raw, len))
+        return true;
+    if (cr_value_add_seconds(v, raw, len, why, why_size))
+        return true;
+    char reason[512];
+    snprintf(reason, sizeof reason, "%s: %s (plus_seconds column '%s')", im->kind->columns[c].name,
+             why, im->header[f]);
+    snprintf(why, why_size, "%s", reason);
+    if ((size_t)f < cr_csv_count(im->csv)) {
+        *bad_line = cr_csv_field_line(im->csv, (size_t)f);
+        *bad_col = cr_csv_field_column(im->csv, (size_t)f);
+    }
+    return false;
+}
+
 /* Converts every column of the current record into im->values. On a bad value
  * records the error (or the reject) and returns false. only_keys converts the
  * natural key columns only (the keep rule's first pass, errors not recorded). */
@@ -109,12 +132,19 @@ bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t
         *bad_col = cr_ingest_column_col(im, c);
         if (!column_text(im, c, &text, &len, why, why_size))
             return false;
-        if (!cr_value_convert(col, text, len, im->src[c].format, v, why, why_size)) {
+        const cr_profile *profile = im->opt->profile;
+        cr_value_style style = {.format = im->src[c].format,
+                                .decimal = profile ? profile->decimal : '.',
+                                .thousands = profile ? profile->thousands : 0};
+        if (!cr_value_convert_styled(col, text, len, &style, v, why, why_size)) {
             char reason[512];
             snprintf(reason, sizeof reason, "%s: %s", col->name, why);
             snprintf(why, why_size, "%s", reason);
             return false;
         }
+        if (!v->null && im->src[c].plus_field != NO_SOURCE && !add_seconds(im, c, v, why, why_size,
+                                                                           bad_line, bad_col))
+            return false;
         if (v->null && col->required) {
             snprintf(why, why_size, "%s: required value is empty", col->name);
             return false;

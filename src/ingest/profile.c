@@ -17,6 +17,7 @@
 
 #include <libxml/tree.h>
 
+#include "csmreport/csv.h"
 #include "csmreport/kinds.h"
 #include "csmreport/xmlsafe.h"
 
@@ -190,6 +191,63 @@ static int read_maps(cr_profile_field *f, const cr_column *col, xmlNodePtr field
     return 0;
 }
 
+/* A 1-based position: digits only, 1..CR_CSV_COLUMNS_MAX; 0 when it is not one. */
+static int position(const char *v)
+{
+    int n = 0;
+    if (!v || !*v)
+        return 0;
+    for (; *v; v++) {
+        if (*v < '0' || *v > '9' || n > CR_CSV_COLUMNS_MAX)
+            return 0;
+        n = n * 10 + (*v - '0');
+    }
+    return n <= CR_CSV_COLUMNS_MAX ? n : 0;
+}
+
+/* With header="none" an export column is named by its position. */
+static int check_position(const cr_profile *p, const char *what, const char *v, xmlNodePtr node,
+                          cr_error *err)
+{
+    if (!p->headerless || !v || position(v))
+        return 0;
+    return fail(err, p->path, node,
+                "%s '%s' is not a column position: with header=\"none\" columns are 1-based "
+                "numbers (column=\"3\")", what, v);
+}
+
+/* occurrence and plus_seconds of a field. */
+static int read_field_extras(cr_profile *p, cr_profile_field *f, const cr_column *col,
+                             xmlNodePtr node, cr_error *err)
+{
+    const char *file = p->path;
+    char *occ = cr_xml_attr(node, "occurrence");
+    f->plus_seconds = cr_xml_attr(node, "plus_seconds");
+    if (occ) {
+        f->occurrence = position(occ);
+        int bad = !f->occurrence;
+        free(occ);
+        if (bad)
+            return fail(err, file, node, "field '%s': occurrence must be a whole number from 1",
+                        f->name);
+        if (!f->column)
+            return fail(err, file, node, "field '%s': occurrence applies to a column, not a "
+                        "constant", f->name);
+    }
+    if (f->plus_seconds) {
+        if (col->type != CR_V_TIMESTAMP)
+            return fail(err, file, node, "field '%s': plus_seconds applies only to timestamp "
+                        "fields, and '%s' is %s", f->name, f->name, cr_value_type_name(col->type));
+        if (!f->column)
+            return fail(err, file, node, "field '%s': plus_seconds applies to a column, not a "
+                        "constant", f->name);
+    }
+    if (check_position(p, "column", f->column, node, err) ||
+        check_position(p, "plus_seconds", f->plus_seconds, node, err))
+        return EX_CONFIG;
+    return 0;
+}
+
 static int read_field(cr_profile *p, const cr_kind *kind, xmlNodePtr node, cr_error *err)
 {
     const char *file = p->path;
@@ -237,6 +295,42 @@ static int read_field(cr_profile *p, const cr_kind *kind, xmlNodePtr node, cr_er
     if (f->map_strict && !f->map_count)
         return fail(err, file, node, "field '%s': strict=\"true\" needs at least one map",
                     f->name);
+    return read_field_extras(p, f, col, node, err);
+}
+
+/* decimal, thousands, encoding, quotes and header of <profile>. */
+static int read_reading(cr_profile *p, xmlNodePtr root, cr_error *err)
+{
+    const char *file = p->path;
+    char *dec = cr_xml_attr(root, "decimal"), *th = cr_xml_attr(root, "thousands");
+    char *quotes = cr_xml_attr(root, "quotes"), *header = cr_xml_attr(root, "header");
+    int rc = 0;
+    p->decimal = '.';
+    if (dec && (strcmp(dec, ".") == 0 || strcmp(dec, ",") == 0))
+        p->decimal = dec[0];
+    else if (dec)
+        rc = fail(err, file, root, "decimal '%s' is not '.' or ','", dec);
+    if (!rc && th && strlen(th) == 1 && strchr(" .,'", th[0]) && th[0] != p->decimal)
+        p->thousands = th[0];
+    else if (!rc && th)
+        rc = fail(err, file, root, "thousands '%s' is not one of ' ', '.', ',', \"'\" other than "
+                  "the decimal mark '%c'", th, p->decimal);
+    if (!rc && quotes && strcmp(quotes, "lenient") != 0 && strcmp(quotes, "strict") != 0)
+        rc = fail(err, file, root, "quotes '%s' is not 'strict' or 'lenient'", quotes);
+    p->quotes_lenient = quotes && strcmp(quotes, "lenient") == 0;
+    if (!rc && header && strcmp(header, "none") != 0 && strcmp(header, "first") != 0)
+        rc = fail(err, file, root, "header '%s' is not 'first' or 'none'", header);
+    p->headerless = header && strcmp(header, "none") == 0;
+    free(dec);
+    free(th);
+    free(quotes);
+    free(header);
+    if (rc)
+        return rc;
+    p->encoding = cr_xml_attr(root, "encoding");
+    if (p->encoding && !cr_csv_encoding_known(p->encoding))
+        return fail(err, file, root, "encoding '%s' is not known to iconv (e.g. windows-1252, "
+                    "iso-8859-1, utf-16; iconv -l lists them)", p->encoding);
     return 0;
 }
 
@@ -264,6 +358,8 @@ static int from_doc(xmlDocPtr doc, cr_profile *p, cr_error *err)
         rc = fail(err, file, root, "separator '%s' is not one of ',', ';', 'tab'", sep);
     free(sep);
     if (rc)
+        return rc;
+    if ((rc = read_reading(p, root, err)))
         return rc;
     p->timezone = cr_xml_attr(root, "timezone");
     if (p->timezone && !cr_tz_valid(p->timezone))
@@ -302,6 +398,8 @@ static int from_doc(xmlDocPtr doc, cr_profile *p, cr_error *err)
             p->keep_highest = cr_xml_attr(n, "highest");
             p->keep_numeric = parse_bool(numeric, true);
             free(numeric);
+            if ((rc = check_position(p, "keep highest", p->keep_highest, n, err)))
+                return rc;
         } else {
             return fail(err, file, n, "element '%s' is not part of a profile", el);
         }
@@ -366,6 +464,7 @@ void cr_profile_free(cr_profile *p)
         free(f->column);
         free(f->constant);
         free(f->format);
+        free(f->plus_seconds);
         for (size_t k = 0; k < f->map_count; k++) {
             free(f->maps[k].from);
             free(f->maps[k].to);
@@ -378,6 +477,7 @@ void cr_profile_free(cr_profile *p)
     free(p->null_values);
     free(p->keep_highest);
     free(p->timezone);
+    free(p->encoding);
     free(p->kind);
     free(p->name);
     free(p->path);

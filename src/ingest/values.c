@@ -238,9 +238,177 @@ bool cr_value_check_chars(const cr_column *col, const char *s, size_t len, char 
     return true;
 }
 
+/* Length of a group separator at s[i] (1, or 2-3 for a UTF-8 no-break space
+ * when the separator is a space), 0 when there is none. */
+static size_t group_mark(const char *s, size_t len, size_t i, char thousands)
+{
+    if (s[i] == thousands)
+        return 1;
+    if (thousands == ' ' && i + 1 < len && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
+        return 2;
+    if (thousands == ' ' && i + 2 < len && (unsigned char)s[i] == 0xE2 &&
+        (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0xAF)
+        return 3;
+    return 0;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Rewrites a number written with style's marks into plain form (digits, one
+ * '.') in out. A group separator counts only after a digit and before exactly
+ * three digits; anything else is left for the parser to refuse, except a '.'
+ * when the decimal mark is ',' (it would be misread). Returns false with why. */
+static bool plain_number(const char *s, size_t len, const cr_value_style *st, char *out,
+                         size_t size, size_t *out_len, char *why, size_t why_size)
+{
+    char v[64];
+    size_t n = 0;
+    bool after_decimal = false;
+    for (size_t i = 0; i < len; i++) {
+        size_t g = st->thousands && !after_decimal ? group_mark(s, len, i, st->thousands) : 0;
+        if (g && n && is_digit(out[n - 1]) && i + g + 3 <= len && is_digit(s[i + g]) &&
+            is_digit(s[i + g + 1]) && is_digit(s[i + g + 2]) &&
+            (i + g + 3 == len || !is_digit(s[i + g + 3]))) {
+            i += g - 1;
+            continue;
+        }
+        char c = s[i];
+        if (c == st->decimal) {
+            c = '.';
+            after_decimal = true;
+        } else if (c == '.' && st->decimal == ',') {
+            snprintf(why, why_size, "'%s' is not a number (the profile's decimal mark is ',')",
+                     shown(s, len, v, sizeof v));
+            return false;
+        }
+        if (n + 1 >= size) {
+            snprintf(why, why_size, "'%s' is not a number", shown(s, len, v, sizeof v));
+            return false;
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    *out_len = n;
+    return true;
+}
+
+/* An id that is wholly a grouped whole number ("2 553") without its marks, in
+ * out->buf; false when it is anything else. */
+static bool grouped_id(const char *s, size_t len, char thousands, cr_value *out)
+{
+    size_t n = 0, run = 0;
+    bool grouped = false;
+    for (size_t i = 0; i < len; i++) {
+        size_t g = group_mark(s, len, i, thousands);
+        if (g) {
+            if (run == 0 || (grouped && run != 3) || run > 3)
+                return false;
+            grouped = true;
+            run = 0;
+            i += g - 1;
+            continue;
+        }
+        if (!is_digit(s[i]) || n + 1 >= sizeof out->buf)
+            return false;
+        out->buf[n++] = s[i];
+        run++;
+    }
+    if (!grouped || run != 3)
+        return false;
+    out->buf[n] = '\0';
+    out->text = out->buf;
+    out->len = n;
+    return true;
+}
+
+/* The date part of a date-and-time format ("%d-%m-%Y" of "%d-%m-%Y %H:%M"),
+ * or false when the format has no time part. */
+static bool date_part(const char *format, char *out, size_t size)
+{
+    const char *t = strstr(format, "%H");
+    const char *i = strstr(format, "%I");
+    if (!t || (i && i < t))
+        t = i;
+    if (!t)
+        return false;
+    size_t n = (size_t)(t - format);
+    while (n && (format[n - 1] == ' ' || format[n - 1] == 'T' || format[n - 1] == ','))
+        n--;
+    if (n == 0 || n >= size)
+        return false;
+    memcpy(out, format, n);
+    out[n] = '\0';
+    return true;
+}
+
+/* A date where a timestamp is expected: 00:00 local time of that day. */
+static bool date_as_timestamp(const char *s, size_t len, const char *format, cr_timestamp *ts)
+{
+    char date_format[64];
+    *ts = (cr_timestamp){0};
+    if (cr_date_parse(s, len, &ts->date))
+        return true;
+    return format && date_part(format, date_format, sizeof date_format) &&
+           cr_timestamp_parse_format(s, len, date_format, ts);
+}
+
+bool cr_value_add_seconds(cr_value *v, const char *raw, size_t len, char *why, size_t why_size)
+{
+    char shown_buf[64];
+    int64_t n = 0;
+    trim(&raw, &len);
+    size_t whole = len;
+    const char *dot = memchr(raw, '.', len);
+    if (dot)
+        whole = (size_t)(dot - raw);
+    if (whole == 0 || whole > 12) {
+        snprintf(why, why_size, "'%s' is not a number of seconds", shown(raw, len, shown_buf, sizeof shown_buf));
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (i == whole)
+            continue;
+        if (!is_digit(raw[i])) {
+            snprintf(why, why_size, "'%s' is not a number of seconds",
+                     shown(raw, len, shown_buf, sizeof shown_buf));
+            return false;
+        }
+        if (i < whole)
+            n = n * 10 + (raw[i] - '0');
+    }
+    int64_t t = cr_timestamp_local_seconds(&v->ts) + n;
+    int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t sec = t - day * 86400;
+    v->ts.date = cr_civil_from_days(day);
+    v->ts.hour = (int)(sec / 3600);
+    v->ts.minute = (int)(sec / 60 % 60);
+    v->ts.second = (int)(sec % 60);
+    cr_timestamp_format(&v->ts, v->buf);
+    v->text = v->buf;
+    v->len = strlen(v->buf);
+    return true;
+}
+
 bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const char *format,
                       cr_value *out, char *why, size_t why_size)
 {
+    cr_value_style style = {.format = format};
+    return cr_value_convert_styled(col, raw, len, &style, out, why, why_size);
+}
+
+bool cr_value_convert_styled(const cr_column *col, const char *raw, size_t len,
+                             const cr_value_style *style, cr_value *out, char *why,
+                             size_t why_size)
+{
+    static const cr_value_style iso = {0};
+    const cr_value_style *st = style ? style : &iso;
+    const char *format = st->format;
+    bool localized = (st->decimal && st->decimal != '.') || st->thousands;
+    char num[64];
+    size_t num_len;
     char v[64];
     out->null = false;
     out->has_number = false;
@@ -255,8 +423,14 @@ bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const c
     }
     switch (col->type) {
     case CR_V_TEXT:
-    case CR_V_ID:
         return cr_value_check_chars(col, raw, len, why, why_size);
+    case CR_V_ID:
+        if (!cr_value_check_chars(col, raw, len, why, why_size))
+            return false;
+        /* only a space: with '.' or ',' a version number (8.100) would lose its mark */
+        if (st->thousands == ' ')
+            grouped_id(raw, len, st->thousands, out);
+        return true;
     case CR_V_DATE:
         if (format) {
             if (!cr_timestamp_parse_format(raw, len, format, &out->ts)) {
@@ -282,6 +456,8 @@ bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const c
     case CR_V_TIMESTAMP: {
         bool ok = format ? cr_timestamp_parse_format(raw, len, format, &out->ts)
                          : cr_timestamp_parse_iso(raw, len, &out->ts);
+        if (!ok)
+            ok = date_as_timestamp(raw, len, format, &out->ts);
         if (!ok) {
             if (format)
                 snprintf(why, why_size, "'%s' is not a time in the format '%s'",
@@ -298,12 +474,28 @@ bool cr_value_convert(const cr_column *col, const char *raw, size_t len, const c
         return true;
     }
     case CR_V_COUNT:
-        out->has_number = parse_count(raw, len, &out->number, why, why_size);
-        return out->has_number;
     case CR_V_MONEY:
-    case CR_V_PERCENT:
-        out->has_number = parse_decimal(raw, len, &out->number, why, why_size);
+    case CR_V_PERCENT: {
+        const char *s = raw;
+        size_t n = len;
+        if (localized) {
+            if (!plain_number(raw, len, st, num, sizeof num, &num_len, why, why_size))
+                return false;
+            s = num;
+            n = num_len;
+        }
+        out->has_number = col->type == CR_V_COUNT ? parse_count(s, n, &out->number, why, why_size)
+                                                  : parse_decimal(s, n, &out->number, why, why_size);
+        if (!out->has_number && localized)
+            snprintf(why, why_size, "'%s' is not a %s (decimal mark '%c'%s%s%s)",
+                     shown(raw, len, v, sizeof v),
+                     col->type == CR_V_COUNT ? "whole number" : "number",
+                     st->decimal ? st->decimal : '.', st->thousands ? ", thousands '" : "",
+                     st->thousands ? (st->thousands == ' ' ? " " : st->thousands == '.' ? "."
+                                      : st->thousands == ',' ? "," : "'") : "",
+                     st->thousands ? "'" : "");
         return out->has_number;
+    }
     case CR_V_ENUM:
         return is_enum_value(col, raw, len) || bad_enum(col, raw, len, why, why_size);
     case CR_V_PRIORITY:

@@ -89,15 +89,17 @@ reject "missing required column" "$F" 1 - "serial" --kind usage
 # the second 'serial' follows 'date,account_id,serial,calls,' (29 characters)
 F=$D/dup_header.csv
 printf 'date,account_id,serial,calls,serial\n2026-07-02,A1,S2,1,S3\n' >"$F"
-reject "duplicate header" "$F" 1 30 "duplicate"
+reject "duplicate header" "$F" 1 30 "repeated"
 
 F=$D/empty.csv
 : >"$F"
 reject "empty file" "$F" 1 1 "empty" --kind usage
 
+# a UTF-16 file is converted (SPEC 3): its errors are at its own lines;
+# "2026-07-02,A1,S2," is 17 characters
 F=$D/utf16.csv
-printf '\377\376d\000a\000t\000e\000\n\000' >"$F"
-reject "UTF-16 byte-order mark" "$F" 1 1 "UTF-16"
+printf 'date,account_id,serial,calls\n2026-07-02,A1,S2,x\n' | iconv -f UTF-8 -t UTF-16 >"$F"
+reject "UTF-16 byte-order mark" "$F" 2 18 "whole number"
 
 # ---------- encoding (SPEC 9) ----------
 # the bad byte follows '2026-07-02,A1,S' (15 characters): column 16
