@@ -97,7 +97,7 @@ static int report_bulk_duplicates(cr_importer *im, cr_error *err)
     /* Record k of the file is rowid k: one more read of the file gives lines. */
     long first_line[CR_IMPORT_ERRORS_MAX] = {0}, later_line[CR_IMPORT_ERRORS_MAX] = {0};
     cr_error ignored;
-    cr_csv *csv = cr_csv_open_file(im->path, cr_csv_separator(im->csv), &ignored);
+    cr_csv *csv = cr_ingest_open_reader(im, &ignored);
     if (csv && cr_csv_next(csv, &ignored) > 0) {
         sqlite3_int64 k = 0;
         while (cr_csv_next(csv, &ignored) > 0) {

@@ -1,6 +1,7 @@
 /* ingest_internal.h - what the parts of the cr_importer share (not a public API).
  *
  *   ingest.c         the passes over the file, the import log, the entry point
+ *   ingest_reader.c  opening the file: CSV, an .xlsx sheet, or a binary file refused
  *   ingest_header.c  the header: kind detection, where each canonical column comes from
  *   ingest_kinds.c   the kinds' hooks: derived values, checks, snapshots, re-timing
  *   ingest_store.c   the statements (src/sql/import.sql), batched and row-by-row writes
@@ -112,11 +113,23 @@ typedef struct cr_importer {
 
     bool progress_finished;          /* the last progress call said finished */
 
+    /* The file's format, found at its first opening (ingest_reader.c). */
+    bool format_known, xlsx;
+    char sheet[256];                 /* .xlsx: the sheet read */
+
     FILE *rejects;
     char rejects_tmp[4096];
     unsigned long long file_size;
     time_t last_progress;
 } cr_importer;
+
+/* ingest_reader.c */
+/* Opens the file for reading its records from the start: CSV text, or the
+ * sheet of an .xlsx workbook; any other binary file is an EX_DATAERR saying
+ * what it looks like. */
+cr_csv *cr_ingest_open_reader(cr_importer *im, cr_error *err);
+/* .xlsx: rewrites a position line:column of the file into Sheet1!C7. */
+void cr_ingest_reader_position(const cr_importer *im, cr_error *e);
 
 /* ingest_header.c */
 int cr_ingest_read_header(cr_importer *im, cr_error *err);

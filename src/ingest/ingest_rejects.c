@@ -61,7 +61,7 @@ int cr_ingest_rejects_duplicates(cr_importer *im, const cr_ingest_duplicate *dup
     char keys[160], why[256];
     cr_ingest_key_names(im, keys, sizeof keys);
     cr_csv *saved = im->csv;
-    if (!(im->csv = cr_csv_open_file(im->path, cr_csv_separator(saved), err))) {
+    if (!(im->csv = cr_ingest_open_reader(im, err))) {
         im->csv = saved;
         return err->code;
     }

@@ -27,7 +27,7 @@ static long earlier_line_of_key(cr_importer *im, long line)
     size_t len = cr_ingest_key_text(im, key, sizeof key);
     cr_error ignored;
     cr_csv *saved = im->csv;
-    im->csv = cr_csv_open_file(im->path, cr_csv_separator(saved), &ignored);
+    im->csv = cr_ingest_open_reader(im, &ignored);
     if (!im->csv) {
         im->csv = saved;
         return 0;
