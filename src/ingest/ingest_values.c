@@ -109,7 +109,14 @@ bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t
         *bad_col = cr_ingest_column_col(im, c);
         if (!column_text(im, c, &text, &len, why, why_size))
             return false;
-        if (!cr_value_convert(col, text, len, im->src[c].format, v, why, why_size)) {
+        /* A workbook's date cells come as ISO text, whatever format the
+         * profile gives for the CSV export of the same data. */
+        const char *format = im->src[c].format;
+        cr_date d;
+        cr_timestamp ts;
+        if (format && im->xlsx && (cr_date_parse(text, len, &d) || cr_timestamp_parse_iso(text, len, &ts)))
+            format = NULL;
+        if (!cr_value_convert(col, text, len, format, v, why, why_size)) {
             char reason[512];
             snprintf(reason, sizeof reason, "%s: %s", col->name, why);
             snprintf(why, why_size, "%s", reason);

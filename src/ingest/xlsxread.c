@@ -35,8 +35,8 @@ typedef xmlError xlsx_xml_error_t;
 #define EXCEL_COLUMNS_MAX 16384
 #define EXCEL_ROWS_MAX 1048576L
 
-/* What a cell's number format shows. */
-enum { SHOW_NUMBER = 0, SHOW_DATE, SHOW_DATETIME, SHOW_TIME };
+/* What a cell's number format shows (flags; none: a number). */
+enum { SHOW_NUMBER = 0, SHOW_DATE = 1, SHOW_TIME = 2, SHOW_SECONDS = 4 };
 
 typedef struct sbuf {
     char *s;
@@ -202,13 +202,17 @@ static void part_error(void *ctx, xlsx_xml_error_t *e)
     part *p = ctx;
     if (p->why[0] || !e || e->level < XML_ERR_ERROR)
         return;
-    snprintf(p->why, sizeof p->why, "%s (line %d)", e->message ? e->message : "error", e->line);
-    size_t n = strlen(p->why);
-    while (n && (p->why[n - 1] == '\n' || p->why[n - 1] == '.'))
-        p->why[--n] = '\0';
-    char *nl;
-    while ((nl = strchr(p->why, '\n')) != NULL)
+    /* libxml2's sentence, in the house style: lowercase, no full stop */
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ' || msg[n - 1] == '.'))
+        msg[--n] = '\0';
+    for (char *nl = msg; (nl = strchr(nl, '\n')) != NULL;)
         *nl = ' ';
+    if (msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z')
+        msg[0] = (char)(msg[0] - 'A' + 'a');
+    snprintf(p->why, sizeof p->why, "%s (line %d)", msg, e->line);
 }
 
 /* The error of a part that stopped. */
@@ -519,12 +523,14 @@ static const sheet_entry *pick_sheet(cr_xlsx *x, const sheet_entry *s, int n, co
 
 static int builtin_show(long id)
 {
-    if ((id >= 14 && id <= 17))
+    if (id >= 14 && id <= 17)
         return SHOW_DATE;
     if (id == 22)
-        return SHOW_DATETIME;
-    if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47))
+        return SHOW_DATE | SHOW_TIME;
+    if (id == 18 || id == 20)
         return SHOW_TIME;
+    if (id == 19 || id == 21 || (id >= 45 && id <= 47))
+        return SHOW_TIME | SHOW_SECONDS;
     return SHOW_NUMBER;
 }
 
@@ -532,7 +538,7 @@ static int builtin_show(long id)
  * [$-locale] brackets; [h], [mm], [ss] (elapsed time) count as time. */
 static int format_show(const char *code)
 {
-    bool date = false, time = false, month = false;
+    bool date = false, time = false, month = false, seconds = false;
     for (const char *p = code; *p; p++) {
         char c = *p;
         if (c == '"') {
@@ -548,8 +554,10 @@ static int format_show(const char *code)
             if (!e)
                 break;
             size_t n = (size_t)(e - p - 1);
-            if (n && strspn(p + 1, "hHmMsS") >= n)
+            if (n && strspn(p + 1, "hHmMsS") >= n) {
                 time = true;
+                seconds = seconds || (p[1] | 0x20) == 's';
+            }
             p = e;
         } else if (strncasecmp(p, "AM/PM", 5) == 0) {
             time = true;
@@ -560,7 +568,8 @@ static int format_show(const char *code)
         } else {
             switch (c | 0x20) {
             case 'y': case 'd': date = true; break;
-            case 'h': case 's': time = true; break;
+            case 'h': time = true; break;
+            case 's': time = seconds = true; break;
             case 'm': month = true; break;
             default: break;
             }
@@ -568,9 +577,7 @@ static int format_show(const char *code)
     }
     if (month && !time)
         date = true;
-    if (date && time)
-        return SHOW_DATETIME;
-    return date ? SHOW_DATE : time ? SHOW_TIME : SHOW_NUMBER;
+    return (date ? SHOW_DATE : 0) | (time ? SHOW_TIME : 0) | (seconds ? SHOW_SECONDS : 0);
 }
 
 typedef struct numfmt {
@@ -876,9 +883,10 @@ void cr_xlsx_position(const char *sheet, long row, long col, char *buf, size_t s
     }
 }
 
-/* An Excel serial day number as text: what the format shows, seconds only when
- * the format shows them or they are not zero. false when not a date. */
-static bool serial_text(double v, bool date1904, int show, bool seconds, char *out, size_t size)
+/* An Excel serial day number as text: what the format shows (a date, a date
+ * and time, a time of day), seconds only when the format shows them or they
+ * are not zero. false when not a date. */
+static bool serial_text(double v, bool date1904, int show, char *out, size_t size)
 {
     if (!isfinite(v) || v < 0 || v > 2958466.0) /* up to 9999-12-31 */
         return false;
@@ -888,7 +896,7 @@ static bool serial_text(double v, bool date1904, int show, bool seconds, char *o
         days++;
         secs -= 86400;
     }
-    if (show == SHOW_TIME && days == 0) {
+    if (!(show & SHOW_DATE) && days == 0) {
         snprintf(out, size, "%02ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
         return true;
     }
@@ -899,9 +907,9 @@ static bool serial_text(double v, bool date1904, int show, bool seconds, char *o
                                          : cr_days_from_civil(1899, 12, 30);
     char d[16];
     cr_date_format(cr_civil_from_days(epoch + days), d);
-    if (show == SHOW_DATE)
+    if (!(show & SHOW_TIME))
         snprintf(out, size, "%s", d);
-    else if (seconds || secs % 60)
+    else if ((show & SHOW_SECONDS) || secs % 60)
         snprintf(out, size, "%s %02ld:%02ld:%02ld", d, secs / 3600, secs / 60 % 60, secs % 60);
     else
         snprintf(out, size, "%s %02ld:%02ld", d, secs / 3600, secs / 60 % 60);
@@ -968,7 +976,7 @@ static int cell_value(cr_xlsx *x, const cell_in *c, long row, char *why, size_t 
     } else if ((c->type[0] == '\0' || strcmp(c->type, "n") == 0) && len) {
         int show = c->style >= 0 && (size_t)c->style < x->xf_n ? x->xf_show[c->style] : SHOW_NUMBER;
         if (show != SHOW_NUMBER) {
-            if (!serial_text(strtod(v, NULL), x->date1904, show, false, buf, sizeof buf)) {
+            if (!serial_text(strtod(v, NULL), x->date1904, show, buf, sizeof buf)) {
                 if (!why[0]) {
                     snprintf(why, why_size, "cell shows a date but holds %s, not a date", v);
                     *why_col = c->col;
