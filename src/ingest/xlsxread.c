@@ -125,8 +125,11 @@ static bool attr(xmlTextReaderPtr rd, const char *name, bool any_ns, char *buf, 
         const xmlChar *ln = xmlTextReaderConstLocalName(rd);
         const xmlChar *ns = xmlTextReaderConstNamespaceUri(rd);
         if (ln && strcmp((const char *)ln, name) == 0 && (any_ns ? ns != NULL : ns == NULL)) {
-            const xmlChar *v = xmlTextReaderConstValue(rd);
-            snprintf(buf, size, "%s", v ? (const char *)v : "");
+            const char *v = (const char *)xmlTextReaderConstValue(rd);
+            size_t n = v ? strlen(v) : 0;
+            n = n < size ? n : size - 1;
+            memcpy(buf, v ? v : "", n);
+            buf[n] = '\0';
             found = true;
             break;
         }
@@ -920,6 +923,13 @@ static bool serial_text(double v, bool date1904, int show, char *out, size_t siz
  * exponent and ".0" a writer may leave, others are kept as written. */
 static void number_text(const char *v, char *out, size_t size)
 {
+    /* most cells: a plain integer, already in its shortest form */
+    size_t digits = strspn(v + (v[0] == '-'), "0123456789");
+    size_t len = (v[0] == '-') + digits;
+    if (digits && digits < 16 && !v[len] && (v[v[0] == '-'] != '0' || digits == 1) && len < size) {
+        memcpy(out, v, len + 1);
+        return;
+    }
     char *end;
     double d = strtod(v, &end);
     if (end != v && !*end && isfinite(d) && d == floor(d) && fabs(d) < 1e15)
