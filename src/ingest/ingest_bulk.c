@@ -113,7 +113,8 @@ static int report_bulk_duplicates(cr_importer *im, cr_error *err)
     cr_csv_close(csv);
     for (int i = 0; i < n; i++) {
         char why[256];
-        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, first_line[i]);
+        snprintf(why, sizeof why, "duplicate key: same %s as %s %ld", keys,
+                 cr_ingest_line_word(im), first_line[i]);
         cr_ingest_report_error(im, later_line[i], 1, why);
     }
     if (n == 0)

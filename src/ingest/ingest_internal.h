@@ -130,6 +130,8 @@ typedef struct cr_importer {
 cr_csv *cr_ingest_open_reader(cr_importer *im, cr_error *err);
 /* .xlsx: rewrites a position line:column of the file into Sheet1!C7. */
 void cr_ingest_reader_position(const cr_importer *im, cr_error *e);
+/* What a record's position counts in messages: "line", or "row" in a sheet. */
+const char *cr_ingest_line_word(const cr_importer *im);
 
 /* ingest_header.c */
 int cr_ingest_read_header(cr_importer *im, cr_error *err);

@@ -52,10 +52,9 @@ void cr_ingest_reader_position(const cr_importer *im, cr_error *e)
     size_t n = strlen(e->file);
     snprintf(e->file + n, sizeof e->file - n, ":%s", pos);
     e->line = e->column = 0;
-    /* "same key as line 7": a sheet has rows */
-    char *at = strstr(e->message, " as line ");
-    if (at) {
-        memcpy(at, " as row ", 8);
-        memmove(at + 8, at + 9, strlen(at + 9) + 1);
-    }
+}
+
+const char *cr_ingest_line_word(const cr_importer *im)
+{
+    return im->xlsx ? "row" : "line";
 }

@@ -146,6 +146,19 @@ check_eq "bad.xlsx --skip-bad-rows: the rejected row as CSV with its reason" \
     "$(sed -n 2p "$G/bad.xlsx.rejected.csv" | cut -c1-62)" \
     "X6,Xlsx 6,platinum,2026-01-01,2026-12-31,Europe/Oslo,\"program:"
 
+# usage: duplicates found while merging the sorted rows, rejects from a second
+# reading of the sheet
+run_cr import --db "$DB" "$G/udup.xlsx"
+check_contains "udup.xlsx: the duplicate's cell and the first row" "$ERR" \
+    "csmreport: $G/udup.xlsx:Sheet!A4: duplicate key: same date, serial as row 2"
+run_cr import --db "$DB" --skip-bad-rows "$G/udup.xlsx"
+check_eq "udup.xlsx --skip-bad-rows: exit 0" "$RC" 0
+check_eq "udup.xlsx --skip-bad-rows: the later row rejected" "$(sed -n 2p "$G/udup.xlsx.rejected.csv" | tr -d "\r")" \
+    "2026-07-01,A1,S1,4,5,6,\"duplicate key: same date, serial as row 2\""
+check_eq "udup.xlsx --skip-bad-rows: the first two rows imported" \
+    "$(sqlite3 "$DB" "SELECT group_concat(date || '/' || calls, ' ') FROM (SELECT * FROM usage WHERE account_id = 'A1' ORDER BY date)")" \
+    "2026-07-01/1 2026-07-02/1"
+
 # ---------- hostile and other binary files ----------
 # refuse NAME FILE MESSAGE: exit 65, the message, never "nul byte", no change
 refuse() {

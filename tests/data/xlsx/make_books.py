@@ -13,6 +13,7 @@ the hostile ones, part by part with zipfile.
   ukbank.csv     the same as the uk-bank-holidays profile's CSV has them.
   bad.xlsx       sheet "Data", accounts, with the program "platinum" in C7.
   dup.xlsx       sheet "Data", accounts, row 5 repeating row 3's account_id.
+  udup.xlsx      usage, row 4 repeating row 2's date and serial.
   bomb.xlsx      a sheet part of 40 MiB of blanks (compresses ~1000 times).
   notbook.zip    a zip holding a CSV file.
 """
@@ -122,6 +123,15 @@ accounts_book("bad.xlsx", bad)
 dup = [list(r) for r in good]
 dup[3][0] = "X2"  # row 5 repeats row 3's account_id
 accounts_book("dup.xlsx", dup)
+
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["date", "account_id", "serial", "calls", "call_minutes", "meetings"])
+for r in [(datetime.date(2026, 7, 1), "A1", "S1", 1, 2, 3), (datetime.date(2026, 7, 2), "A1", "S1", 1, 2, 3),
+          (datetime.date(2026, 7, 1), "A1", "S1", 4, 5, 6)]:
+    ws.append(list(r))
+    ws.cell(row=ws.max_row, column=1).number_format = "yyyy-mm-dd"
+wb.save(os.path.join(out, "udup.xlsx"))
 
 # The hostile ones, part by part.
 CT = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
