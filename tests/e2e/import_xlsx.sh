@@ -171,6 +171,7 @@ refuse() {
 }
 refuse "zip bomb" "$G/bomb.xlsx" "part xl/worksheets/sheet1.xml expands"
 check_contains "zip bomb: named so" "$ERR" "zip bomb"
+refuse "zip headers that lie about the size" "$G/liar.xlsx" "part xl/worksheets/sheet1.xml expands beyond its stated size"
 refuse "zip of a CSV" "$G/notbook.zip" "file is a zip archive, not a CSV export or an .xlsx workbook"
 printf '%%PDF-1.4\n%%\342\343\317\323\n1 0 obj\n' >"$WORK/report.pdf"
 refuse "PDF" "$WORK/report.pdf" "file is a PDF document"

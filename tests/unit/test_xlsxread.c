@@ -6,6 +6,7 @@
  */
 #include "csmreport/xlsxread.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,22 @@ static void test_refusals(void)
     drain(p, NULL, out, sizeof out, &err);
     CHECK(err.code == EX_DATAERR && strstr(err.message, "DOCTYPE"), "doctype: refused (%s)", err.message);
     CHECK(strstr(out, "boom") == NULL, "doctype: the entity never expanded");
+
+    /* The same after a comment long enough for "<!DOCTYPE" to straddle
+     * libxml2's reads (4 bytes, then 4096 at a time) at one of these paddings. */
+    bool all_refused = true;
+    for (int pad = 4060; pad <= 4075; pad++) {
+        char part[8192];
+        int n = snprintf(part, sizeof part, "<?xml version=\"1.0\"?><!--%*s-->", pad, "");
+        snprintf(part + n, sizeof part - (size_t)n,
+                 "<!DOCTYPE worksheet [<!ENTITY x \"boom\">]><worksheet " NS "><sheetData><row r=\"1\">"
+                 "<c r=\"A1\" t=\"inlineStr\"><is><t>&x;</t></is></c></row></sheetData></worksheet>");
+        p = book("doctype2", part, NULL, NULL);
+        drain(p, NULL, out, sizeof out, &err);
+        if (err.code != EX_DATAERR || !strstr(err.message, "DOCTYPE") || strstr(out, "boom"))
+            all_refused = false;
+    }
+    CHECK(all_refused, "doctype: refused wherever it falls in the reads");
 
     /* An entity reference without a declaration: not well-formed. */
     p = book("entity", SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&x;</t></is></c></row>"), NULL, NULL);

@@ -15,6 +15,7 @@ the hostile ones, part by part with zipfile.
   dup.xlsx       sheet "Data", accounts, row 5 repeating row 3's account_id.
   udup.xlsx      usage, row 4 repeating row 2's date and serial.
   bomb.xlsx      a sheet part of 40 MiB of blanks (compresses ~1000 times).
+  liar.xlsx      a sheet part of 2 MiB whose zip headers say 1000 bytes.
   notbook.zip    a zip holding a CSV file.
 """
 import csv
@@ -152,5 +153,26 @@ with zipfile.ZipFile(os.path.join(out, "bomb.xlsx"), "w", zipfile.ZIP_DEFLATED) 
     z.writestr("xl/worksheets/sheet1.xml",
                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
                + " " * (40 * 1024 * 1024) + "</sheetData></worksheet>")
+# The sizes in the zip headers lie: the reader must count what comes out.
+liar = os.path.join(out, "liar.xlsx")
+with zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", CT)
+    z.writestr("_rels/.rels", RELS)
+    z.writestr("xl/workbook.xml", WB)
+    z.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
+    rows = "".join('<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(1, 50001))
+    z.writestr("xl/worksheets/sheet1.xml",
+               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+               + rows + "</sheetData></worksheet>")
+with zipfile.ZipFile(liar) as z:
+    info = z.getinfo("xl/worksheets/sheet1.xml")
+data = bytearray(open(liar, "rb").read())
+assert data[info.header_offset:info.header_offset + 4] == b"PK\x03\x04"
+data[info.header_offset + 22:info.header_offset + 26] = (1000).to_bytes(4, "little")
+for at in range(len(data) - 46):
+    if data[at:at + 4] == b"PK\x01\x02" and int.from_bytes(data[at + 42:at + 46], "little") == info.header_offset:
+        data[at + 24:at + 28] = (1000).to_bytes(4, "little")
+open(liar, "wb").write(bytes(data))
+
 with zipfile.ZipFile(os.path.join(out, "notbook.zip"), "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("usage.csv", "date,account_id,serial,calls,call_minutes,meetings\n")
