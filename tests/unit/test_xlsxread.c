@@ -61,8 +61,9 @@ static int add(zip_t *z, const char *name, const char *data, size_t len)
     return s && zip_file_add(z, name, s, ZIP_FL_OVERWRITE) >= 0 ? 0 : -1;
 }
 
-/* Writes a workbook with sheets "First" (sheet1, sheet_xml) and "Second"
- * (sheet2, sheet2_xml or a one-cell sheet); workbook_pr goes into the workbook. */
+/* Writes a workbook with sheets "First" (sheet1, sheet_xml) and "Second sheet"
+ * (sheet2, sheet2_xml or a small sheet); workbook_extra goes into the workbook
+ * before its sheets, except "hidden", which hides the first sheet. */
 static const char *book(const char *name, const char *sheet_xml, const char *sheet2_xml,
                         const char *workbook_extra)
 {
@@ -70,9 +71,10 @@ static const char *book(const char *name, const char *sheet_xml, const char *she
     static char wb[2048];
     snprintf(path, sizeof path, "%s/%s.xlsx", tmpdir, name);
     snprintf(wb, sizeof wb,
-             "<workbook " NS ">%s<sheets><sheet name=\"First\" sheetId=\"1\" r:id=\"rId1\"/>"
+             "<workbook " NS ">%s<sheets><sheet name=\"First\" sheetId=\"1\" r:id=\"rId1\"%s/>"
              "<sheet name=\"Second sheet\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>",
-             workbook_extra ? workbook_extra : "");
+             workbook_extra && strcmp(workbook_extra, "hidden") != 0 ? workbook_extra : "",
+             workbook_extra && strcmp(workbook_extra, "hidden") == 0 ? " state=\"hidden\"" : "");
     static const char second[] = "<worksheet " NS "><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\">"
                                  "<is><t>second</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>2</v>"
                                  "</c></row></sheetData></worksheet>";
@@ -219,6 +221,12 @@ static void test_sheets(void)
     cr_xlsx *x = cr_xlsx_open(p, NULL, &err);
     CHECK(x && strcmp(cr_xlsx_sheet(x), "First") == 0, "sheets: the first by default");
     cr_xlsx_close(x);
+    p = book("hidden", SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>first</t></is></c></row>"),
+             NULL, "hidden");
+    CHECK_INT(drain(p, NULL, out, sizeof out, &err), 0, "sheets: a hidden first sheet");
+    CHECK_STR(out, "second/2/", "sheets: the first visible sheet is read by default");
+    CHECK_INT(drain(p, "First", out, sizeof out, &err), 0, "sheets: a hidden sheet by name");
+    CHECK_STR(out, "first/", "sheets: the hidden sheet when named");
 }
 
 static void test_refusals(void)
