@@ -99,6 +99,28 @@ long cr_csv_field_column(const cr_csv *r, size_t i);
 char cr_csv_separator(const cr_csv *r);
 unsigned long long cr_csv_offset(const cr_csv *r);
 
+/* Records of another format (an .xlsx sheet, xlsxread.h) served through this
+ * reader, so that the import reads every format through one interface. next
+ * points *cells at the n fields of the next record (valid until the next call)
+ * and sets *line to its position; it returns 1 with a record, 0 at the end, -1
+ * on an error that stops the reader (err filled), 2 for a row error after which
+ * reading goes on (fields available, as for a ragged row). offset is the
+ * progress so far in bytes of the file. The reader owns ctx: close frees it. */
+typedef struct cr_csv_cell {
+    const char *s;           /* NUL-terminated */
+    size_t len;
+    long line, col;
+} cr_csv_cell;
+
+typedef struct cr_csv_source {
+    int (*next)(void *ctx, const cr_csv_cell **cells, size_t *n, long *line, cr_error *err);
+    unsigned long long (*offset)(void *ctx);
+    void (*close)(void *ctx);
+} cr_csv_source;
+
+/* A reader over src (name for messages). On failure ctx is closed too. */
+cr_csv *cr_csv_open_source(const char *name, const cr_csv_source *src, void *ctx, cr_error *err);
+
 /* Validates that s[0..len) is well-formed UTF-8 (no overlong forms, surrogates,
  * values above U+10FFFF, truncated sequences, NUL). Returns the offset where the
  * first ill-formed sequence (or NUL) starts, or (size_t)-1 when all is well. */

@@ -26,6 +26,7 @@ typedef struct cr_import_options {
     const char *account;       /* account_id for exports without that column */
     const char *snapshot_date; /* snapshot_date for device exports without it */
     bool skip_bad_rows;
+    const char *sheet;         /* .xlsx input: the sheet to read; NULL: the first */
     /* Called about once a second while a file is imported, and once at its
      * end (finished). phase "reading": done of total bytes of the file;
      * "writing" (usage, after reading): done of total sorted rows written.

@@ -1,6 +1,7 @@
 /* cmd_import.c - `csmreport import [--kind K] [--profile P.xml] [--account ID]
- * [--snapshot-date D] [--skip-bad-rows] FILE...`: each file in its own
- * transaction; bad rows reported as FILE:LINE:COLUMN: reason. */
+ * [--snapshot-date D] [--skip-bad-rows] [--sheet NAME] FILE...`: each file (CSV or
+ * .xlsx) in its own transaction; bad rows reported as FILE:LINE:COLUMN: reason
+ * (FILE:Sheet1!C7 in a workbook). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,14 +18,18 @@ static void print_kinds(FILE *out);
 static const struct option import_options[] = {
     {"kind", required_argument, NULL, 'k'},          {"profile", required_argument, NULL, 'p'},
     {"account", required_argument, NULL, 'a'},       {"snapshot-date", required_argument, NULL, 's'},
-    {"skip-bad-rows", no_argument, NULL, 'S'},       {NULL, 0, NULL, 0}};
+    {"skip-bad-rows", no_argument, NULL, 'S'},       {"sheet", required_argument, NULL, 'w'},
+    {NULL, 0, NULL, 0}};
 
 const cr_cmd_syntax cr_cmd_import_syntax = {
     .usage = "usage: csmreport import [--kind K] [--profile P.xml] [--account ID]\n"
-             "                        [--snapshot-date YYYY-MM-DD] [--skip-bad-rows] FILE...\n"
+             "                        [--snapshot-date YYYY-MM-DD] [--skip-bad-rows]\n"
+             "                        [--sheet NAME] FILE...\n"
              "Loads CSV exports. The kind (accounts, partners, contracts, catalog, firmware,\n"
              "holidays, devices, tickets, usage, calls) is read from the header unless --kind\n"
              "or the profile names it. Each file is imported whole or not at all.\n"
+             "An .xlsx workbook is read from its first sheet, or the sheet --sheet names;\n"
+             "cells shown as dates are read as dates; positions read FILE:Sheet1!C7.\n"
              "--verbose prints each file's counts and timings on stdout.\n",
     .shortopts = "",
     .longopts = import_options,
@@ -97,6 +102,7 @@ int cr_cmd_import(const cr_cli *cli, int argc, char **argv, cr_error *err)
         case 'a': opt.account = optarg; break;
         case 's': opt.snapshot_date = optarg; break;
         case 'S': opt.skip_bad_rows = true; break;
+        case 'w': opt.sheet = optarg; break;
         default: return CR_CMD_USAGE;
         }
     }

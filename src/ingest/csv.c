@@ -85,6 +85,8 @@ struct cr_csv {
     size_t held_n;
     char *names;                /* "1\0" "2\0" ... */
     int replay;
+    const cr_csv_source *src;   /* records of another format, or NULL */
+    void *src_ctx;
 };
 
 static int fail(cr_csv *r, cr_error *err, int code, long line, long col, const char *fmt, ...)
@@ -280,6 +282,8 @@ void cr_csv_close(cr_csv *r)
     free(r->raw);
     free(r->held);
     free(r->names);
+    if (r->src)
+        r->src->close(r->src_ctx);
     free(r->name);
     free(r->buf);
     free(r->f);
@@ -841,6 +845,42 @@ static int make_header(cr_csv *r, cr_error *err)
     return 1;
 }
 
+/* The next record of a source, copied into the reader's fields. */
+static int source_next(cr_csv *r, cr_error *err)
+{
+    const cr_csv_cell *cells = NULL;
+    size_t n = 0;
+    long line = 0;
+    cr_error e;
+    cr_error_clear(&e);
+    int rc = r->src->next(r->src_ctx, &cells, &n, &line, &e);
+    if ((rc == -1 || rc == 2) && err)
+        *err = e;
+    if (rc == -1) {
+        r->err = e;
+        r->failed = 1;
+        return -1;
+    }
+    for (size_t i = 0; rc > 0 && i < n && i < CR_CSV_COLUMNS_MAX; i++)
+        r->f[i] = (csv_field){.s = (char *)cells[i].s, .len = cells[i].len, .line = cells[i].line,
+                              .col = cells[i].col};
+    r->nf = rc > 0 ? (n < CR_CSV_COLUMNS_MAX ? n : CR_CSV_COLUMNS_MAX) : 0;
+    r->rec_line = line;
+    return rc == 2 ? -1 : rc;
+}
+
+cr_csv *cr_csv_open_source(const char *name, const cr_csv_source *src, void *ctx, cr_error *err)
+{
+    cr_csv *r = reader_new(name, 0, 64, err);
+    if (!r) {
+        src->close(ctx);
+        return NULL;
+    }
+    r->src = src;
+    r->src_ctx = ctx;
+    return r;
+}
+
 int cr_csv_next(cr_csv *r, cr_error *err)
 {
     if (r->failed) {
@@ -855,6 +895,8 @@ int cr_csv_next(cr_csv *r, cr_error *err)
         return 1;
     }
     r->nf = 0;
+    if (r->src)
+        return source_next(r, err);
     for (;;) {
         int rc;
         if (!r->started)
@@ -961,6 +1003,8 @@ char cr_csv_separator(const cr_csv *r)
 
 unsigned long long cr_csv_offset(const cr_csv *r)
 {
+    if (r->src)
+        return r->src->offset(r->src_ctx);
     /* converted input: the bytes taken from the file (the unit of its size) */
     if (r->cd != (iconv_t)-1)
         return r->in_total - (r->raw_end - r->raw_off);

@@ -1,4 +1,4 @@
-/* ingest.c - one CSV export into the store, whole or not at all.
+/* ingest.c - one CSV export (or .xlsx sheet) into the store, whole or not at all.
  *
  * The flow: read the header and find where each canonical column comes from
  * (ingest_header.c), then per record: convert and check every value
@@ -80,7 +80,9 @@ static long winner_line(cr_importer *im, uint64_t h1)
 
 static int open_csv(cr_importer *im, cr_error *err)
 {
-    return cr_ingest_open_reader(im, err);
+    cr_csv_close(im->csv);
+    im->csv = cr_ingest_open_reader(im, err);
+    return im->csv ? 0 : err->code;
 }
 
 /* Reads the next record. Returns 1 with a record, 0 at the end, -1 on an error
@@ -324,6 +326,9 @@ int cr_ingest_file(sqlite3 *db, const char *path, const cr_import_options *opt,
     }
     if (rc && res->error_total && !err->code)
         err->code = rc;
+    for (int i = 0; i < res->error_count; i++) /* Sheet1!C7 for an .xlsx */
+        cr_ingest_reader_position(&im, &res->errors[i]);
+    cr_ingest_reader_position(&im, err);
     cr_ingest_rejects_drop(&im);
     finalize_all(&im);
     cr_csv_close(im.csv);

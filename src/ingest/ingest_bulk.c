@@ -97,7 +97,7 @@ static int report_bulk_duplicates(cr_importer *im, cr_error *err)
     /* Record k of the file is rowid k: one more read of the file gives lines. */
     long first_line[CR_IMPORT_ERRORS_MAX] = {0}, later_line[CR_IMPORT_ERRORS_MAX] = {0};
     cr_error ignored;
-    cr_csv *csv = cr_csv_reopen(im->csv, cr_csv_separator(im->csv), &ignored);
+    cr_csv *csv = cr_ingest_open_reader(im, &ignored);
     if (csv && cr_csv_next(csv, &ignored) > 0) {
         sqlite3_int64 k = 0;
         while (cr_csv_next(csv, &ignored) > 0) {
@@ -113,7 +113,8 @@ static int report_bulk_duplicates(cr_importer *im, cr_error *err)
     cr_csv_close(csv);
     for (int i = 0; i < n; i++) {
         char why[256];
-        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, first_line[i]);
+        snprintf(why, sizeof why, "duplicate key: same %s as %s %ld", keys,
+                 cr_ingest_line_word(im), first_line[i]);
         cr_ingest_report_error(im, later_line[i], 1, why);
     }
     if (n == 0)

@@ -64,20 +64,6 @@ static int repeated(cr_importer *im, const char *name, int first, int second, co
                         profile ? " in profile " : " in a profile", profile ? profile->name : "");
 }
 
-int cr_ingest_open_reader(cr_importer *im, cr_error *err)
-{
-    const cr_profile *profile = im->opt->profile;
-    cr_csv_close(im->csv);
-    im->csv = cr_csv_open_file(im->path, profile ? profile->separator : 0, err);
-    if (!im->csv)
-        return err->code;
-    if (!profile)
-        return 0;
-    cr_csv_set_lenient_quotes(im->csv, profile->quotes_lenient);
-    cr_csv_set_headerless(im->csv, profile->headerless);
-    return cr_csv_set_encoding(im->csv, profile->encoding, err) ? EX_CONFIG : 0;
-}
-
 int cr_ingest_read_header(cr_importer *im, cr_error *err)
 {
     int rc = cr_csv_next(im->csv, err);

@@ -1,6 +1,7 @@
 /* ingest_internal.h - what the parts of the cr_importer share (not a public API).
  *
  *   ingest.c         the passes over the file, the import log, the entry point
+ *   ingest_reader.c  opening the file: CSV, an .xlsx sheet, or a binary file refused
  *   ingest_header.c  the header: kind detection, where each canonical column comes from
  *   ingest_kinds.c   the kinds' hooks: derived values, checks, snapshots, re-timing
  *   ingest_store.c   the statements (src/sql/import.sql), batched and row-by-row writes
@@ -114,16 +115,29 @@ typedef struct cr_importer {
 
     bool progress_finished;          /* the last progress call said finished */
 
+    /* The file's format, found at its first opening (ingest_reader.c). */
+    bool format_known, xlsx;
+    char sheet[256];                 /* .xlsx: the sheet read */
+
     FILE *rejects;
     char rejects_tmp[4096];
     unsigned long long file_size;
     time_t last_progress;
 } cr_importer;
 
+/* ingest_reader.c */
+/* Opens the file for reading its records from the start: CSV text as the
+ * profile says (separator, encoding, quotes, header="none"), or the sheet of
+ * an .xlsx workbook; any other binary file is an EX_DATAERR saying what it
+ * looks like. Every read of the file (import, duplicates, rejects) opens it
+ * here, so all see the same records. */
+cr_csv *cr_ingest_open_reader(cr_importer *im, cr_error *err);
+/* .xlsx: rewrites a position line:column of the file into Sheet1!C7. */
+void cr_ingest_reader_position(const cr_importer *im, cr_error *e);
+/* What a record's position counts in messages: "line", or "row" in a sheet. */
+const char *cr_ingest_line_word(const cr_importer *im);
+
 /* ingest_header.c */
-/* Opens (or opens again) im->csv as the profile says: separator, encoding,
- * quotes, header="none". */
-int cr_ingest_open_reader(cr_importer *im, cr_error *err);
 int cr_ingest_read_header(cr_importer *im, cr_error *err);
 int cr_ingest_map_columns(cr_importer *im, cr_error *err);
 int cr_ingest_resolve_kind(cr_importer *im, cr_error *err);

@@ -61,7 +61,7 @@ int cr_ingest_rejects_duplicates(cr_importer *im, const cr_ingest_duplicate *dup
     char keys[160], why[256];
     cr_ingest_key_names(im, keys, sizeof keys);
     cr_csv *saved = im->csv;
-    if (!(im->csv = cr_csv_reopen(saved, cr_csv_separator(saved), err))) {
+    if (!(im->csv = cr_ingest_open_reader(im, err))) {
         im->csv = saved;
         return err->code;
     }
@@ -80,7 +80,8 @@ int cr_ingest_rejects_duplicates(cr_importer *im, const cr_ingest_duplicate *dup
         /* A ragged row was rejected by the first reading: not one of these. */
         if (got < 0 || cr_csv_record_line(im->csv) != dups[i].line)
             continue;
-        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, dups[i].first);
+        snprintf(why, sizeof why, "duplicate key: same %s as %s %ld", keys,
+                 cr_ingest_line_word(im), dups[i].first);
         rc = cr_ingest_rejects_row(im, why, err);
         cr_ingest_report_error(im, dups[i].line, 1, why);
         i++;

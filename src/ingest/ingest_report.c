@@ -27,7 +27,7 @@ static long earlier_line_of_key(cr_importer *im, long line)
     size_t len = cr_ingest_key_text(im, key, sizeof key);
     cr_error ignored;
     cr_csv *saved = im->csv;
-    im->csv = cr_csv_reopen(saved, cr_csv_separator(saved), &ignored);
+    im->csv = cr_ingest_open_reader(im, &ignored);
     if (!im->csv) {
         im->csv = saved;
         return 0;
@@ -54,7 +54,8 @@ void cr_ingest_report_duplicate(cr_importer *im, long line, char *why, size_t wh
     cr_ingest_key_names(im, keys, sizeof keys);
     long earlier = im->res->error_count < CR_IMPORT_ERRORS_MAX ? earlier_line_of_key(im, line) : 0;
     if (earlier)
-        snprintf(why, why_size, "duplicate key: same %s as line %ld", keys, earlier);
+        snprintf(why, why_size, "duplicate key: same %s as %s %ld", keys,
+                 cr_ingest_line_word(im), earlier);
     else
         snprintf(why, why_size, "duplicate key: an earlier row of this file has the same %s", keys);
 }

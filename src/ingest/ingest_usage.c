@@ -441,7 +441,8 @@ static int report_duplicates(cr_importer *im, cr_error *err)
     cr_ingest_key_names(im, keys, sizeof keys);
     for (size_t i = 0; i < u->dup_count; i++) {
         char why[256];
-        snprintf(why, sizeof why, "duplicate key: same %s as line %ld", keys, u->dups[i].first);
+        snprintf(why, sizeof why, "duplicate key: same %s as %s %ld", keys,
+                 cr_ingest_line_word(im), u->dups[i].first);
         cr_ingest_report_error(im, u->dups[i].line, 1, why);
     }
     return 0;

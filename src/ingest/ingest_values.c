@@ -132,8 +132,15 @@ bool cr_ingest_convert_record(cr_importer *im, bool only_keys, char *why, size_t
         *bad_col = cr_ingest_column_col(im, c);
         if (!column_text(im, c, &text, &len, why, why_size))
             return false;
+        /* A workbook's date cells come as ISO text, whatever format the
+         * profile gives for the CSV export of the same data. */
+        const char *format = im->src[c].format;
+        cr_date d;
+        cr_timestamp ts;
+        if (format && im->xlsx && (cr_date_parse(text, len, &d) || cr_timestamp_parse_iso(text, len, &ts)))
+            format = NULL;
         const cr_profile *profile = im->opt->profile;
-        cr_value_style style = {.format = im->src[c].format,
+        cr_value_style style = {.format = format,
                                 .decimal = profile ? profile->decimal : '.',
                                 .thousands = profile ? profile->thousands : 0};
         if (!cr_value_convert_styled(col, text, len, &style, v, why, why_size)) {
