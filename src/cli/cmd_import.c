@@ -57,9 +57,12 @@ static void print_kinds(FILE *out)
         fputc('\n', out);
     }
     fputs("\nprofile attributes (--profile P.xml; man csmreport has them all):\n"
-          "  <profile name kind separator=\",|;|tab\" timezone>, <null value>,\n"
-          "  <field name column|constant format ignore-case strict> with <map from to>,\n"
-          "  <keep highest numeric>\n"
+          "  <profile name kind separator=\",|;|tab\" timezone decimal=\".|,\"\n"
+          "           thousands=\"' '|.|,\" encoding=ICONV-NAME quotes=\"strict|lenient\"\n"
+          "           header=\"first|none\">, <null value>,\n"
+          "  <field name column|constant occurrence format plus_seconds ignore-case\n"
+          "         strict> with <map from to>, <keep highest numeric>\n"
+          "  (with header=\"none\", column is a 1-based position)\n"
           "\nexample, from an export to a deck:\n"
           "  csmreport profile init --kind devices lens.csv > lens.xml   # then check it\n"
           "  csmreport import --profile lens.xml --account ACME --snapshot-date 2026-09-30 lens.csv\n"
