@@ -63,6 +63,39 @@ run_cr import --db "$WORK/u.db" "$D/usage-twice.csv"
 check_eq "repeated canonical column: exit 65" "$RC" 65
 check_contains "repeated canonical column: both positions" "$ERR" "$D/usage-twice.csv:1:24: column 'serial' is repeated in the header (columns 3 and 4, at 1:17 and 1:24)"
 
+# ---------- GLPI tickets: BOM, quoted ;, trailing ;, 2 553 ids, day-first ----------
+DB=$WORK/glpi.db
+F=$X/glpi-tickets.csv
+check_eq "glpi: the fixture starts with a BOM" "$(head -c 3 "$F" | od -An -tx1 | tr -d ' ')" "efbbbf"
+run_cr import --db "$DB" --quiet --profile "$P/glpi-tickets.xml" --account NO-FJORD "$F"
+check_eq "glpi: exit 0" "$RC:$ERR" "0:"
+want=$($PY - "$F" <<'PYEOF'
+import csv, sys
+from datetime import datetime
+pri = {'major': 'P1', 'very high': 'P1', 'high': 'P2', 'medium': 'P3', 'low': 'P4', 'very low': 'P4'}
+rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig'), delimiter=';'))
+h = rows[0]
+assert h[-1] == '', 'a separator after the last column'
+def ts(s):
+    return datetime.strptime(s, '%d-%m-%Y %H:%M').strftime('%Y-%m-%dT%H:%M:%S') if s else ''
+for r in sorted(rows[1:], key=lambda r: r[0].replace(' ', '')):
+    c = dict(zip(h, r))
+    print('|'.join([c['ID'].replace(' ', ''), pri[c['Priority'].lower()], c['Status'], ts(c['Opening date']),
+                    ts(c['Resolution date']), ts(c['Last update']), c['Items - Serial number'],
+                    c['Items - Model'], 'NO-FJORD']))
+PYEOF
+)
+got=$(sqlite3 "$DB" "SELECT ticket_id, priority, status, opened_at, coalesce(closed_at, ''), updated_at,
+                            coalesce(serial, ''), coalesce(model, ''), account_id FROM tickets ORDER BY ticket_id")
+check_eq "glpi: stored tickets match the file (ids without their space, priorities mapped)" "$got" "$want"
+check_eq "glpi: 4 tickets, id 2 553 is 2553" "$(sqlite3 "$DB" "SELECT count(*), sum(ticket_id = '2553') FROM tickets")" "4|1"
+# A priority the maps do not know is refused with its position (strict).
+sed 's/"Very low"/"Urgent"/' "$F" >"$D/glpi-bad.csv"
+run_cr import --db "$WORK/glpi2.db" --profile "$P/glpi-tickets.xml" --account NO-FJORD "$D/glpi-bad.csv"
+check_eq "glpi: an unknown priority exits 65" "$RC" 65
+check_contains "glpi: the unknown priority's position" "$ERR" "$D/glpi-bad.csv:5:"
+check_contains "glpi: the unknown priority named" "$ERR" "Urgent"
+
 # ---------- FreePBX CDR report: lenient quotes, derived end, legs ----------
 DB=$WORK/freepbx.db
 F=$X/freepbx-cdr-report.csv
