@@ -14,7 +14,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
-PKGS     = sqlite3 libxml-2.0 cairo pangocairo pangoft2 fontconfig xlsxwriter gmime-3.0 libcurl
+PKGS     = sqlite3 libxml-2.0 cairo pangocairo pangoft2 fontconfig xlsxwriter gmime-3.0 libcurl libcrypto
 VERSION  = 0.1.0
 
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \

@@ -218,6 +218,8 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
     char finished[32];
     utc_now(finished, sizeof finished);
     const cr_import_result *r = im->res;
+    sqlite3_bind_int64(st, cr_ingest_param(st, ":id"), im->import_id);
+    sqlite3_bind_text(st, cr_ingest_param(st, ":sha256"), im->sha256, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, cr_ingest_param(st, ":file"), im->path, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, cr_ingest_param(st, ":kind"), im->kind->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, cr_ingest_param(st, ":size_bytes"), (sqlite3_int64)im->file_size);
@@ -274,7 +276,8 @@ static int run_import(cr_importer *im, cr_error *err)
     snprintf(im->res->kind, sizeof im->res->kind, "%s", im->kind->name);
     if ((rc = cr_db_begin(im->db, err)))
         return rc;
-    if ((rc = prepare(im, err)) || (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
+    if ((rc = cr_ingest_lineage_begin(im, err)) || (rc = prepare(im, err)) ||
+        (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
         goto out_rollback;
     if (im->keep_field >= 0 && !im->usage && (rc = find_winners(im, err)))
         goto out_rollback;
