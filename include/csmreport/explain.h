@@ -26,6 +26,19 @@
 #include "csmreport/json.h"
 #include "csmreport/period.h"
 
+/* The account's metrics document and what explaining its figures needs,
+ * computed once for any number of figures. */
+typedef struct cr_explain cr_explain;
+
+int cr_explain_open(sqlite3 *db, const char *account_id, const cr_period *period, cr_explain **out,
+                    cr_error *err);
+/* One figure's explanation into *out (caller frees); EX_USAGE with the
+ * nearest valid paths for an unknown path. */
+int cr_explain_figure(cr_explain *ex, const char *path, cr_json **out, cr_error *err);
+/* The metrics document the figures are read from (owned by ex). */
+const cr_json *cr_explain_document(const cr_explain *ex);
+void cr_explain_close(cr_explain *ex); /* NULL is a no-op */
+
 /* Explains path for the account and period into *out (caller frees with
  * cr_json_free). An unknown path is EX_USAGE, its message listing the valid
  * paths nearest to it; an unknown account EX_DATAERR. */

@@ -580,9 +580,16 @@ static void explain_rma(explainer *x, const char *field)
          (long long)year, cr_json_get_string(cr_json_get(x->doc, "as_of")));
     line(x, "installed base %s (%s)", fmt_int(x, base, a, sizeof a),
          cr_json_get_string(cr_json_get(r, "basis")) ? cr_json_get_string(cr_json_get(r, "basis")) : "-");
+    int64_t pct_micros = llround(rma_pct * 1e6);
+    int64_t excess = count - (int64_t)((cr_int128)pct_micros * base / 100000000);
+    if (excess < 0)
+        excess = 0;
+    step(x, "excess_count", "max(0, count - rma_threshold_pct_micros * installed_base // 100000000)",
+         vint(x, vint(x, vint(x, vobj(), "count", count), "installed_base", base), "rma_threshold_pct_micros",
+              pct_micros),
+         cr_json_int(excess), strcmp(field, "excess_count") == 0, 1);
     if (cr_json_is_null(base_j) || base == 0)
         return;
-    int64_t pct_micros = llround(rma_pct * 1e6);
     step(x, "rate", "count / installed_base", vint(x, vint(x, vobj(), "count", count), "installed_base", base),
          cr_json_number((double)count / (double)base), strcmp(field, "rate") == 0, 1);
     step(x, "threshold", "rma_threshold_pct / 100", vnum(x, vobj(), "rma_threshold_pct", rma_pct),
@@ -597,13 +604,6 @@ static void explain_rma(explainer *x, const char *field)
          fmt_dec(x, rma_pct * (double)base, rma_pct * (double)base == floor(rma_pct * (double)base) ? 0 : 2, e,
                  sizeof e),
          breach ? "breach" : "no breach");
-    int64_t excess = count - (int64_t)((cr_int128)pct_micros * base / 100000000);
-    if (excess < 0)
-        excess = 0;
-    step(x, "excess_count", "max(0, count - rma_threshold_pct_micros * installed_base // 100000000)",
-         vint(x, vint(x, vint(x, vobj(), "count", count), "installed_base", base), "rma_threshold_pct_micros",
-              pct_micros),
-         cr_json_int(excess), strcmp(field, "excess_count") == 0, 1);
     cr_date as_of = x->ctx.period.end;
     int64_t elapsed = cr_days_from_civil(as_of.year, as_of.month, as_of.day) - jan1 + 1;
     int64_t days = cr_is_leap_year((int)year) ? 366 : 365;
@@ -975,32 +975,59 @@ static void explain_entry(explainer *x, const cr_explain_entry *e)
     }
 }
 
-int cr_explain_compute(sqlite3 *db, const char *account_id, const cr_period *period, const char *path,
-                       cr_json **out, cr_error *err)
+struct cr_explain {
+    cr_metrics_ctx ctx;
+    cr_json *doc;
+    cr_explain_index ix;
+};
+
+int cr_explain_open(sqlite3 *db, const char *account_id, const cr_period *period, cr_explain **out,
+                    cr_error *err)
+{
+    cr_explain *ex = calloc(1, sizeof *ex);
+    *out = NULL;
+    if (!ex)
+        return cr_error_nomem(err);
+    int rc = cr_metrics_compute(db, account_id, period, NULL, &ex->doc, err);
+    if (!rc && cr_explain_index_build(ex->doc, &ex->ix))
+        rc = cr_error_nomem(err);
+    if (!rc)
+        rc = cr_metrics_ctx_init(&ex->ctx, db, account_id, period, NULL, err);
+    if (rc) {
+        cr_explain_close(ex);
+        return rc;
+    }
+    *out = ex;
+    return 0;
+}
+
+void cr_explain_close(cr_explain *ex)
+{
+    if (!ex)
+        return;
+    cr_metrics_ctx_free(&ex->ctx);
+    cr_explain_index_free(&ex->ix);
+    cr_json_free(ex->doc);
+    free(ex);
+}
+
+const cr_json *cr_explain_document(const cr_explain *ex)
+{
+    return ex->doc;
+}
+
+int cr_explain_figure(cr_explain *ex, const char *path, cr_json **out, cr_error *err)
 {
     *out = NULL;
-    cr_json *doc = NULL;
-    cr_explain_index ix = {0};
-    explainer x = {.err = err};
-    int rc = cr_metrics_compute(db, account_id, period, NULL, &doc, err);
-    if (rc)
-        return rc;
-    if (cr_explain_index_build(doc, &ix)) {
-        rc = cr_error_nomem(err);
-        goto out;
-    }
-    const cr_explain_entry *e = cr_explain_index_find(&ix, path);
+    const cr_explain_entry *e = cr_explain_index_find(&ex->ix, path);
     if (!e) {
         char near[700];
-        cr_explain_index_near(&ix, path, 12, near, sizeof near);
-        rc = cr_error_set(err, EX_USAGE, NULL, 0, 0, "no figure '%.200s' in the metrics document; near it: %s",
-                          path, near[0] ? near : "(none)");
-        goto out;
+        cr_explain_index_near(&ex->ix, path, 12, near, sizeof near);
+        return cr_error_set(err, EX_USAGE, NULL, 0, 0, "no figure '%.200s' in the metrics document; near it: %s",
+                            path, near[0] ? near : "(none)");
     }
-    if ((rc = cr_metrics_ctx_init(&x.ctx, db, account_id, period, NULL, err)))
-        goto out;
+    explainer x = {.err = err, .ctx = ex->ctx, .doc = ex->doc};
     x.loc = cr_numfmt_locale_from_tag(x.ctx.account->locale);
-    x.doc = doc;
     x.out = cr_json_object();
     x.steps = cr_json_array();
     x.text = cr_json_array();
@@ -1009,11 +1036,11 @@ int cr_explain_compute(sqlite3 *db, const char *account_id, const cr_period *per
         cr_json_free(x.steps);
         cr_json_free(x.text);
         cr_json_free(x.inputs);
-        rc = cr_error_nomem(err);
-        goto out;
+        cr_json_free(x.out);
+        return cr_error_nomem(err);
     }
     put(&x, x.out, "account_id", cr_json_string(x.ctx.account->account_id));
-    put(&x, x.out, "period", cr_json_string(period->label));
+    put(&x, x.out, "period", cr_json_string(x.ctx.period.label));
     put(&x, x.out, "path", cr_json_string(e->path));
     put(&x, x.out, "index_path", cr_json_string(e->index_path));
     put(&x, x.out, "value", copy_json(e->node));
@@ -1025,16 +1052,24 @@ int cr_explain_compute(sqlite3 *db, const char *account_id, const cr_period *per
     if (!cr_json_get(x.out, "rule"))
         put(&x, x.out, "rule", cr_json_string(rule_account));
     put(&x, x.out, "inputs_total", cr_json_int((int64_t)cr_json_size(x.inputs)));
-    rc = x.status;
-    if (!rc) {
-        *out = x.out;
-        x.out = NULL;
+    if (x.status) {
+        cr_json_free(x.out);
+        return x.status;
     }
-out:
-    cr_json_free(x.out);
-    cr_metrics_ctx_free(&x.ctx);
-    cr_explain_index_free(&ix);
-    cr_json_free(doc);
+    *out = x.out;
+    return 0;
+}
+
+int cr_explain_compute(sqlite3 *db, const char *account_id, const cr_period *period, const char *path,
+                       cr_json **out, cr_error *err)
+{
+    cr_explain *ex;
+    *out = NULL;
+    int rc = cr_explain_open(db, account_id, period, &ex, err);
+    if (rc)
+        return rc;
+    rc = cr_explain_figure(ex, path, out, err);
+    cr_explain_close(ex);
     return rc;
 }
 
