@@ -35,3 +35,62 @@ run_cr explain --db "$DB" --account NO-NORDLYS --period 2026-Q3 rma.brech
 check_contains "explain unknown key: lists the section's keys" "$ERR" "rma.breach"
 run_cr explain --db "$DB" --account NOPE --period 2026-Q3 rma.breach
 check_eq "explain unknown account: exit 65" "$RC" 65
+
+# The QBR's evidence sheets: every row's source line holds it; the deck's
+# references name rows of the sheet that hold the event they cite.
+run_cr render --db "$DB" --template "$TOP/templates/qbr.xml" --account NO-NORDLYS --period 2026-Q3 \
+    --locale en --out "$WORK/r"
+check_eq "evidence: QBR renders" "$RC" 0
+pdftotext "$WORK/r/NO-NORDLYS/NO-NORDLYS_qbr_2026-Q3.pdf" "$WORK/deck.txt"
+"$PY" - "$WORK/r/NO-NORDLYS/NO-NORDLYS_qbr_2026-Q3.xlsx" "$TOP/samples" "$WORK/deck.txt" <<'PY'
+import csv, re, sys
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+samples, deck = sys.argv[2], open(sys.argv[3], encoding="utf-8").read()
+def rows(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        r = csv.reader(f)
+        head = next(r)
+        out, prev = {}, r.line_num
+        for rec in r:
+            out[prev + 1] = dict(zip(head, rec))
+            prev = r.line_num
+    return out
+files = {n: rows(f"{samples}/{n}") for n in ("devices.csv", "tickets.csv", "usage.csv")}
+def check(sheet, keys):
+    ws = wb[sheet]
+    head = [c.value for c in ws[1]]
+    bad, n = [], 0
+    for r in ws.iter_rows(min_row=2, values_only=True):
+        d = dict(zip(head, r))
+        if d.get("Source file") is None:
+            continue
+        n += 1
+        rec = files[d["Source file"]].get(d["Line"])
+        for col, key in keys:
+            want = d[col].strftime("%Y-%m-%d") if hasattr(d[col], "strftime") else d[col]
+            if rec is None or rec.get(key) != want:
+                bad.append((d["Source file"], d["Line"], key, want))
+        if sheet == "Adoption evidence" and d.get("Usage file"):
+            u = files[d["Usage file"]].get(d["Usage line"])
+            if u is None or u.get("serial") != d["Serial"]:
+                bad.append(("usage", d["Usage line"], d["Serial"]))
+    ok = n > 0 and not bad
+    print(("PASS" if ok else "FAIL") + f" evidence: {sheet}: {n} rows, source lines hold them {bad[:3]}")
+    return ws, head
+check("True-up evidence", [("Serial", "serial"), ("Snapshot", "snapshot_date")])
+check("RMA evidence", [("Ticket", "ticket_id")])
+check("Adoption evidence", [("Serial", "serial")])
+ws = wb["True-up evidence"]
+refs = re.findall(r"(\w+) (\w{3} \d{4}), [^:]*: see sheet True-up evidence, rows (\d+)–(\d+)", deck)
+bad = []
+for cat, month, a, b in refs:
+    for i in range(int(a), int(b) + 1):
+        c = ws.cell(row=i, column=1).value
+        m = ws.cell(row=i, column=2).value
+        if c != cat or m.strftime("%b %Y") != month:
+            bad.append((cat, month, i, c, m))
+    if ws.cell(row=int(b) + 1, column=1).value == cat and ws.cell(row=int(b) + 1, column=2).value.strftime("%b %Y") == month:
+        bad.append(("range ends early", cat, month, b))
+print(("PASS" if len(refs) >= 3 and not bad else "FAIL") + f" evidence: deck references name the event's rows ({len(refs)} refs) {bad[:3]}")
+PY
