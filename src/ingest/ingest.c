@@ -246,8 +246,13 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
 static int prepare(cr_importer *im, cr_error *err)
 {
     const cr_kind *kind = im->kind;
-    int rc = kind->flags & CR_KIND_SORT_MERGE ? cr_ingest_usage_begin(im, err)
-                                              : cr_ingest_prepare_statements(im, err);
+    /* The common path's lookups compare the file's sha256 (lineage): wait
+     * for it; usage's merge does not, so its hash runs beside the import. */
+    int rc;
+    if (kind->flags & CR_KIND_SORT_MERGE)
+        rc = cr_ingest_usage_begin(im, err);
+    else if (!(rc = cr_ingest_lineage_wait(im, err)))
+        rc = cr_ingest_prepare_statements(im, err);
     if (!rc && kind->begin)
         rc = kind->begin(im, err);
     return rc;
@@ -316,6 +321,9 @@ int cr_ingest_file(sqlite3 *db, const char *path, const cr_import_options *opt,
     int rc = run_import(&im, err);
     if (im.last_progress && !im.progress_finished) /* stopped early: end the line */
         cr_ingest_report_progress(&im, "stopped", 0, 0, true);
+    /* The file's sha256, for its import_log row (the hash thread may still run). */
+    if (rc == 0 && (rc = cr_ingest_lineage_wait(&im, err)))
+        cr_db_rollback(db);
     if (rc == 0) {
         res->seconds = seconds_since(&t0);
         finalize_all(&im);
@@ -331,6 +339,7 @@ int cr_ingest_file(sqlite3 *db, const char *path, const cr_import_options *opt,
     if (rc && res->error_total && !err->code)
         err->code = rc;
     cr_ingest_rejects_drop(&im);
+    cr_ingest_lineage_wait(&im, NULL);
     finalize_all(&im);
     cr_csv_close(im.csv);
     for (size_t i = 0; i < im.header_count && im.header; i++)

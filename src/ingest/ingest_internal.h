@@ -17,6 +17,7 @@
 #ifndef CSMREPORT_INGEST_INTERNAL_H
 #define CSMREPORT_INGEST_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,7 +57,7 @@ typedef struct bound_stmt {
     int column[MAX_COLUMNS];
     int utc[6];
     int last_seen_utc, start_utc, end_utc, local_date, rowid, old_rowid;
-    int src_import, src_line, src_sha256; /* lineage (schema_v5.sql) */
+    int src_line, src_sha256;  /* the lookup's lineage test (schema_v5.sql) */
 } bound_stmt;
 
 /* Rows waiting for the batch INSERT: their values, copied out of the CSV
@@ -88,7 +89,11 @@ typedef struct cr_importer {
     /* Lineage: this file's import_log id (reserved at the start), its sha256,
      * and the line of the record being bound. */
     int64_t import_id;
-    char sha256[65];
+    char sha256[65];                 /* written by the hash thread until joined */
+    bool hashing;                    /* the hash thread runs */
+    pthread_t hash_thread;
+    int hash_rc;
+    cr_error hash_err;
     long line;
     sqlite3_stmt *source;            /* K.source: a row's source (K_src) */
     sqlite3_stmt *source_batch;      /* the same for BATCH_ROWS rows */
@@ -191,9 +196,11 @@ int cr_ingest_batch_flush(cr_importer *im, cr_error *err);
 int cr_ingest_write_record(cr_importer *im, long line, bool *duplicate, cr_error *err);
 
 /* ingest_lineage.c */
-/* Hashes the file (sha256) and reserves its import_log id; call under the
- * file's write transaction. */
+/* Reserves the file's import_log id (under the file's write transaction) and
+ * starts hashing it (sha256) on a thread. wait joins it: before anything reads
+ * im->sha256, and before the importer returns (any path; a no-op when joined). */
 int cr_ingest_lineage_begin(cr_importer *im, cr_error *err);
+int cr_ingest_lineage_wait(cr_importer *im, cr_error *err);
 
 /* ingest_bulk.c */
 int cr_ingest_drop_indexes_for_bulk(cr_importer *im, cr_error *err);

@@ -48,7 +48,6 @@ static void find_params(cr_importer *im, bound_stmt *b, const char *suffix)
     b->local_date = PARAM("local_date");
     b->rowid = PARAM("rowid");
     b->old_rowid = PARAM("old_rowid");
-    b->src_import = PARAM("src_import");
     b->src_line = PARAM("src_line");
     b->src_sha256 = PARAM("src_sha256");
 #undef PARAM

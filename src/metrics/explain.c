@@ -824,7 +824,7 @@ static void tickets_input(explainer *x, const char *which, const char *priority,
     sqlite3_finalize(st);
 }
 
-static void explain_tickets(explainer *x, const char *const *seg, size_t nseg, const cr_json *node)
+static void explain_tickets(explainer *x, const char *const *seg, size_t nseg)
 {
     put(x, x->out, "rule", cr_json_string(rule_tickets));
     int64_t start = x->ctx.start_utc, end = x->ctx.end_utc;
@@ -850,7 +850,6 @@ static void explain_tickets(explainer *x, const char *const *seg, size_t nseg, c
         line(x, "%s tickets %s%s%s in %s", fmt_int(x, n, a, sizeof a), which, priority ? " with priority " : "",
              priority ? priority : "", x->ctx.period.label);
     }
-    (void)node;
 }
 
 /* by_month count: the month's own bounds. */
@@ -961,9 +960,9 @@ static void explain_entry(explainer *x, const cr_explain_entry *e)
         if (n == 4 && strcmp(field, "count") == 0)
             explain_tickets_month(x, seg[1][0] == 'o' ? "opened" : "closed", row);
         else
-            explain_tickets(x, seg, n, e->node);
+            explain_tickets(x, seg, n);
     } else if (strcmp(s, "tickets") == 0) {
-        explain_tickets(x, seg, n, e->node);
+        explain_tickets(x, seg, n);
     } else if (strcmp(s, "software") == 0) {
         put(x, x->out, "rule", cr_json_string(rule_software));
         asof_devices(x, "software");
