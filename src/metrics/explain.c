@@ -769,24 +769,42 @@ static void explain_adoption(explainer *x, const cr_json *row, const char *scope
     cr_json *usage = cr_json_array(), *saved = x->inputs;
     x->inputs = usage;
     add_inputs(x, st, "usage");
-    x->inputs = saved;
     sqlite3_finalize(st);
+    /* Days of per-call records without a usage row count too (SPEC 3). */
+    if ((st = prepare(x, "explain.call_days")) != NULL) {
+        char from[16], to[16];
+        cr_date_format(cr_civil_from_days(first_day), from);
+        cr_date_format(cr_civil_from_days(last_day), to);
+        bind_text(st, ":account", x->ctx.account->account_id);
+        bind_text(st, ":from", from);
+        bind_text(st, ":to", to);
+        add_inputs(x, st, "calls");
+        sqlite3_finalize(st);
+    }
+    x->inputs = saved;
     int64_t deployed = 0, active = 0;
     for (size_t i = first; i < cr_json_size(x->inputs); i++) {
         cr_json *in = cr_json_at(x->inputs, i);
         const char *serial = cr_json_get_string(cr_json_get(cr_json_get(in, "fields"), "serial"));
         deployed++;
+        int64_t days = 0, minutes = 0;
+        bool seen = false;
         for (size_t j = 0; j < cr_json_size(usage); j++) {
             cr_json *u = cr_json_at(usage, j);
             cr_json *uf = cr_json_get(u, "fields");
             if (strcmp(cr_json_get_string(cr_json_get(uf, "serial")), serial) != 0)
                 continue;
-            int64_t days = cr_json_get_int(cr_json_get(uf, "active_days"));
-            put(x, in, "active_days", cr_json_int(days));
-            put(x, in, "call_minutes", cr_json_int(cr_json_get_int(cr_json_get(uf, "call_minutes"))));
-            put(x, in, "usage_source", copy_json(cr_json_get(u, "source")));
-            active += days > 0;
+            seen = true;
+            days += cr_json_get_int(cr_json_get(uf, "active_days"));
+            minutes += cr_json_get_int(cr_json_get(uf, "call_minutes"));
+            bool calls = strcmp(cr_json_get_string(cr_json_get(u, "kind")), "calls") == 0;
+            put(x, in, calls ? "calls_source" : "usage_source", copy_json(cr_json_get(u, "source")));
         }
+        if (seen) {
+            put(x, in, "active_days", cr_json_int(days));
+            put(x, in, "call_minutes", cr_json_int(minutes));
+        }
+        active += days > 0;
     }
     cr_json_free(usage);
     int64_t d = cr_json_get_int(cr_json_get(row, "deployed")), a = cr_json_get_int(cr_json_get(row, "active"));
@@ -795,8 +813,12 @@ static void explain_adoption(explainer *x, const cr_json *row, const char *scope
          strcmp(field, "deployed") == 0, 1);
     /* Active from the roll-up's active days (whole months); the document's
      * count also reads per-call records, so the step states its own count. */
+    /* The roll-up holds whole months: for a period of whole months the count
+     * is the figure; for another range it is shown beside it. */
+    cr_date ps = x->ctx.period.start, pe = x->ctx.period.end;
+    bool whole = ps.day == 1 && pe.day == cr_days_in_month(pe.year, pe.month);
     step(x, "active_in_usage", "devices_with_active_days", vint(x, vobj(), "devices_with_active_days", active),
-         cr_json_int(active), false, 1);
+         cr_json_int(active), whole && strcmp(field, "active") == 0, 1);
     step(x, "rate", "active / deployed if deployed else None", vint(x, vint(x, vobj(), "active", a), "deployed", d),
          d ? cr_json_number((double)a / (double)d) : cr_json_null(), strcmp(field, "rate") == 0, 1);
     line(x, "deployed %s (snapshot %s), active %s \u2192 rate = active / deployed = %s", fmt_int(x, d, s1, sizeof s1),

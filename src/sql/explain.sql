@@ -106,3 +106,19 @@ SELECT a.account_id, a.account_name, a.program, a.term_start, a.term_end, a.opti
   LEFT JOIN accounts_src AS s ON s.row = a.rowid
   LEFT JOIN import_log AS l ON l.id = s.src_import
  WHERE a.account_id = :account;
+
+-- name: call_days
+-- Days of per-call records without a usage row (SPEC 3: calls count as usage,
+-- never twice) of the account's devices in [:from, :to], per device, with the
+-- source of its first call record.
+SELECT u.serial, count(*) AS active_days, sum(u.call_minutes) AS call_minutes,
+       l.file AS src_file, s.src_line, substr(l.finished_at, 1, 10) AS src_date
+  FROM usage_from_calls AS u
+  LEFT JOIN calls AS c ON c.rowid = (SELECT c2.rowid FROM calls AS c2 JOIN calls_src AS s2 ON s2.row = c2.rowid
+                                      WHERE c2.account_id = :account AND c2.serial = u.serial
+                                        AND c2.local_date BETWEEN :from AND :to
+                                      ORDER BY s2.src_import DESC, s2.src_line LIMIT 1)
+  LEFT JOIN calls_src AS s ON s.row = c.rowid
+  LEFT JOIN import_log AS l ON l.id = s.src_import
+ WHERE u.account_id = :account AND u.date BETWEEN :from AND :to
+ GROUP BY u.serial;

@@ -93,8 +93,9 @@ def source_ok(inp):
             "device": ("serial", "snapshot_date"), "ticket": ("ticket_id",),
             "contract": ("account_id", "category"), "holiday": ("date",),
             "account": ("account_id",)}.get(inp["kind"], ())))
-    if inp.get("usage_source"):
-        checks.append((inp["usage_source"], ("serial",)))
+    for key in ("usage_source", "calls_source"):
+        if inp.get(key):
+            checks.append((inp[key], ("serial",)))
     for s, keys in checks:
         if not os.path.realpath(s["file"]).startswith(os.path.realpath(SAMPLES)):
             return f"not a sample file: {s['file']}"
@@ -120,7 +121,9 @@ def needs_step(path, value):
         return True
     if path.startswith("trueup.") and path.rsplit(".", 1)[1] in ("category", "month", "stale"):
         return False
-    return path.startswith(NEEDS_STEP) or path.endswith(".rate") and path.startswith("adoption.")
+    if path.startswith("adoption.") and path.rsplit(".", 1)[1] in ("rate", "active", "deployed"):
+        return True
+    return path.startswith(NEEDS_STEP)
 
 
 accounts = [r["account_id"] for r in csv.DictReader(open(os.path.join(SAMPLES, "accounts.csv"), encoding="utf-8"))]
@@ -173,7 +176,7 @@ for acc in accounts:
                 if needs_step(path, value) and not gives:
                     fails["needs"].append(f"{acc} {period} {path}")
                 for inp in ex["inputs"]:
-                    if inp.get("source") or inp.get("usage_source"):
+                    if inp.get("source") or inp.get("usage_source") or inp.get("calls_source"):
                         counts["sources"] += 1
                     why = source_ok(inp)
                     if why:
