@@ -80,6 +80,7 @@ int cr_cmd_version(const cr_cli *cli, int argc, char **argv, cr_error *err);
 int cr_cmd_run(const cr_cli *cli, int argc, char **argv, cr_error *err);
 int cr_cmd_accounts(const cr_cli *cli, int argc, char **argv, cr_error *err);
 int cr_cmd_profile(const cr_cli *cli, int argc, char **argv, cr_error *err);
+int cr_cmd_explain(const cr_cli *cli, int argc, char **argv, cr_error *err);
 
 extern const cr_cmd_syntax cr_cmd_import_syntax;
 extern const cr_cmd_syntax cr_cmd_check_syntax;
@@ -89,6 +90,7 @@ extern const cr_cmd_syntax cr_cmd_version_syntax;
 extern const cr_cmd_syntax cr_cmd_run_syntax;
 extern const cr_cmd_syntax cr_cmd_accounts_syntax;
 extern const cr_cmd_syntax cr_cmd_profile_syntax;
+extern const cr_cmd_syntax cr_cmd_explain_syntax;
 
 /* Takes the common options out of argv[1..*argc-1], applying them to cli, and
  * closes the gaps (argv[*argc] is then NULL).

@@ -16,7 +16,7 @@
 
 #include "csmreport/error.h"
 
-#define CR_DB_SCHEMA_VERSION 4
+#define CR_DB_SCHEMA_VERSION 5
 #define CR_DB_BUSY_MS 10000
 
 typedef enum cr_db_mode {

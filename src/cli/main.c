@@ -34,6 +34,8 @@ static const command commands[] = {
     {"check", cr_cmd_check, CR_CMD_READS_DB, "data-quality report", &cr_cmd_check_syntax},
     {"metrics", cr_cmd_metrics, CR_CMD_READS_DB,
      "compute every metric for an account and a period", &cr_cmd_metrics_syntax},
+    {"explain", cr_cmd_explain, CR_CMD_READS_DB,
+     "the rule, arithmetic and source rows behind one figure", &cr_cmd_explain_syntax},
     {"render", cr_cmd_render, CR_CMD_READS_DB,
      "render reports from a template (PDF deck and XLSX workbook)", &cr_cmd_render_syntax},
     {"run", cr_cmd_run, CR_CMD_WRITES_DB,

@@ -217,6 +217,8 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
     char finished[32];
     utc_now(finished, sizeof finished);
     const cr_import_result *r = im->res;
+    sqlite3_bind_int64(st, cr_ingest_param(st, ":id"), im->import_id);
+    sqlite3_bind_text(st, cr_ingest_param(st, ":sha256"), im->sha256, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, cr_ingest_param(st, ":file"), im->path, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, cr_ingest_param(st, ":kind"), im->kind->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, cr_ingest_param(st, ":size_bytes"), (sqlite3_int64)im->file_size);
@@ -243,8 +245,13 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
 static int prepare(cr_importer *im, cr_error *err)
 {
     const cr_kind *kind = im->kind;
-    int rc = kind->flags & CR_KIND_SORT_MERGE ? cr_ingest_usage_begin(im, err)
-                                              : cr_ingest_prepare_statements(im, err);
+    /* The common path's lookups compare the file's sha256 (lineage): wait
+     * for it; usage's merge does not, so its hash runs beside the import. */
+    int rc;
+    if (kind->flags & CR_KIND_SORT_MERGE)
+        rc = cr_ingest_usage_begin(im, err);
+    else if (!(rc = cr_ingest_lineage_wait(im, err)))
+        rc = cr_ingest_prepare_statements(im, err);
     if (!rc && kind->begin)
         rc = kind->begin(im, err);
     return rc;
@@ -273,7 +280,8 @@ static int run_import(cr_importer *im, cr_error *err)
     snprintf(im->res->kind, sizeof im->res->kind, "%s", im->kind->name);
     if ((rc = cr_db_begin(im->db, err)))
         return rc;
-    if ((rc = prepare(im, err)) || (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
+    if ((rc = cr_ingest_lineage_begin(im, err)) || (rc = prepare(im, err)) ||
+        (rc = cr_ingest_drop_indexes_for_bulk(im, err)))
         goto out_rollback;
     if (im->keep_field >= 0 && !im->usage && (rc = find_winners(im, err)))
         goto out_rollback;
@@ -312,6 +320,9 @@ int cr_ingest_file(sqlite3 *db, const char *path, const cr_import_options *opt,
     int rc = run_import(&im, err);
     if (im.last_progress && !im.progress_finished) /* stopped early: end the line */
         cr_ingest_report_progress(&im, "stopped", 0, 0, true);
+    /* The file's sha256, for its import_log row (the hash thread may still run). */
+    if (rc == 0 && (rc = cr_ingest_lineage_wait(&im, err)))
+        cr_db_rollback(db);
     if (rc == 0) {
         res->seconds = seconds_since(&t0);
         finalize_all(&im);
@@ -330,6 +341,7 @@ int cr_ingest_file(sqlite3 *db, const char *path, const cr_import_options *opt,
         cr_ingest_reader_position(&im, &res->errors[i]);
     cr_ingest_reader_position(&im, err);
     cr_ingest_rejects_drop(&im);
+    cr_ingest_lineage_wait(&im, NULL);
     finalize_all(&im);
     cr_csv_close(im.csv);
     for (size_t i = 0; i < im.header_count && im.header; i++)

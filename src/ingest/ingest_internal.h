@@ -7,6 +7,7 @@
  *   ingest_store.c   the statements (src/sql/import.sql), batched and row-by-row writes
  *   ingest_bulk.c    index drop and rebuild around a bulk load
  *   ingest_usage.c   usage rows: sorted by their integer key, then merged in
+ *   ingest_lineage.c the file's sha256 and import id, which every row it writes names
  *   ingest_rejects.c FILE.rejected.csv
  *   ingest_report.c  row errors, duplicate messages, the progress line
  *   ingest_values.c  one record: fields as read, values converted and checked, the key
@@ -17,6 +18,7 @@
 #ifndef CSMREPORT_INGEST_INTERNAL_H
 #define CSMREPORT_INGEST_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -57,6 +59,7 @@ typedef struct bound_stmt {
     int column[MAX_COLUMNS];
     int utc[6];
     int last_seen_utc, start_utc, end_utc, local_date, rowid, old_rowid;
+    int src_line, src_sha256;  /* the lookup's lineage test (schema_v5.sql) */
 } bound_stmt;
 
 /* Rows waiting for the batch INSERT: their values, copied out of the CSV
@@ -86,6 +89,18 @@ typedef struct cr_importer {
     cr_value values[MAX_COLUMNS];
 
     bound_stmt insert, lookup, replace;
+    /* Lineage: this file's import_log id (reserved at the start), its sha256,
+     * and the line of the record being bound. */
+    int64_t import_id;
+    char sha256[65];                 /* written by the hash thread until joined */
+    bool hashing;                    /* the hash thread runs */
+    pthread_t hash_thread;
+    int hash_rc;
+    cr_error hash_err;
+    long line;
+    sqlite3_stmt *source;            /* K.source: a row's source (K_src) */
+    sqlite3_stmt *source_batch;      /* the same for BATCH_ROWS rows */
+    int source_row[BATCH_ROWS], source_line[BATCH_ROWS]; /* its bind indexes */
     sqlite3_stmt *touched;           /* notes a stored row this file wrote or matched */
     /* Fresh rows are inserted BATCH_ROWS at a time (one statement execution
      * instead of 32: about half of SQLite's per-row cost); conflicts fall back
@@ -198,6 +213,13 @@ int cr_ingest_batch_flush(cr_importer *im, cr_error *err);
 /* Writes the converted record (now, or with its batch); *duplicate when this
  * file already wrote its key. cr_ingest_batch_flush writes what is waiting. */
 int cr_ingest_write_record(cr_importer *im, long line, bool *duplicate, cr_error *err);
+
+/* ingest_lineage.c */
+/* Reserves the file's import_log id (under the file's write transaction) and
+ * starts hashing it (sha256) on a thread. wait joins it: before anything reads
+ * im->sha256, and before the importer returns (any path; a no-op when joined). */
+int cr_ingest_lineage_begin(cr_importer *im, cr_error *err);
+int cr_ingest_lineage_wait(cr_importer *im, cr_error *err);
 
 /* ingest_bulk.c */
 int cr_ingest_drop_indexes_for_bulk(cr_importer *im, cr_error *err);

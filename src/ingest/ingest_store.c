@@ -48,6 +48,8 @@ static void find_params(cr_importer *im, bound_stmt *b, const char *suffix)
     b->local_date = PARAM("local_date");
     b->rowid = PARAM("rowid");
     b->old_rowid = PARAM("old_rowid");
+    b->src_line = PARAM("src_line");
+    b->src_sha256 = PARAM("src_sha256");
 #undef PARAM
 }
 
@@ -68,7 +70,11 @@ static char *batch_insert_sql(const char *sql)
 {
     const char *values = strstr(sql, "VALUES");
     const char *open = values ? strchr(values, '(') : NULL;
-    const char *close = open ? strrchr(open, ')') : NULL;
+    /* The tuple's last ')' before the statement's ';' (a comment may follow). */
+    const char *end = open ? strchr(open, ';') : NULL, *close = NULL;
+    for (const char *p = open; p && p < (end ? end : open + strlen(open)); p++)
+        if (*p == ')')
+            close = p;
     if (!close)
         return NULL;
     size_t tuple_len = (size_t)(close - open) + 1, prefix_len = (size_t)(open - sql);
@@ -119,6 +125,45 @@ static int prepare_batch(cr_importer *im, cr_error *err)
     return 0;
 }
 
+/* K.source for one row, and the same for a whole batch of BATCH_ROWS. */
+static int prepare_sources(cr_importer *im, cr_error *err)
+{
+    char name[64];
+    snprintf(name, sizeof name, "import.%s.source", im->kind->name);
+    int rc = cr_ingest_prepare_named(im, name, &im->source, err);
+    if (rc || !im->batching)
+        return rc;
+    char *sql = batch_insert_sql(cr_sql(name));
+    if (!sql)
+        return cr_error_set(err, EX_SOFTWARE, NULL, 0, 0, "cannot build the batch source insert");
+    im->source_batch = cr_db_prepare(im->db, sql, err);
+    free(sql);
+    if (!im->source_batch)
+        return err->code;
+    char pname[32];
+    for (int row = 0; row < BATCH_ROWS; row++) {
+        snprintf(pname, sizeof pname, ":src_import_%d", row);
+        sqlite3_bind_int64(im->source_batch, cr_ingest_param(im->source_batch, pname), im->import_id);
+        snprintf(pname, sizeof pname, ":row_%d", row);
+        im->source_row[row] = cr_ingest_param(im->source_batch, pname);
+        snprintf(pname, sizeof pname, ":src_line_%d", row);
+        im->source_line[row] = cr_ingest_param(im->source_batch, pname);
+    }
+    return 0;
+}
+
+/* Names this file and line as the source of the stored row. */
+static int write_source(cr_importer *im, sqlite3_int64 row, long line, cr_error *err)
+{
+    sqlite3_stmt *st = im->source;
+    sqlite3_bind_int64(st, cr_ingest_param(st, ":row"), row);
+    sqlite3_bind_int64(st, cr_ingest_param(st, ":src_import"), im->import_id);
+    sqlite3_bind_int64(st, cr_ingest_param(st, ":src_line"), line);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot note the row's source", err);
+}
+
 int cr_ingest_prepare_statements(cr_importer *im, cr_error *err)
 {
     const char *k = im->kind->name;
@@ -146,6 +191,8 @@ int cr_ingest_prepare_statements(cr_importer *im, cr_error *err)
         return err->code;
     if ((rc = cr_ingest_prepare_named(im, "import.account.timezone", &im->tz_lookup, err)))
         return rc;
+    if ((rc = prepare_sources(im, err)))
+        return rc;
     /* Keys seen in this file: h1 is the rowid (the fastest B-tree), h2 makes a
      * false "duplicate" a 2^-128 event. */
     if ((rc = cr_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS cr_seen ("
@@ -167,7 +214,7 @@ void cr_ingest_finalize_all(cr_importer *im)
     sqlite3_stmt **all[] = {&im->insert.st, &im->lookup.st, &im->replace.st, &im->touched,
                             &im->batch[0].st,
                             &im->seen_insert, &im->seen_lookup, &im->seen_update,
-                            &im->tz_lookup, &im->snap_seen};
+                            &im->tz_lookup, &im->snap_seen, &im->source, &im->source_batch};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -208,6 +255,10 @@ static void bind_row(cr_importer *im, const bound_stmt *b)
     bind_int_or_null(st, b->end_utc, false, d->end_utc);
     if (b->local_date)
         sqlite3_bind_text(st, b->local_date, d->local_date, 10, SQLITE_STATIC);
+    if (b->src_line)
+        sqlite3_bind_int64(st, b->src_line, im->line);
+    if (b->src_sha256)
+        sqlite3_bind_text(st, b->src_sha256, im->sha256, -1, SQLITE_STATIC);
 }
 
 static int step_done(cr_importer *im, const bound_stmt *b, sqlite3_int64 rowid,
@@ -230,13 +281,14 @@ static int store_row(cr_importer *im, long line, bool *duplicate, cr_error *err)
 {
     int rc;
     *duplicate = false;
+    im->line = line;
     sqlite3_int64 rowid = im->next_rowid + 1;
     if ((rc = step_done(im, &im->insert, rowid, 0, err)))
         return rc;
     if (sqlite3_changes(im->db)) {
         im->next_rowid = rowid;
         im->res->inserted++;
-        return 0;
+        return write_source(im, rowid, line, err);
     }
     bind_row(im, &im->lookup);
     rc = sqlite3_step(im->lookup.st);
@@ -249,6 +301,7 @@ static int store_row(cr_importer *im, long line, bool *duplicate, cr_error *err)
     sqlite3_int64 stored = sqlite3_column_int64(im->lookup.st, 0);
     bool changed = sqlite3_column_int(im->lookup.st, 1);
     bool may_replace = sqlite3_column_int(im->lookup.st, 2);
+    bool other_source = sqlite3_column_int(im->lookup.st, 3);
     sqlite3_reset(im->lookup.st);
     if (stored > im->rowid_mark) {
         *duplicate = true;
@@ -267,12 +320,15 @@ static int store_row(cr_importer *im, long line, bool *duplicate, cr_error *err)
         return cr_db_fail(im->db, rc, "cannot note the row", err);
     if (!(changed && may_replace)) {
         im->res->unchanged++;
-        return 0;
+        /* Same values from other content (a corrected snapshot, a newer
+         * export): the row now names this file. An unchanged file re-imported
+         * has the same sha256 and lines, so its rows keep their source. */
+        return changed || !other_source ? 0 : write_source(im, stored, line, err);
     }
     if ((rc = step_done(im, &im->replace, 0, stored, err)))
         return rc;
     im->res->updated++;
-    return 0;
+    return write_source(im, stored, line, err);
 }
 
 /* Copies the current record into batch slot i and binds it there. */
@@ -305,6 +361,7 @@ static int batch_add(cr_importer *im, long line, cr_error *err)
     /* Bind from the slot's own copies: they live until the batch runs. */
     memcpy(im->values, slot->values, sizeof slot->values);
     im->derived = slot->derived;
+    im->line = line;
     bind_row(im, &im->batch[im->batched]);
     sqlite3_bind_int64(im->batch[im->batched].st, im->batch[im->batched].rowid,
                        im->next_rowid + 1 + (sqlite3_int64)im->batched);
@@ -331,8 +388,15 @@ int cr_ingest_batch_flush(cr_importer *im, cr_error *err)
         done = (size_t)sqlite3_changes(im->db);
         im->next_rowid += BATCH_ROWS;
         im->res->inserted += (long long)done;
-        if (done == n)
-            return 0;
+        if (done == n) {
+            for (size_t i = 0; i < n; i++) {
+                sqlite3_bind_int64(im->source_batch, im->source_row[i], first + (sqlite3_int64)i);
+                sqlite3_bind_int64(im->source_batch, im->source_line[i], im->slots[i].line);
+            }
+            rc = sqlite3_step(im->source_batch);
+            sqlite3_reset(im->source_batch);
+            return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot note the rows' sources", err);
+        }
     }
     sqlite3_stmt *exists = NULL;
     if (done) {
@@ -347,8 +411,11 @@ int cr_ingest_batch_flush(cr_importer *im, cr_error *err)
             sqlite3_bind_int64(exists, 1, first + (sqlite3_int64)i);
             int found = sqlite3_step(exists) == SQLITE_ROW;
             sqlite3_reset(exists);
-            if (found)
+            if (found) {
+                if ((rc = write_source(im, first + (sqlite3_int64)i, im->slots[i].line, err)))
+                    break;
                 continue;
+            }
         }
         batch_slot *slot = &im->slots[i];
         memcpy(im->values, slot->values, sizeof slot->values);

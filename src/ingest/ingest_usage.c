@@ -43,6 +43,7 @@ typedef struct usage_rec {
 typedef struct month_delta {
     uint32_t account;
     int64_t days, active_days, calls, call_minutes;
+    int64_t first_line;    /* first line of the rows written for it, 0 = none */
 } month_delta;
 
 #define MONTH_DELTAS 8 /* accounts of one device's month before an early flush */
@@ -299,7 +300,7 @@ static int apply_month_deltas(cr_importer *im, cr_error *err)
     int rc = 0;
     for (size_t i = 0; i < u->delta_count && !rc; i++) {
         const month_delta *d = &u->deltas[i];
-        if (!d->days && !d->active_days && !d->calls && !d->call_minutes)
+        if (!d->days && !d->active_days && !d->calls && !d->call_minutes && !d->first_line)
             continue;
         const char *account = cr_strdict_key(u->accounts, d->account);
         sqlite3_stmt *add = u->month_add, *drop = u->month_drop_empty;
@@ -310,6 +311,14 @@ static int apply_month_deltas(cr_importer *im, cr_error *err)
         sqlite3_bind_int64(add, 5, d->active_days);
         sqlite3_bind_int64(add, 6, d->calls);
         sqlite3_bind_int64(add, 7, d->call_minutes);
+        /* Lineage per device-month (schema_v5.sql), not per row. */
+        if (d->first_line) {
+            sqlite3_bind_int64(add, 8, im->import_id);
+            sqlite3_bind_int64(add, 9, d->first_line);
+        } else {
+            sqlite3_bind_null(add, 8);
+            sqlite3_bind_null(add, 9);
+        }
         rc = step_reset(im, add, "cannot update the monthly usage", err);
         if (rc || d->days >= 0)
             continue;
@@ -323,9 +332,10 @@ static int apply_month_deltas(cr_importer *im, cr_error *err)
     return rc;
 }
 
-/* Adds sign * one row of (account, calls, minutes) to the group's deltas. */
+/* Adds sign * one row of (account, calls, minutes), read at line (0 for a
+ * row taken away), to the group's deltas. */
 static int add_month_delta(cr_importer *im, long account, int sign, int64_t calls, int64_t minutes,
-                           cr_error *err)
+                           int64_t line, cr_error *err)
 {
     struct usage_load *u = im->usage;
     if (account < 0)
@@ -346,6 +356,8 @@ static int add_month_delta(cr_importer *im, long account, int sign, int64_t call
     d->active_days += sign * (calls > 0 || minutes > 0);
     d->calls += sign * calls;
     d->call_minutes += sign * minutes;
+    if (line > 0 && (!d->first_line || line < d->first_line))
+        d->first_line = line;
     return 0;
 }
 
@@ -394,15 +406,15 @@ static int write_row(cr_importer *im, const usage_rec *r, cr_error *err)
             im->res->updated++;
             bind_row(u, u->update, 0, r);
             if ((rc = step_reset(im, u->update, "cannot update usage", err)) ||
-                (rc = add_month_delta(im, old_account, -1, old_calls, old_minutes, err)))
+                (rc = add_month_delta(im, old_account, -1, old_calls, old_minutes, 0, err)))
                 return rc;
-            return add_month_delta(im, r->account, +1, r->calls, r->call_minutes, err);
+            return add_month_delta(im, r->account, +1, r->calls, r->call_minutes, r->line, err);
         }
         sqlite3_reset(u->lookup);
         if (rc != SQLITE_DONE)
             return cr_db_fail(im->db, rc, "cannot look up usage", err);
     }
-    if ((rc = add_month_delta(im, r->account, +1, r->calls, r->call_minutes, err)))
+    if ((rc = add_month_delta(im, r->account, +1, r->calls, r->call_minutes, r->line, err)))
         return rc;
     u->batch[u->batched++] = *r;
     return u->batched == USAGE_BATCH ? flush_batch(im, err) : 0;

@@ -9,6 +9,9 @@
 --   K.lookup   rowid of the stored row, whether the new values differ, whether
 --              the new row may replace it (tickets: SPEC 3 updated_at rule)
 --   K.replace  the new values, in place
+--   K.source   the source of a row written or re-sourced (schema_v5.sql); the
+--              lookup's fourth column says whether a row the file leaves
+--              unchanged came from other content or another line
 
 -- name: partners.insert
 INSERT OR IGNORE INTO partners (rowid, partner_id, partner_name, locale, currency, recipients, timezone)
@@ -17,7 +20,9 @@ VALUES (:rowid, :partner_id, :partner_name, :locale, :currency, :recipients, :ti
 -- name: partners.lookup
 SELECT rowid, (partner_name, locale, currency, recipients, timezone)
        IS NOT (:partner_name, :locale, :currency, :recipients, :timezone),
-       1
+       1,
+       NOT EXISTS (SELECT 1 FROM partners_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = partners.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM partners WHERE partner_id = :partner_id;
 
 -- name: partners.replace
@@ -32,6 +37,9 @@ WHERE rowid = :old_rowid;
 -- name: partners.max_rowid
 SELECT coalesce(max(rowid), 0) FROM partners;
 
+-- name: partners.source
+INSERT OR REPLACE INTO partners_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
+
 -- name: accounts.insert
 INSERT OR IGNORE INTO accounts (rowid, account_id, account_name, partner_id, partner_name, program, term_start, term_end, country, region, timezone, locale, currency, recipients, options, csm_name, csm_email)
 VALUES (:rowid, :account_id, :account_name, :partner_id, :partner_name, :program, :term_start, :term_end, :country, :region, :timezone, :locale, :currency, :recipients, :options, :csm_name, :csm_email);
@@ -39,7 +47,9 @@ VALUES (:rowid, :account_id, :account_name, :partner_id, :partner_name, :program
 -- name: accounts.lookup
 SELECT rowid, (account_name, partner_id, partner_name, program, term_start, term_end, country, region, timezone, locale, currency, recipients, options, csm_name, csm_email)
        IS NOT (:account_name, :partner_id, :partner_name, :program, :term_start, :term_end, :country, :region, :timezone, :locale, :currency, :recipients, :options, :csm_name, :csm_email),
-       1
+       1,
+       NOT EXISTS (SELECT 1 FROM accounts_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = accounts.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM accounts WHERE account_id = :account_id;
 
 -- name: accounts.replace
@@ -64,6 +74,9 @@ WHERE rowid = :old_rowid;
 -- name: accounts.max_rowid
 SELECT coalesce(max(rowid), 0) FROM accounts;
 
+-- name: accounts.source
+INSERT OR REPLACE INTO accounts_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
+
 -- name: contracts.insert
 INSERT OR IGNORE INTO contracts (rowid, account_id, category, agreed_count, annual_unit_price_micros, trueup_pct_micros, rma_threshold_pct_micros)
 VALUES (:rowid, :account_id, :category, :agreed_count, :annual_unit_price, coalesce(:trueup_pct, 5000000), coalesce(:rma_threshold_pct, 5000000));
@@ -71,7 +84,9 @@ VALUES (:rowid, :account_id, :category, :agreed_count, :annual_unit_price, coale
 -- name: contracts.lookup
 SELECT rowid, (agreed_count, annual_unit_price_micros, trueup_pct_micros, rma_threshold_pct_micros)
        IS NOT (:agreed_count, :annual_unit_price, coalesce(:trueup_pct, 5000000), coalesce(:rma_threshold_pct, 5000000)),
-       1
+       1,
+       NOT EXISTS (SELECT 1 FROM contracts_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = contracts.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM contracts WHERE account_id = :account_id AND category = :category;
 
 -- name: contracts.replace
@@ -85,6 +100,9 @@ WHERE rowid = :old_rowid;
 -- name: contracts.max_rowid
 SELECT coalesce(max(rowid), 0) FROM contracts;
 
+-- name: contracts.source
+INSERT OR REPLACE INTO contracts_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
+
 -- name: catalog.insert
 INSERT OR IGNORE INTO catalog (rowid, model, category, eos_date, list_price_micros)
 VALUES (:rowid, :model, :category, :eos_date, :list_price);
@@ -92,7 +110,9 @@ VALUES (:rowid, :model, :category, :eos_date, :list_price);
 -- name: catalog.lookup
 SELECT rowid, (category, eos_date, list_price_micros)
        IS NOT (:category, :eos_date, :list_price),
-       1
+       1,
+       NOT EXISTS (SELECT 1 FROM catalog_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = catalog.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM catalog WHERE model = :model;
 
 -- name: catalog.replace
@@ -105,6 +125,9 @@ WHERE rowid = :old_rowid;
 -- name: catalog.max_rowid
 SELECT coalesce(max(rowid), 0) FROM catalog;
 
+-- name: catalog.source
+INSERT OR REPLACE INTO catalog_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
+
 -- name: firmware.insert
 INSERT OR IGNORE INTO firmware (rowid, model, version, release_date)
 VALUES (:rowid, :model, :version, :release_date);
@@ -112,7 +135,9 @@ VALUES (:rowid, :model, :version, :release_date);
 -- name: firmware.lookup
 SELECT rowid, (release_date)
        IS NOT (:release_date),
-       1
+       1,
+       NOT EXISTS (SELECT 1 FROM firmware_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = firmware.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM firmware WHERE model = :model AND version = :version;
 
 -- name: firmware.replace
@@ -123,6 +148,9 @@ WHERE rowid = :old_rowid;
 -- name: firmware.max_rowid
 SELECT coalesce(max(rowid), 0) FROM firmware;
 
+-- name: firmware.source
+INSERT OR REPLACE INTO firmware_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
+
 -- name: holidays.insert
 INSERT OR IGNORE INTO holidays (rowid, country, region, date, name)
 VALUES (:rowid, :country, coalesce(:region, ''), :date, :name);
@@ -130,7 +158,9 @@ VALUES (:rowid, :country, coalesce(:region, ''), :date, :name);
 -- name: holidays.lookup
 SELECT rowid, (name)
        IS NOT (:name),
-       1
+       1,
+       NOT EXISTS (SELECT 1 FROM holidays_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = holidays.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM holidays WHERE country = :country AND region = coalesce(:region, '') AND date = :date;
 
 -- name: holidays.replace
@@ -141,6 +171,9 @@ WHERE rowid = :old_rowid;
 -- name: holidays.max_rowid
 SELECT coalesce(max(rowid), 0) FROM holidays;
 
+-- name: holidays.source
+INSERT OR REPLACE INTO holidays_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
+
 -- name: devices.insert
 INSERT OR IGNORE INTO devices (rowid, account_id, snapshot_date, serial, model, firmware, site, room, status, last_seen, last_seen_utc)
 VALUES (:rowid, :account_id, :snapshot_date, :serial, :model, :firmware, :site, :room, :status, :last_seen, :last_seen_utc);
@@ -148,7 +181,9 @@ VALUES (:rowid, :account_id, :snapshot_date, :serial, :model, :firmware, :site, 
 -- name: devices.lookup
 SELECT rowid, (model, firmware, site, room, status, last_seen, last_seen_utc)
        IS NOT (:model, :firmware, :site, :room, :status, :last_seen, :last_seen_utc),
-       1
+       1,
+       NOT EXISTS (SELECT 1 FROM devices_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = devices.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM devices WHERE account_id = :account_id AND snapshot_date = :snapshot_date AND serial = :serial;
 
 -- name: devices.replace
@@ -165,6 +200,9 @@ WHERE rowid = :old_rowid;
 -- name: devices.max_rowid
 SELECT coalesce(max(rowid), 0) FROM devices;
 
+-- name: devices.source
+INSERT OR REPLACE INTO devices_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
+
 -- name: tickets.insert
 INSERT OR IGNORE INTO tickets (rowid, ticket_id, account_id, site_id, serial, model, priority, status, opened_at, closed_at, cloud_partner, rma_number, rma_approved_at, shipped_at, delivered_at, root_cause, updated_at, opened_utc, closed_utc, rma_approved_utc, shipped_utc, delivered_utc, updated_utc)
 VALUES (:rowid, :ticket_id, :account_id, :site_id, :serial, :model, :priority, :status, :opened_at, :closed_at, :cloud_partner, :rma_number, :rma_approved_at, :shipped_at, :delivered_at, :root_cause, :updated_at, :opened_utc, :closed_utc, :rma_approved_utc, :shipped_utc, :delivered_utc, :updated_utc);
@@ -173,7 +211,9 @@ VALUES (:rowid, :ticket_id, :account_id, :site_id, :serial, :model, :priority, :
 SELECT rowid, (account_id, site_id, serial, model, priority, status, opened_at, closed_at, cloud_partner, rma_number, rma_approved_at, shipped_at, delivered_at, root_cause, updated_at, opened_utc, closed_utc, rma_approved_utc, shipped_utc, delivered_utc, updated_utc)
        IS NOT (:account_id, :site_id, :serial, :model, :priority, :status, :opened_at, :closed_at, :cloud_partner, :rma_number, :rma_approved_at, :shipped_at, :delivered_at, :root_cause, :updated_at, :opened_utc, :closed_utc, :rma_approved_utc, :shipped_utc, :delivered_utc, :updated_utc),
        (:updated_utc > updated_utc OR (:updated_utc IS NOT NULL AND updated_utc IS NULL)
-        OR (:updated_utc IS NULL AND updated_utc IS NULL))
+        OR (:updated_utc IS NULL AND updated_utc IS NULL)),
+       NOT EXISTS (SELECT 1 FROM tickets_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = tickets.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM tickets WHERE ticket_id = :ticket_id;
 
 -- name: tickets.replace
@@ -204,6 +244,9 @@ WHERE rowid = :old_rowid;
 -- name: tickets.max_rowid
 SELECT coalesce(max(rowid), 0) FROM tickets;
 
+-- name: tickets.source
+INSERT OR REPLACE INTO tickets_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
+
 -- Usage goes by its own path (src/ingest/ingest_usage.c): rows keyed by
 -- id = serial_id << 16 | day, written in id order.
 
@@ -223,11 +266,16 @@ SELECT coalesce(max(id), -1) FROM usage_days;
 -- name: usage.month_add
 -- Adds a change (rows, active rows, calls, minutes; negative for rows gone)
 -- to the monthly roll-up.
-INSERT INTO usage_months (serial_id, first_day, account_id, days, active_days, calls, call_minutes)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+-- ?8, ?9: the import and the first line of the rows this file wrote for the
+-- device's month (NULL when it wrote none: the month keeps its source).
+INSERT INTO usage_months (serial_id, first_day, account_id, days, active_days, calls, call_minutes,
+                          src_import, src_line)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 ON CONFLICT (serial_id, first_day, account_id) DO UPDATE SET
     days = days + excluded.days, active_days = active_days + excluded.active_days,
-    calls = calls + excluded.calls, call_minutes = call_minutes + excluded.call_minutes;
+    calls = calls + excluded.calls, call_minutes = call_minutes + excluded.call_minutes,
+    src_import = coalesce(excluded.src_import, src_import),
+    src_line = coalesce(excluded.src_line, src_line);
 
 -- name: usage.month_drop_empty
 DELETE FROM usage_months WHERE serial_id = ?1 AND first_day = ?2 AND account_id = ?3 AND days = 0;
@@ -245,7 +293,9 @@ VALUES (:rowid, :serial, :start_time, :account_id, :end_time, :direction, :proto
 -- name: calls.lookup
 SELECT rowid, (account_id, end_time, direction, protocol, remote_party, start_utc, end_utc, local_date)
        IS NOT (:account_id, :end_time, :direction, :protocol, :remote_party, :start_utc, :end_utc, :local_date),
-       1
+       1,
+       NOT EXISTS (SELECT 1 FROM calls_src AS s JOIN import_log AS l ON l.id = s.src_import
+                    WHERE s.row = calls.rowid AND s.src_line = :src_line AND l.sha256 = :src_sha256)
   FROM calls WHERE serial = :serial AND start_time = :start_time;
 
 -- name: calls.replace
@@ -262,6 +312,9 @@ WHERE rowid = :old_rowid;
 
 -- name: calls.max_rowid
 SELECT coalesce(max(rowid), 0) FROM calls;
+
+-- name: calls.source
+INSERT OR REPLACE INTO calls_src (row, src_import, src_line) VALUES (:row, :src_import, :src_line);
 
 -- A devices file replaces each (account, snapshot) it contains, whole: the rows
 -- of those snapshots that the file did not write (at or below the mark and not
@@ -338,9 +391,14 @@ UPDATE devices SET last_seen_utc = cr_local_to_utc(last_seen, z.timezone)
 SELECT coalesce(timezone, '') FROM accounts_resolved WHERE account_id = :account_id;
 
 -- name: log.insert
-INSERT INTO import_log (file, kind, size_bytes, rows_read, rows_inserted, rows_updated,
+INSERT INTO import_log (id, sha256, file, kind, size_bytes, rows_read, rows_inserted, rows_updated,
                         rows_unchanged, rows_rejected, rows_superseded, rows_deleted, started_at,
                         finished_at, seconds, profile, program_version)
-VALUES (:file, :kind, :size_bytes, :rows_read, :rows_inserted, :rows_updated, :rows_unchanged,
+VALUES (:id, :sha256, :file, :kind, :size_bytes, :rows_read, :rows_inserted, :rows_updated, :rows_unchanged,
         :rows_rejected, :rows_superseded, :rows_deleted, :started_at, :finished_at, :seconds, :profile,
         :program_version);
+
+-- name: log.next_id
+-- The id this file's import_log row will have (read under the write lock, so
+-- that rows can name their import before the log row is written).
+SELECT coalesce(max(id), 0) + 1 FROM import_log;

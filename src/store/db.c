@@ -20,6 +20,7 @@ static const char *const migrations[CR_DB_SCHEMA_VERSION] = {
     "schema_v2.sql",
     "schema_v3.sql",
     "schema_v4.sql",
+    "schema_v5.sql",
 };
 
 int cr_db_fail(sqlite3 *db, int rc, const char *what, cr_error *err)

@@ -54,8 +54,9 @@ rollup_diff() {
                account_id, count(*) AS days, sum(calls > 0 OR call_minutes > 0) AS active_days,
                sum(calls) AS calls, sum(call_minutes) AS call_minutes
           FROM usage_days GROUP BY 1, 2, 3)
-      SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM usage_months))
-           + (SELECT count(*) FROM (SELECT * FROM usage_months EXCEPT SELECT * FROM fresh))"
+      , stored AS (SELECT serial_id, first_day, account_id, days, active_days, calls, call_minutes FROM usage_months)
+      SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored))
+           + (SELECT count(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh))"
 }
 
 # import_samples DB NAME: imports every export of samples/ into DB, reference

@@ -7,10 +7,10 @@ DB=$WORK/s.db
 printf 'partner_id,partner_name\nP1,Partner One\n' >"$WORK/partners.csv"
 run_cr import --db "$DB" "$WORK/partners.csv"
 check_eq "store: import into a new database" "$RC" 0
-check_eq "store: schema version" "$(sqlite3 "$DB" 'PRAGMA user_version')" "4"
+check_eq "store: schema version" "$(sqlite3 "$DB" 'PRAGMA user_version')" "5"
 check_eq "store: WAL journal" "$(sqlite3 "$DB" 'PRAGMA journal_mode')" "wal"
 check_eq "store: 16 KiB pages" "$(sqlite3 "$DB" 'PRAGMA page_size')" "16384"
-check_contains "store: version names the schema" "$("$CSMREPORT" version)" "schema 4"
+check_contains "store: version names the schema" "$("$CSMREPORT" version)" "schema 5"
 
 # A database written by a newer csmreport is refused (exit 78) and left as it is.
 sqlite3 "$DB" 'PRAGMA user_version = 99'
@@ -41,7 +41,7 @@ before_usage=$(sqlite3 "$V1" "SELECT * FROM usage ORDER BY date, serial")
 before_effective=$(sqlite3 "$V1" "SELECT * FROM usage_effective ORDER BY date, serial, source")
 run_cr check --db "$V1"
 check_eq "migration v1: check runs" "$RC" 0
-check_eq "migration v1: now version 4" "$(sqlite3 "$V1" 'PRAGMA user_version')" "4"
+check_eq "migration v1: now version 5" "$(sqlite3 "$V1" 'PRAGMA user_version')" "5"
 check_eq "migration v1: usage rows the same" "$(sqlite3 "$V1" "SELECT * FROM usage ORDER BY date, serial")" "$before_usage"
 check_eq "migration v1: usage_effective the same" \
     "$(sqlite3 "$V1" "SELECT * FROM usage_effective ORDER BY date, serial, source")" "$before_effective"
