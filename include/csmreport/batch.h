@@ -33,6 +33,7 @@ typedef struct cr_batch_input {
     char *kind;            /* NULL: detected */
     char *profile;         /* resolved profile path, NULL when none */
     char *account, *snapshot_date; /* NULL when not given */
+    char *sheet;           /* an .xlsx file's sheet, NULL: the first */
     bool skip_bad_rows;
     long line;             /* of the element in the batch file */
 } cr_batch_input;
@@ -55,6 +56,7 @@ typedef struct cr_batch_report {
     char *locale;          /* NULL: each subject's own */
     int jobs;
     bool mail;             /* mail its files (when the batch has <mail>) */
+    bool allow_empty;      /* render an account with nothing to report (render --allow-empty) */
     /* The parameters it renders with: the batch-level <param>s it does not
      * give itself, then its own (each name once). Checked by the run, once
      * the template is read. */

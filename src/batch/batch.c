@@ -78,6 +78,7 @@ static int read_input(cr_batch *b, xmlNodePtr n, cr_error *err)
     in->kind = cr_xml_attr(n, "kind");
     in->account = cr_xml_attr(n, "account");
     in->snapshot_date = cr_xml_attr(n, "snapshot-date");
+    in->sheet = cr_xml_attr(n, "sheet");
     in->skip_bad_rows = attr_bool(n, "skip-bad-rows", false);
     if (in->snapshot_date) {
         cr_date d;
@@ -180,6 +181,7 @@ static int read_report(cr_batch *b, xmlNodePtr n, const cr_batch_param *params, 
     r->jobs = jobs ? atoi(jobs) : 1;
     free(jobs);
     r->mail = attr_bool(n, "mail", true);
+    r->allow_empty = attr_bool(n, "allow-empty", false);
     if (r->period) {
         /* A literal period is checked now, so a typo is a config error with its
          * line rather than a failure at the end of the night. */
@@ -350,6 +352,7 @@ void cr_batch_free(cr_batch *b)
         free(in->profile);
         free(in->account);
         free(in->snapshot_date);
+        free(in->sheet);
     }
     for (size_t i = 0; i < b->report_count; i++) {
         cr_batch_report *r = &b->reports[i];

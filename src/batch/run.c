@@ -167,7 +167,7 @@ static void import_one(run *r, sqlite3 *db, const cr_batch_input *in, const cr_p
 {
     static cr_import_result res; /* large; one run at a time per process */
     cr_import_options io = {.kind = in->kind, .profile = profile, .account = in->account,
-                            .snapshot_date = in->snapshot_date,
+                            .snapshot_date = in->snapshot_date, .sheet = in->sheet,
                             .skip_bad_rows = in->skip_bad_rows,
                             .progress = on_import_progress, .progress_ctx = r};
     cr_error ferr;
@@ -519,6 +519,7 @@ static void do_report(run *r, const cr_batch_report *rep, const cr_date *today)
         .db_path = r->opt->db_path, .tpl = tpl, .selection = rep->selection,
         .subject_id = rep->subject_id, .period = &period, .locale = rep->locale,
         .out_dir = r->out_dir, .pdf = rep->pdf, .xlsx = rep->xlsx, .jobs = rep->jobs,
+        .allow_empty = rep->allow_empty,
         .created = document_time(today), .settings = settings,
         .setting_count = rep->param_count, .on_subject = on_rendered,
         .on_progress = on_render_progress, .ctx = r};

@@ -315,3 +315,50 @@ run_cr --db "$DB" render --template "$B/templates/example.xml" --account NO-SUCH
     --period 2026-Q3 --out "$WORK/r" --summary "$WORK/render-bad.json"
 check_eq render-summary-bad-exit "$RC" 65
 check_eq render-summary-bad-json "$($PY -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["exit_code"], s["reports"][0]["status"])' "$WORK/render-bad.json")" "65 failed"
+
+# --- A batch's import reads an .xlsx sheet by name (sheet=), and a report on an
+# account with nothing to report fails the run unless allow-empty="true".
+E="$WORK/empty"
+mkdir -p "$E/data"
+cp "$TOP"/samples/partners.csv "$TOP"/samples/contracts.csv "$TOP"/samples/catalog.csv "$E/data/"
+{ cat "$TOP/samples/accounts.csv"
+  printf 'XX-EMPTY,Empty Co,PT-INTEGRA,Integra,poly_plus,2026-01-01,2027-12-31,FR,,Europe/Paris,fr,EUR,,,,\n'
+} >"$E/data/accounts.csv"
+check_eq batch-empty-accounts-columns "$(head -1 "$E/data/accounts.csv" | tr ',' '\n' | wc -l | tr -d ' ')" \
+    "$(tail -1 "$E/data/accounts.csv" | tr ',' '\n' | wc -l | tr -d ' ')"
+$PY - "$TOP/samples/devices.csv" "$E/data/devices.xlsx" <<'PYEOF'
+import csv, sys
+from openpyxl import Workbook
+wb = Workbook()
+wb.active.title = "Notes"
+wb.active["A1"] = "exported for the test; the devices are on the next sheet"
+ws = wb.create_sheet("Devices")
+for row in csv.reader(open(sys.argv[1], newline="", encoding="utf-8")):
+    ws.append(row)
+wb.save(sys.argv[2])
+PYEOF
+cp "$TOP/templates/example.xml" "$E/"
+for allow in false true; do
+    cat >"$E/batch-$allow.xml" <<XEOF
+<?xml version="1.0" encoding="UTF-8"?>
+<batch name="empty-$allow">
+  <import path="data/*.csv"/>
+  <import path="data/devices.xlsx" sheet="Devices"/>
+  <report template="example.xml" account="XX-EMPTY" period="2026-Q3" formats="pdf"
+          allow-empty="$allow"/>
+  <report template="example.xml" account="FR-ECLAIR" period="2026-Q3" formats="pdf"/>
+</batch>
+XEOF
+    run_cr --db "$WORK/empty-$allow.db" run "$E/batch-$allow.xml" --out "$E/out-$allow" \
+        --summary "$E/summary-$allow.json"
+done
+check_eq batch-sheet-devices-imported \
+    "$(sqlite3 "$WORK/empty-true.db" 'SELECT count(*) FROM devices')" \
+    "$(($(wc -l <"$TOP/samples/devices.csv") - 1))"
+check_eq batch-empty-fails-the-run "$($PY -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["exit_code"])' "$E/summary-false.json")" 65
+check_contains batch-empty-reason "$(cat "$E/summary-false.json")" "no inventory on or before 2026-09-30"
+check_eq batch-empty-others-rendered "$(ls "$E/out-false/FR-ECLAIR/" 2>/dev/null)" "FR-ECLAIR_example_2026-Q3.pdf"
+check_eq batch-empty-not-rendered "$(ls "$E/out-false/XX-EMPTY" 2>/dev/null | wc -l | tr -d ' ')" 0
+check_eq batch-allow-empty-exit "$($PY -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["exit_code"])' "$E/summary-true.json")" 0
+pdftotext "$E/out-true/XX-EMPTY/XX-EMPTY_example_2026-Q3.pdf" "$WORK/empty.txt" 2>/dev/null
+check_contains batch-allow-empty-no-data-page "$(cat "$WORK/empty.txt")" "Aucune donnée pour cette période"
