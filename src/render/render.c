@@ -26,6 +26,7 @@
 #include "csmreport/report.h"
 #include "csmreport/subject.h"
 #include "csmreport/workbook.h"
+#include "nodata.h"
 
 #define OUT_DIR_MAX 4096
 /* OUT/partners/ID/ID_STEM_PERIOD.xlsx */
@@ -208,60 +209,20 @@ static bool shown_path(const run *r, const name_parts *n, const char *ext, char 
  * before its end, or a period outside both its term and its data) is a
  * failure of its own, said with the reason, unless the job allows it: a deck
  * of dashes sent to a customer is worse than no deck. Sets *empty (with the
- * reason in why) when the job allows it. */
+ * facts in gap) when the job allows it. */
 static int refuse_empty(const cr_render_job *job, sqlite3 *db, const char *account, bool *empty,
-                        char *why, size_t why_size, cr_error *e)
+                        cr_period_gap *gap, cr_error *e)
 {
     char first[16], last[16];
     cr_date_format(job->period->start, first);
     cr_date_format(job->period->end, last);
-    int rc = cr_accounts_check_period(db, account, first, last, job->period->label, empty, why,
-                                      why_size, e);
+    int rc = cr_accounts_check_period(db, account, first, last, empty, gap, e);
     if (rc || !*empty || job->allow_empty)
         return rc;
+    char why[CR_ERROR_MSG_MAX / 2];
+    cr_accounts_gap_text(gap, job->period->label, why, sizeof why);
     return cr_error_set(e, EX_DATAERR, NULL, 0, 0, "not rendered: %s (--allow-empty renders it)",
                         why);
-}
-
-/* Puts a "no data" page with the reason after the cover of rep (first when
- * it has none), so a deck rendered with --allow-empty says why it is empty. */
-static int add_no_data_page(cr_report *rep, const char *why, cr_error *e)
-{
-    static const struct { const char *locale, *title; } titles[] = {
-        {"fr", "Aucune donn\u00e9e pour cette p\u00e9riode"}, {"nb", "Ingen data for perioden"},
-        {"ja", "\u3053\u306e\u671f\u9593\u306e\u30c7\u30fc\u30bf\u306f\u3042\u308a\u307e\u305b\u3093"}};
-    const char *title = "No data for this period";
-    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
-        if (rep->locale && strncmp(rep->locale, titles[i].locale, 2) == 0)
-            title = titles[i].title;
-    cr_page *pages = realloc(rep->pages, (rep->page_count + 1) * sizeof *pages);
-    if (!pages)
-        return cr_error_nomem(e);
-    rep->pages = pages;
-    size_t at = rep->page_count && pages[0].cover ? 1 : 0;
-    memmove(&pages[at + 1], &pages[at], (rep->page_count - at) * sizeof *pages);
-    rep->page_count++;
-    cr_page *p = &pages[at];
-    memset(p, 0, sizeof *p);
-    p->title = strdup(title);
-    p->bookmark = strdup(title);
-    p->blocks = calloc(1, sizeof *p->blocks);
-    if (p->blocks) {
-        p->block_count = 1;
-        p->blocks[0].type = CR_BLOCK_TEXT;
-        p->blocks[0].weight = 1;
-        p->blocks[0].style = CR_TEXT_LARGE;
-        p->blocks[0].lines = calloc(1, sizeof *p->blocks[0].lines);
-        if (p->blocks[0].lines && (p->blocks[0].lines[0] = strdup(why))) {
-            p->blocks[0].line_count = 1;
-            char *first = p->blocks[0].lines[0]; /* a sentence on the page, not a message */
-            if (*first >= 'a' && *first <= 'z')
-                *first = (char)(*first - 'a' + 'A');
-        }
-    }
-    if (!p->title || !p->bookmark || !p->blocks || !p->blocks[0].line_count)
-        return cr_error_nomem(e); /* the report frees what was made */
-    return 0;
 }
 
 /* Renders one subject on db; fills s->wrote and s->rc, and e on failure. */
@@ -273,12 +234,12 @@ static void render_one(run *r, sqlite3 *db, subject *s, cr_error *e)
                              .settings = job->settings, .setting_count = job->setting_count};
     cr_report *rep = NULL;
     bool empty = false;
-    char why[CR_ERROR_MSG_MAX / 2] = "";
-    int rc = r->partner_scope ? 0 : refuse_empty(job, db, s->id, &empty, why, sizeof why, e);
+    cr_period_gap gap;
+    int rc = r->partner_scope ? 0 : refuse_empty(job, db, s->id, &empty, &gap, e);
     if (!rc)
         rc = cr_template_resolve(job->tpl, &req, &rep, e);
     if (!rc && empty)
-        rc = add_no_data_page(rep, why, e);
+        rc = cr_nodata_add_page(rep, &gap, job->period->label, e);
 
     name_parts n;
     make_name_parts(r, s, &n);

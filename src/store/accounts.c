@@ -53,12 +53,16 @@ static const char *text_of(const cr_json *o, const char *key)
     return cr_json_is_null(cr_json_get(o, key)) ? NULL : cr_json_get_string(cr_json_get(o, key));
 }
 
+static void copy_date(char dst[11], const char *src)
+{
+    snprintf(dst, 11, "%s", src ? src : "");
+}
+
 int cr_accounts_check_period(sqlite3 *db, const char *account, const char *first,
-                             const char *last, const char *label, bool *empty, char *why,
-                             size_t why_size, cr_error *err)
+                             const char *last, bool *empty, cr_period_gap *gap, cr_error *err)
 {
     *empty = false;
-    why[0] = '\0';
+    memset(gap, 0, sizeof *gap);
     cr_json *list = cr_accounts_list(db, account, err);
     if (!list)
         return cr_error_exit_code(err);
@@ -69,22 +73,32 @@ int cr_accounts_check_period(sqlite3 *db, const char *account, const char *first
         const char *df = text_of(a, "data_first"), *dl = text_of(a, "data_last");
         bool in_term = ts && te && strcmp(first, te) <= 0 && strcmp(last, ts) >= 0;
         bool in_data = df && dl && strcmp(first, dl) <= 0 && strcmp(last, df) >= 0;
-        if (!in_term && !in_data) {
-            *empty = true;
-            snprintf(why, why_size, "period %s is outside its term %s..%s and its data %s..%s",
-                     label, ts ? ts : "?", te ? te : "?", df ? df : "(none)", dl ? dl : "(none)");
-        } else if (!inv || strcmp(inv, last) > 0) {
-            *empty = true;
-            if (inv)
-                snprintf(why, why_size, "no inventory on or before %s (the first snapshot is %s)",
-                         last, inv);
-            else
-                snprintf(why, why_size, "no inventory on or before %s (no devices file imported "
-                         "for it)", last);
-        }
+        *empty = (!in_term && !in_data) || !inv || strcmp(inv, last) > 0;
+        gap->outside = !in_term && !in_data;
+        copy_date(gap->last, last);
+        copy_date(gap->term_start, ts);
+        copy_date(gap->term_end, te);
+        copy_date(gap->data_first, df);
+        copy_date(gap->data_last, dl);
+        copy_date(gap->inventory_first, inv);
     }
     cr_json_free(list);
     return 0;
+}
+
+void cr_accounts_gap_text(const cr_period_gap *gap, const char *label, char *buf, size_t size)
+{
+    if (gap->outside)
+        snprintf(buf, size, "period %s is outside its term %s..%s and its data %s..%s", label,
+                 *gap->term_start ? gap->term_start : "?", *gap->term_end ? gap->term_end : "?",
+                 *gap->data_first ? gap->data_first : "(none)",
+                 *gap->data_last ? gap->data_last : "(none)");
+    else if (*gap->inventory_first)
+        snprintf(buf, size, "no inventory on or before %s (the first snapshot is %s)", gap->last,
+                 gap->inventory_first);
+    else
+        snprintf(buf, size, "no inventory on or before %s (no devices file imported for it)",
+                 gap->last);
 }
 
 void cr_accounts_nearest(sqlite3 *db, const char *id, char *buf, size_t size)

@@ -233,7 +233,23 @@ check_eq "render --allow-empty: exit 0" "$RC" 0
     || fail "render --allow-empty: the deck is written" "$(ls -R "$WORK/r3" 2>&1 | head -5)"
 PAGE2=$(pdftotext -f 2 -l 2 "$WORK/r3/FR-TILLEULS/FR-TILLEULS_qbr_2026-Q3.pdf" - 2>&1)
 check_contains "render --allow-empty: a no data page after the cover (fr)" "$PAGE2" "Aucune donnée pour cette période"
-check_contains "render --allow-empty: the page says why" "$PAGE2" "No inventory on or before 2026-09-30"
+check_contains "render --allow-empty: the page says why, in French" "$(echo "$PAGE2" | tr '\n' ' ')" \
+    "Aucun inventaire des équipements au plus tard le 30 sept. 2026 : aucune liste d’équipements n’a été importée pour ce compte."
+for l in en:"There is no device inventory on or before 30 Sep 2026" nb:"Det finnes ingen utstyrsliste på eller før 30. sep. 2026" \
+    ja:"2026年9月30日以前の機器一覧がありません"; do
+    run_cr render --db "$WORK/c.db" --template "$T" --account FR-TILLEULS --period 2026-Q3 \
+        --out "$WORK/r3-${l%%:*}" --pdf --allow-empty --locale "${l%%:*}"
+    check_contains "render --allow-empty: the page says why (${l%%:*})" \
+        "$(pdftotext -f 2 -l 2 "$WORK/r3-${l%%:*}/FR-TILLEULS/FR-TILLEULS_qbr_2026-Q3.pdf" - 2>&1 | tr -d '\n')" "${l#*:}"
+done
+# A period outside the term and the data: the page gives both ranges.
+cp "$WORK/c.db" "$WORK/c4.db"
+run_cr import --db "$WORK/c4.db" "$S/devices.csv"
+run_cr render --db "$WORK/c4.db" --template "$T" --account FR-TILLEULS --period 2020-Q1 --out "$WORK/r4" \
+    --pdf --allow-empty --locale en
+check_contains "render --allow-empty: a period outside the term and the data" \
+    "$(pdftotext -f 2 -l 2 "$WORK/r4/FR-TILLEULS/FR-TILLEULS_qbr_2020-Q1.pdf" - 2>&1 | tr '\n' ' ')" \
+    "Q1 2020 is outside the contract term (1 Jan 2026 – 31 Dec 2026) and the data received (30 Jun 2026 – 30 Oct 2026)."
 # An account with data is rendered as before (its inventory starts in the period).
 run_cr render --db "$DB" --template "$T" --account GB-GLEN --period 2026-Q3 --out "$WORK/r4" --xlsx
 check_eq "render with data: exit 0" "$RC" 0
