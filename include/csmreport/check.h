@@ -20,7 +20,9 @@
  * import may be running), and returns a new document the caller frees with
  * cr_json_free:
  *   {"checks": [{"id", "title", "severity": "warning"|"info", "count",
- *                "examples": [up to CR_CHECK_EXAMPLES strings]}, ...],
+ *                "examples": [up to CR_CHECK_EXAMPLES strings],
+ *                "subjects": [the examples' subjects: what each names, in no
+ *                             language ("Voyager 4320 UC", "FR 2027"), or null]}, ...],
  *    "problems": total count}
  * Every check is listed, in a fixed order, also with count 0. "warning" means a
  * metric is wrong or missing without the fix; "info" that a default applies.

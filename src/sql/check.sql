@@ -1,6 +1,10 @@
 -- check.sql - the data-quality checks of `csmreport check` (SPEC section 2).
--- Each "-- name:" block (looked up as "check.<name>") returns one text column,
--- one row per finding, in a stable order; the finding count is the row count.
+-- Each "-- name:" block (looked up as "check.<name>") returns two text
+-- columns, one row per finding, in a stable order (the finding count is the
+-- row count): the finding as a sentence (English, for people reading `check`),
+-- and its subject, what to look at, in no language (a model, a serial, a
+-- month, "FR 2027"), for a report in any language to name; NULL when the
+-- finding has no subject of its own.
 --
 -- The store may hold millions of usage and device rows, so every check either
 -- walks an index or aggregates a big table once before it joins:
@@ -34,7 +38,7 @@
 -- name: unknown_models
 -- Models in the inventory or on tickets that the catalog lacks (category
 -- 'unknown': never in a true-up category), most devices first.
-SELECT printf('%s: %d device(s), %d ticket(s)', model, sum(devices), sum(tickets))
+SELECT printf('%s: %d device(s), %d ticket(s)', model, sum(devices), sum(tickets)), model
   FROM (SELECT model, count(DISTINCT serial) AS devices, 0 AS tickets
           FROM devices
          WHERE :account_id IS NULL AND model NOT IN (SELECT model FROM catalog)
@@ -63,7 +67,8 @@ missing AS (
     SELECT account_id FROM ids
      WHERE account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM accounts))
 SELECT printf('%s: %d device(s) in %d snapshot(s), latest %s', d.account_id,
-              count(DISTINCT d.serial), count(DISTINCT d.snapshot_date), max(d.snapshot_date))
+              count(DISTINCT d.serial), count(DISTINCT d.snapshot_date), max(d.snapshot_date)),
+       d.account_id
   FROM missing AS m
   JOIN devices AS d ON d.account_id = m.account_id
  GROUP BY d.account_id
@@ -79,7 +84,8 @@ missing AS (
     SELECT account_id FROM ids
      WHERE account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM accounts))
 SELECT printf('%s: %d ticket(s), opened %s..%s', t.account_id, count(*),
-              substr(min(t.opened_at), 1, 10), substr(max(t.opened_at), 1, 10))
+              substr(min(t.opened_at), 1, 10), substr(max(t.opened_at), 1, 10)),
+       t.account_id
   FROM missing AS m
   JOIN tickets AS t ON t.account_id = m.account_id
  GROUP BY t.account_id
@@ -126,14 +132,16 @@ counted AS (
       FROM missing AS m)
 SELECT printf('%s: %d usage row(s), %d call record(s), %s..%s', account_id, usage_rows, call_rows,
               coalesce(min(usage_first, call_first), usage_first, call_first),
-              coalesce(max(usage_last, call_last), usage_last, call_last))
+              coalesce(max(usage_last, call_last), usage_last, call_last)),
+       account_id
   FROM counted
  ORDER BY account_id;
 
 -- name: tickets_without_device
 -- The devices_serial index holds the account id (a key column of devices), so
 -- the lookup never reads the table.
-SELECT printf('%s (%s): serial %s never in the inventory', t.ticket_id, t.account_id, t.serial)
+SELECT printf('%s (%s): serial %s never in the inventory', t.ticket_id, t.account_id, t.serial),
+       t.ticket_id || ' ' || char(183) || ' ' || t.serial
   FROM tickets AS t
   JOIN accounts AS a ON a.account_id = t.account_id
  WHERE t.serial IS NOT NULL
@@ -195,7 +203,8 @@ SELECT printf('%s: serial %s, %s%s%s, %s', s.account_id, s.serial,
                    THEN printf('%d usage day(s), %d call minute(s)', s.days, s.minutes) ELSE '' END,
               CASE WHEN s.days > 0 AND s.calls > 0 THEN ', ' ELSE '' END,
               CASE WHEN s.calls > 0 THEN printf('%d call record(s)', s.calls) ELSE '' END,
-              s.first || CASE WHEN s.last > s.first THEN '..' || s.last ELSE '' END)
+              s.first || CASE WHEN s.last > s.first THEN '..' || s.last ELSE '' END),
+       s.serial
   FROM merged AS s
  WHERE s.account_id IN (SELECT account_id FROM accounts)
    AND NOT EXISTS (SELECT 1 FROM devices AS d
@@ -257,7 +266,8 @@ gaps AS (
       FROM steps
      WHERE next > m + 1 AND m + 1 <= last)
 SELECT printf('%s: %d month(s) without a snapshot: %s', account_id, sum(gap_to - gap_from + 1),
-              group_concat(label, ', '))
+              group_concat(label, ', ')),
+       group_concat(label, ', ')
   FROM (SELECT account_id, gap_from, gap_to,
                printf('%04d-%02d', gap_from / 12, gap_from % 12 + 1)
                || CASE WHEN gap_to > gap_from
@@ -270,7 +280,7 @@ SELECT printf('%s: %d month(s) without a snapshot: %s', account_id, sum(gap_to -
 -- name: enterprise_without_contract
 -- Enterprise terms bill true-ups and carry the RMA threshold; without contract
 -- lines neither can be computed.
-SELECT printf('%s (%s): program %s', a.account_id, a.account_name, a.program)
+SELECT printf('%s (%s): program %s', a.account_id, a.account_name, a.program), a.program
   FROM accounts AS a
  WHERE a.program IN ('enterprise', 'partner_enterprise')
    AND (:account_id IS NULL OR a.account_id = :account_id)
@@ -278,7 +288,7 @@ SELECT printf('%s (%s): program %s', a.account_id, a.account_name, a.program)
  ORDER BY a.account_id;
 
 -- name: contracts_without_account
-SELECT printf('%s: %s', account_id, group_concat(category, ', '))
+SELECT printf('%s: %s', account_id, group_concat(category, ', ')), account_id
   FROM (SELECT account_id, category FROM contracts
          WHERE account_id NOT IN (SELECT account_id FROM accounts)
            AND (:account_id IS NULL OR account_id = :account_id)
@@ -289,7 +299,7 @@ SELECT printf('%s: %s', account_id, group_concat(category, ', '))
 -- name: unknown_partner
 -- Only when a partners file was imported: without one, partner names come from
 -- the accounts by design (SPEC 3).
-SELECT printf('%s: %d account(s), e.g. %s', partner_id, count(*), min(account_id))
+SELECT printf('%s: %d account(s), e.g. %s', partner_id, count(*), min(account_id)), partner_id
   FROM accounts
  WHERE partner_id IS NOT NULL
    AND partner_id NOT IN (SELECT partner_id FROM partners)
@@ -312,7 +322,8 @@ latest AS (
              AS snapshot_date
       FROM ids AS i
      WHERE i.account_id IS NOT NULL AND i.account_id IN (SELECT account_id FROM accounts))
-SELECT printf('%s: %d device(s) in %d account(s)', d.model, count(*), count(DISTINCT d.account_id))
+SELECT printf('%s: %d device(s) in %d account(s)', d.model, count(*), count(DISTINCT d.account_id)),
+       d.model
   FROM latest AS l
   JOIN devices AS d ON d.account_id = l.account_id AND d.snapshot_date = l.snapshot_date
  WHERE NOT EXISTS (SELECT 1 FROM firmware AS f WHERE f.model = d.model)
@@ -340,15 +351,18 @@ lacking AS (
                           AND h.region IN ('', coalesce(a.region, ''))
                           AND h.date BETWEEN printf('%04d-01-01', y.y)
                                          AND printf('%04d-12-31', y.y)))
-SELECT detail FROM (
+SELECT detail, subject FROM (
     SELECT 0 AS k, country AS c, region AS r, y,
            printf('%s%s %d: no holidays, %d account(s), e.g. %s', country,
                   CASE WHEN region <> '' THEN '/' || region ELSE '' END, y, count(*),
-                  min(account_id)) AS detail
+                  min(account_id)) AS detail,
+           printf('%s%s %d', country, CASE WHEN region <> '' THEN '/' || region ELSE '' END, y)
+               AS subject
       FROM lacking
      GROUP BY country, region, y
     UNION ALL
-    SELECT 1, account_id, '', 0, printf('%s: no country, no holidays apply', account_id)
+    SELECT 1, account_id, '', 0, printf('%s: no country, no holidays apply', account_id),
+           account_id
       FROM accounts
      WHERE country IS NULL
        AND (:account_id IS NULL OR account_id = :account_id))
@@ -362,7 +376,8 @@ SELECT printf('%s (%s, RMA %s): %s', ticket_id, account_id, rma_number, substr(
            CASE WHEN rma_approved_utc IS NULL THEN '; no rma_approved_at' ELSE '' END
         || CASE WHEN delivered_utc < opened_utc THEN '; delivered before opened' ELSE '' END
         || CASE WHEN delivered_utc < rma_approved_utc THEN '; delivered before approved' ELSE '' END,
-           3))
+           3)),
+       ticket_id || ' ' || char(183) || ' ' || rma_number
   FROM tickets
  WHERE rma_number IS NOT NULL
    AND (:account_id IS NULL OR account_id = :account_id)
@@ -376,7 +391,8 @@ SELECT printf('%s: %s', a.account_id, substr(
            CASE WHEN a.timezone IS NULL THEN ', no timezone (UTC assumed)' ELSE '' END
         || CASE WHEN a.currency IS NULL AND p.currency IS NULL THEN ', no currency' ELSE '' END
         || CASE WHEN a.locale IS NULL THEN ', no locale (en assumed)' ELSE '' END,
-           3))
+           3)),
+       a.account_id
   FROM accounts AS a
   LEFT JOIN partners AS p ON p.partner_id = a.partner_id
  WHERE (a.timezone IS NULL OR a.locale IS NULL OR (a.currency IS NULL AND p.currency IS NULL))
@@ -413,7 +429,8 @@ SELECT max(d) FROM (
 
 -- name: accounts_without_inventory
 -- No devices snapshot at all: every report of the account is empty.
-SELECT printf('%s (%s): term %s..%s', a.account_id, a.account_name, a.term_start, a.term_end)
+SELECT printf('%s (%s): term %s..%s', a.account_id, a.account_name, a.term_start, a.term_end),
+       a.account_id
   FROM accounts AS a
  WHERE (:account_id IS NULL OR a.account_id = :account_id)
    AND NOT EXISTS (SELECT 1 FROM devices AS d WHERE d.account_id = a.account_id)
@@ -441,7 +458,8 @@ last AS (
       FROM a)
 SELECT printf('%s (%s): %s (latest data %s)', account_id, account_name,
               CASE WHEN last_usage = '' THEN 'no usage at all'
-                   ELSE 'last usage ' || last_usage END, :data_date)
+                   ELSE 'last usage ' || last_usage END, :data_date),
+       nullif(last_usage, '')
   FROM last
  WHERE :data_date IS NOT NULL AND last_usage < date(:data_date, '-89 days')
  ORDER BY account_id;
@@ -451,7 +469,8 @@ SELECT printf('%s (%s): %s (latest data %s)', account_id, account_name,
 -- inventory: a baseline billed against nothing, or a catalog that files the
 -- models elsewhere.
 SELECT printf('%s: %s (agreed %d), no %s device in the inventory of %s', c.account_id,
-              c.category, c.agreed_count, c.category, s.latest)
+              c.category, c.agreed_count, c.category, s.latest),
+       c.category
   FROM contracts AS c
   JOIN (SELECT account_id, (SELECT max(snapshot_date) FROM devices AS d
                              WHERE d.account_id = accounts.account_id) AS latest
@@ -467,7 +486,8 @@ SELECT printf('%s: %s (agreed %d), no %s device in the inventory of %s', c.accou
 -- The latest snapshot more than 45 days before :data_date (or before the end
 -- of the term, when it ended earlier): the reports show an old inventory.
 SELECT printf('%s (%s): latest snapshot %s, %d days before %s', account_id, account_name, latest,
-              CAST(julianday(upto) - julianday(latest) AS INTEGER), upto)
+              CAST(julianday(upto) - julianday(latest) AS INTEGER), upto),
+       latest
   FROM (SELECT a.account_id, a.account_name, min(a.term_end, :data_date) AS upto,
                (SELECT max(snapshot_date) FROM devices AS d WHERE d.account_id = a.account_id) AS latest
           FROM accounts AS a

@@ -62,12 +62,13 @@ static int run_one(sqlite3 *db, const check_def *c, const char *account_id,
 
     /* count is set now to keep the key order and replaced (in place) below */
     cr_json *entry = cr_json_append(list, cr_json_object());
-    cr_json *examples = NULL;
+    cr_json *examples = NULL, *subjects = NULL;
     if (!entry || !cr_json_set(entry, "id", cr_json_string(c->id))
         || !cr_json_set(entry, "title", cr_json_string(c->title))
         || !cr_json_set(entry, "severity", cr_json_string(c->severity))
         || !cr_json_set(entry, "count", cr_json_int(0))
-        || !(examples = cr_json_set(entry, "examples", cr_json_array()))) {
+        || !(examples = cr_json_set(entry, "examples", cr_json_array()))
+        || !(subjects = cr_json_set(entry, "subjects", cr_json_array()))) {
         sqlite3_finalize(st);
         return cr_error_nomem(err);
     }
@@ -78,7 +79,9 @@ static int run_one(sqlite3 *db, const check_def *c, const char *account_id,
         if (count++ >= CR_CHECK_EXAMPLES)
             continue;
         const char *detail = cr_db_column_text(st, 0);
-        if (!cr_json_append(examples, cr_json_string(detail ? detail : ""))) {
+        const char *subject = cr_db_column_text(st, 1);
+        if (!cr_json_append(examples, cr_json_string(detail ? detail : ""))
+            || !cr_json_append(subjects, subject ? cr_json_string(subject) : cr_json_null())) {
             rc = cr_error_nomem(err);
             goto out_finalize;
         }

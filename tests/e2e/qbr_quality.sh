@@ -40,11 +40,19 @@ for c in found:
     title = strings["chk_" + c["id"]]
     check("deck: %s with its count" % c["id"], squash(title + sep + str(c["count"])) in text,
           "%r not in the deck" % (title + sep + str(c["count"])))
-    # the deck shows each example's head (up to its first comma)
-    ex = c["examples"][0].replace(acct + ": ", "").split(", ")[0]
-    check("deck: %s first example" % c["id"], squash(ex) in text, "%r not in the deck" % ex)
+    # the deck names each of the first two findings by its subject (in no
+    # language), never by the English sentence of `check`
+    check("deck: %s has subjects" % c["id"], len(c["subjects"]) == len(c["examples"]) and c["subjects"][0],
+          repr(c["subjects"]))
+    for sub in c["subjects"][:2]:
+        check("deck: %s subject %s" % (c["id"], sub), squash(sub) in text, "%r not in the deck" % sub)
+    if loc != "en":
+        for ex in c["examples"][:2]:
+            check("deck: %s: no English sentence" % c["id"], squash(ex.replace(acct + ": ", "")) not in text, ex)
     rows = [r for r in cells if r and r[0] == title]
     check("workbook: %s row" % c["id"], len(rows) == 1 and rows[0][2] == c["count"], repr(rows))
+    check("workbook: %s subjects" % c["id"], len(rows) == 1 and rows[0][3] == "; ".join(c["subjects"]),
+          repr(rows))
 for c in doc["checks"]:
     if c["count"] == 0:
         check("no %s" % c["id"], squash(strings["chk_" + c["id"]]) not in text)
