@@ -118,6 +118,13 @@ int cr_numfmt_datetime(cr_locale loc, const char *iso, char *buf, size_t size);
  * an en dash. -1 for anything else. */
 int cr_numfmt_period(cr_locale loc, const char *label, char *buf, size_t size);
 
+/* A period label with the locale's word for "in" or "during" before it, as a
+ * sentence needs it: "in Q3 2026", "au T3 2026" but "en sept. 2026" and
+ * "en 2026", "i 3. kv. 2026", "from 1 Jul 2026 to 30 Sep 2026", "du 1 juil.
+ * 2026 au 30 sept. 2026"; Japanese puts its particle after the words, so ja
+ * is cr_numfmt_period's text. -1 for what cr_numfmt_period refuses. */
+int cr_numfmt_period_in(cr_locale loc, const char *label, char *buf, size_t size);
+
 /* The abbreviated name of month 1..12 as the date forms use it ("Nov",
  * "nov.", "nov.", "11月"); NULL when month is out of range. Static storage. */
 const char *cr_numfmt_month_abbrev(cr_locale loc, int month);

@@ -35,7 +35,8 @@ typedef enum cr_format_kind {
     CR_FORMAT_MONTH,    /* a "YYYY-MM" text, shown per locale */
     CR_FORMAT_HOURS,    /* a number of hours, 2 decimals */
     CR_FORMAT_DATETIME, /* a "YYYY-MM-DDTHH:MM..." local timestamp, date and time per locale */
-    CR_FORMAT_PERIOD    /* a period label ("2026-Q3"), in the locale's words ("T3 2026") */
+    CR_FORMAT_PERIOD,   /* a period label ("2026-Q3"), in the locale's words ("T3 2026") */
+    CR_FORMAT_PERIOD_IN /* the same after the locale's "in": "au T3 2026", "en sept. 2026" */
 } cr_format_kind;
 
 typedef struct cr_format {

@@ -599,6 +599,43 @@ int cr_numfmt_period(cr_locale loc, const char *label, char *buf, size_t size)
     return fail(buf, size);
 }
 
+int cr_numfmt_period_in(cr_locale loc, const char *label, char *buf, size_t size)
+{
+    char words[96];
+    if (cr_numfmt_period(loc, label, words, sizeof words) < 0)
+        return fail(buf, size);
+    if (loc == CR_LOCALE_JA)
+        return snprintf(buf, size, "%s", words) < (int)size ? (int)strlen(buf) : fail(buf, size);
+    const char *dots = strstr(label, "..");
+    sink s;
+    sink_init(&s, buf, size);
+    if (dots && dots - label == 10) {
+        char a[11], from[64], to[64];
+        memcpy(a, label, 10);
+        a[10] = '\0';
+        if (cr_numfmt_date(loc, a, from, sizeof from) < 0 ||
+            cr_numfmt_date(loc, dots + 2, to, sizeof to) < 0)
+            return fail(buf, size);
+        static const char *const open[CR_LOCALE_COUNT] = {"from ", "du ", "fra ", ""};
+        static const char *const mid[CR_LOCALE_COUNT] = {" to ", " au ", " til ", ""};
+        put(&s, open[loc]);
+        put(&s, from);
+        put(&s, mid[loc]);
+        put(&s, to);
+        return sink_done(&s);
+    }
+    /* French says "au T3 2026" but "en sept. 2026" and "en 2026" */
+    bool quarter = strlen(label) == 7 && label[5] == 'Q';
+    if (loc == CR_LOCALE_FR)
+        put(&s, quarter ? "au " : "en ");
+    else if (loc == CR_LOCALE_NB)
+        put(&s, "i ");
+    else
+        put(&s, "in ");
+    put(&s, words);
+    return sink_done(&s);
+}
+
 /* ---- compact numbers ---------------------------------------------------- */
 
 typedef struct compact_unit {

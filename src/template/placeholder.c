@@ -71,6 +71,7 @@ bool tpl_parse_format(const char *s, cr_format *out)
         {"money", CR_FORMAT_MONEY, false, true},     {"date", CR_FORMAT_DATE, false, false},
         {"month", CR_FORMAT_MONTH, false, false},    {"hours", CR_FORMAT_HOURS, true, false},
         {"datetime", CR_FORMAT_DATETIME, false, false}, {"period", CR_FORMAT_PERIOD, false, false},
+        {"period_in", CR_FORMAT_PERIOD_IN, false, false},
     };
     memset(out, 0, sizeof *out);
     out->decimals = -1;
@@ -167,9 +168,13 @@ char *tpl_format_value(const tpl_env *env, const tpl_value *v, const cr_format *
         break;
     case CR_FORMAT_DATETIME:
     case CR_FORMAT_PERIOD:
+    case CR_FORMAT_PERIOD_IN:
         if (v->type == TV_TEXT && v->text) {
-            n = kind == CR_FORMAT_PERIOD ? cr_numfmt_period(env->locale, v->text, buf, sizeof buf)
-                                         : cr_numfmt_datetime(env->locale, v->text, buf, sizeof buf);
+            n = kind == CR_FORMAT_PERIOD      ? cr_numfmt_period(env->locale, v->text, buf, sizeof buf)
+                : kind == CR_FORMAT_PERIOD_IN ? cr_numfmt_period_in(env->locale, v->text, buf,
+                                                                    sizeof buf)
+                                              : cr_numfmt_datetime(env->locale, v->text, buf,
+                                                                   sizeof buf);
             if (n < 0)
                 return strdup(v->text);
         }

@@ -149,6 +149,8 @@ int cr_report_format_cell(const cr_report *r, const cr_format *f, const cr_cell 
             return (int)strlen(buf);
         if (f->kind == CR_FORMAT_PERIOD && cr_numfmt_period(loc, c->text, buf, size) >= 0)
             return (int)strlen(buf);
+        if (f->kind == CR_FORMAT_PERIOD_IN && cr_numfmt_period_in(loc, c->text, buf, size) >= 0)
+            return (int)strlen(buf);
         if (f->kind == CR_FORMAT_MONTH && cr_numfmt_month(loc, c->text, buf, size) >= 0)
             return (int)strlen(buf);
         return snprintf(buf, size, "%s", c->text);

@@ -73,3 +73,16 @@ check_eq "qbr unknown locale exit" "$RC" 64
 check_contains "qbr unknown locale lists" "$ERR" "en, fr, nb, ja"
 if [ -e "$WORK/out-de/NO-NORDLYS" ]; then fail "qbr unknown locale writes nothing" "a folder was made"
 else pass "qbr unknown locale writes nothing"; fi
+
+# French says "au T3 2026" but "en sept. 2026": a month's QBR never reads "au sept.".
+run_cr render --db "$DB" --template "$TOP/templates/qbr.xml" --account FR-ECLAIR \
+    --period 2026-09 --locale fr --pdf --out "$WORK/out-month"
+check_eq "qbr fr month exit" "$RC" 0
+pdftotext "$WORK/out-month/FR-ECLAIR/FR-ECLAIR_qbr_2026-09.pdf" "$WORK/month.txt"
+MT=$(tr '\n' ' ' <"$WORK/month.txt")
+check_contains "qbr fr month: en sept. 2026" "$MT" "clos en sept. 2026"
+case "$MT" in
+*"au sept."* | *"du sept."*) fail "qbr fr month: no 'au sept.'" "$(grep -o '.\{30\}[ad][uu] sept\..\{10\}' "$WORK/month.txt" | head -2)" ;;
+*) pass "qbr fr month: no 'au sept.'" ;;
+esac
+check_contains "qbr fr quarter: au T3 2026" "$(tr '\n' ' ' <"$WORK/FR-ECLAIR-fr.txt" 2>/dev/null || true)" "au T3 2026"

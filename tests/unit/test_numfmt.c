@@ -444,6 +444,30 @@ static void test_periods_and_times(void)
         else
             CHECK(n == -1, "period %s %s rejected", lname(t[i].loc), t[i].in);
     }
+    /* after the language's "in": French changes its word with the kind */
+    static const struct {
+        cr_locale loc;
+        const char *in;
+        const char *want;
+    } in[] = {
+        {EN, "2026-Q3", "in Q3 2026"},
+        {FR, "2026-Q3", "au T3 2026"},
+        {FR, "2026-09", "en sept. 2026"},
+        {FR, "2026", "en 2026"},
+        {FR, "2026-07-01..2026-09-30", "du 1 juil. 2026 au 30 sept. 2026"},
+        {NO, "2026-09", "i sep. 2026"},
+        {NO, "2026-07-01..2026-09-30", "fra 1. jul. 2026 til 30. sep. 2026"},
+        {EN, "2026-07-01..2026-09-30", "from 1 Jul 2026 to 30 Sep 2026"},
+        {JA, "2026-Q3", "2026\xE5\xB9\xB4\xE7\xAC\xAC" "3\xE5\x9B\x9B\xE5\x8D\x8A\xE6\x9C\x9F"},
+        {FR, "2026-Q5", NULL},
+    };
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        int n = cr_numfmt_period_in(in[i].loc, in[i].in, buf, sizeof buf);
+        if (in[i].want)
+            CHECK_STR(buf, in[i].want, "period_in %s %s", lname(in[i].loc), in[i].in);
+        else
+            CHECK(n == -1, "period_in %s %s rejected", lname(in[i].loc), in[i].in);
+    }
     cr_numfmt_datetime(EN, "2026-09-28T08:00:00+02:00", buf, sizeof buf);
     CHECK_STR(buf, "28 Sep 2026\xC2\xA0" "08:00", "datetime en drops seconds and offset");
     cr_numfmt_datetime(JA, "2026-09-28 23:59:59", buf, sizeof buf);
