@@ -27,7 +27,7 @@ static void free_snapshots(cr_metrics_ctx *ctx)
 /* Reads the account's snapshot dates into ctx->snapshots. */
 static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
 {
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_core.snapshots", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_core.snapshots", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -52,7 +52,7 @@ static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot read snapshot dates", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 
@@ -104,7 +104,7 @@ static bool query_date(const cr_metrics_ctx *ctx, const char *name, const char *
                        const char *d2, char date[11], bool *ok, cr_error *err)
 {
     *ok = false;
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, name, err);
     if (!st)
         return false;
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -124,7 +124,7 @@ static bool query_date(const cr_metrics_ctx *ctx, const char *name, const char *
     } else {
         cr_db_fail(ctx->db, rc, name, err);
     }
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return found;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csmreport/sql.h"
 #include "csmreport/sqlfunc.h"
 #include "embedded.h"
 
@@ -233,5 +234,6 @@ out_close:
 
 void cr_db_close(sqlite3 *db)
 {
+    cr_sql_cache_drop(db);
     sqlite3_close(db);
 }
