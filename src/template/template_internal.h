@@ -127,6 +127,12 @@ struct cr_template {
     long props_line;
     tpl_string *strings;
     size_t string_count;
+    /* strings sorted by key (equal keys in file order), for tpl_find_string:
+     * a QBR looks strings up some 100,000 times. */
+    struct tpl_string_ref {
+        const char *key;
+        size_t index;
+    } *string_order;
     tpl_dataset *datasets;
     size_t dataset_count;
     tpl_chart *charts;

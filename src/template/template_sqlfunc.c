@@ -42,6 +42,7 @@ typedef struct sqlfunc_state {
     int refs;                  /* one per registered function */
     cr_locale locale;
     size_t string_count;
+    const cr_template *t;      /* outlives every resolve: tr() finds keys in it */
     const char **keys;         /* point into texts' block: see state_new */
     char **texts;
     size_t account_count;
@@ -99,6 +100,7 @@ static sqlfunc_state *state_new(const cr_template *t, cr_locale loc, size_t n,
     if (!s)
         return NULL;
     s->locale = loc;
+    s->t = t;
     s->keys = calloc(t->string_count + 1, sizeof *s->keys);
     s->texts = calloc(t->string_count + 1, sizeof *s->texts);
     if (!s->keys || !s->texts)
@@ -186,11 +188,12 @@ static void fn_tr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
         return;
     }
-    for (size_t i = 0; i < s->string_count; i++)
-        if (strcmp(s->keys[i], key) == 0) {
-            sqlite3_result_text(ctx, s->texts[i], -1, SQLITE_STATIC);
-            return;
-        }
+    const tpl_string *str = tpl_find_string(s->t, key);
+    size_t i = str ? (size_t)(str - s->t->strings) : s->string_count;
+    if (i < s->string_count) {
+        sqlite3_result_text(ctx, s->texts[i], -1, SQLITE_STATIC);
+        return;
+    }
     sqlite3_result_value(ctx, argv[0]);
 }
 
