@@ -209,10 +209,18 @@ int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *per
 {
     typedef int (*section_fn)(cr_metrics_ctx *, cr_json *, cr_error *);
     /* trueup runs before rma: it fills ctx->trueup, the installed base of 5.2. */
-    static const section_fn sections[] = {
-        cr_metrics_adoption, cr_metrics_trueup, cr_metrics_rma, cr_metrics_downtime,
-        cr_metrics_tickets, cr_metrics_software, cr_metrics_coverage,
+    static const struct {
+        section_fn fn;
+        unsigned bit;
+    } sections[] = {
+        {cr_metrics_adoption, CR_METRICS_ADOPTION}, {cr_metrics_trueup, CR_METRICS_TRUEUP},
+        {cr_metrics_rma, CR_METRICS_RMA},           {cr_metrics_downtime, CR_METRICS_DOWNTIME},
+        {cr_metrics_tickets, CR_METRICS_TICKETS},   {cr_metrics_software, CR_METRICS_SOFTWARE},
+        {cr_metrics_coverage, CR_METRICS_COVERAGE},
     };
+    unsigned want = opt && opt->sections && !opt->device_list ? opt->sections : CR_METRICS_ALL;
+    if (want & CR_METRICS_RMA)
+        want |= CR_METRICS_TRUEUP;
     *out = NULL;
     cr_metrics_ctx ctx;
     cr_json *root = NULL;
@@ -231,7 +239,8 @@ int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *per
     if (!rc)
         rc = cr_metrics_devices_load(&ctx, err);
     for (size_t k = 0; !rc && k < sizeof sections / sizeof sections[0]; k++)
-        rc = sections[k](&ctx, root, err);
+        if (sections[k].bit & want)
+            rc = sections[k].fn(&ctx, root, err);
     if (!rc && ctx.options.device_list)
         rc = cr_metrics_devices_write(&ctx, root, err);
     if (rc) {

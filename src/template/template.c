@@ -991,6 +991,29 @@ static int load_report(loader *ld, xmlNodePtr root)
     return 0;
 }
 
+/* ORs into *sections the section of every "prev.PATH" in text (a superset
+ * of the names: comments and literal text count too, which costs time only). */
+static void note_prev(const char *text, unsigned *sections)
+{
+    for (const char *p = text; p && (p = strstr(p, "prev.")); p += 5)
+        if (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.'))
+            *sections |= cr_metrics_path_section(p + 5);
+}
+
+/* note_prev over every attribute value and text of the file. */
+static void find_prev_sections(xmlNodePtr n, unsigned *sections)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE)
+            for (xmlAttrPtr a = n->properties; a; a = a->next)
+                for (xmlNodePtr v = a->children; v; v = v->next)
+                    note_prev((const char *)v->content, sections);
+        else
+            note_prev((const char *)n->content, sections);
+        find_prev_sections(n->children, sections);
+    }
+}
+
 int cr_template_load(const char *path, cr_template **out, cr_error *err)
 {
     cr_error local;
@@ -1018,6 +1041,7 @@ int cr_template_load(const char *path, cr_template **out, cr_error *err)
         goto out;
     }
     rc = load_report(&ld, xmlDocGetRootElement(doc));
+    find_prev_sections(xmlDocGetRootElement(doc), &t->prev_sections);
 out:
     if (ld.schema_db)
         cr_db_close(ld.schema_db);

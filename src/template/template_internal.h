@@ -141,6 +141,10 @@ struct cr_template {
     /* A metrics dataset reads the device list ("devices"): the metrics are
      * computed with cr_metrics_options.device_list (decided at load). */
     bool metrics_devices;
+    /* The metrics sections (CR_METRICS_*) that prev.NAME names read: every
+     * "prev.WORD" of the file (decided at load; template_data.c's prev_doc
+     * computes only these). */
+    unsigned prev_sections;
 };
 
 /* Attribute of a node, or NULL. */
