@@ -604,7 +604,9 @@ static int prev_doc(tpl_rctx *c, const char *path)
         sections |= CR_METRICS_TRUEUP;
     c->prev_done = true;
     c->prev_sections = sections;
-    cr_json_free(c->prev_doc);
+    /* a value read from the partial document may still be in use: it lives
+     * as long as the context (this happens at most once) */
+    c->prev_partial = c->prev_doc;
     c->prev_doc = NULL;
     /* No device list: prev.* names are never under "devices" (placeholder.c). */
     cr_metrics_options opt = {.daily_usage = false, .sections = c->prev_sections};
