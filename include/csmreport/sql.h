@@ -24,6 +24,20 @@ const char *cr_sql(const char *qualified_name);
  * The caller finalizes the statement. */
 sqlite3_stmt *cr_sql_prepare(sqlite3 *db, const char *qualified_name, cr_error *err);
 
+/* The named statement from db's cache of prepared statements, prepared on
+ * first use: the statements of the metrics, the checks and the subject loader
+ * run once per account, and a render of many accounts would otherwise parse
+ * the same SQL again for each (a tenth of a QBR's time). The caller gives it
+ * back with cr_sql_release, never sqlite3_finalize. While it is out, a second
+ * request for the same name gets a statement of its own. cr_db_close drops
+ * the connection's cache. NULL with err filled on failure. */
+sqlite3_stmt *cr_sql_cached(sqlite3 *db, const char *qualified_name, cr_error *err);
+/* Gives a statement of cr_sql_cached back (reset, its values cleared: as
+ * freshly prepared); finalizes any other statement. NULL is a no-op. */
+void cr_sql_release(sqlite3_stmt *st);
+/* Finalizes db's cached statements (cr_db_close calls it). */
+void cr_sql_cache_drop(sqlite3 *db);
+
 /* Bind a value to the parameter called param (":account"); a statement that
  * has no such parameter is left as it is, so one set of values serves the
  * statements that use only some of them. Text NULL or "" binds SQL NULL. */

@@ -27,7 +27,7 @@ static void free_snapshots(cr_metrics_ctx *ctx)
 /* Reads the account's snapshot dates into ctx->snapshots. */
 static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
 {
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_core.snapshots", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_core.snapshots", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -52,7 +52,7 @@ static int load_snapshots(cr_metrics_ctx *ctx, cr_error *err)
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot read snapshot dates", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 
@@ -104,7 +104,7 @@ static bool query_date(const cr_metrics_ctx *ctx, const char *name, const char *
                        const char *d2, char date[11], bool *ok, cr_error *err)
 {
     *ok = false;
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, name, err);
     if (!st)
         return false;
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -124,7 +124,7 @@ static bool query_date(const cr_metrics_ctx *ctx, const char *name, const char *
     } else {
         cr_db_fail(ctx->db, rc, name, err);
     }
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return found;
 }
 
@@ -209,10 +209,18 @@ int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *per
 {
     typedef int (*section_fn)(cr_metrics_ctx *, cr_json *, cr_error *);
     /* trueup runs before rma: it fills ctx->trueup, the installed base of 5.2. */
-    static const section_fn sections[] = {
-        cr_metrics_adoption, cr_metrics_trueup, cr_metrics_rma, cr_metrics_downtime,
-        cr_metrics_tickets, cr_metrics_software, cr_metrics_coverage,
+    static const struct {
+        section_fn fn;
+        unsigned bit;
+    } sections[] = {
+        {cr_metrics_adoption, CR_METRICS_ADOPTION}, {cr_metrics_trueup, CR_METRICS_TRUEUP},
+        {cr_metrics_rma, CR_METRICS_RMA},           {cr_metrics_downtime, CR_METRICS_DOWNTIME},
+        {cr_metrics_tickets, CR_METRICS_TICKETS},   {cr_metrics_software, CR_METRICS_SOFTWARE},
+        {cr_metrics_coverage, CR_METRICS_COVERAGE},
     };
+    unsigned want = opt && opt->sections && !opt->device_list ? opt->sections : CR_METRICS_ALL;
+    if (want & CR_METRICS_RMA)
+        want |= CR_METRICS_TRUEUP;
     *out = NULL;
     cr_metrics_ctx ctx;
     cr_json *root = NULL;
@@ -231,7 +239,8 @@ int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *per
     if (!rc)
         rc = cr_metrics_devices_load(&ctx, err);
     for (size_t k = 0; !rc && k < sizeof sections / sizeof sections[0]; k++)
-        rc = sections[k](&ctx, root, err);
+        if (sections[k].bit & want)
+            rc = sections[k].fn(&ctx, root, err);
     if (!rc && ctx.options.device_list)
         rc = cr_metrics_devices_write(&ctx, root, err);
     if (rc) {

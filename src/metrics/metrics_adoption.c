@@ -149,7 +149,7 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
     u->first_month = p->start.year * 12 + p->start.month - 1;
     u->month_count = cr_period_months(p);
     bool whole_months = p->start.day == 1 && p->end.day == cr_days_in_month(p->end.year, p->end.month);
-    sqlite3_stmt *st = cr_sql_prepare(
+    sqlite3_stmt *st = cr_sql_cached(
         ctx->db, whole_months && !ctx->options.daily_usage ? "metrics_adoption.usage_months" : "metrics_adoption.usage", err);
     if (!st)
         return cr_error_exit_code(err);
@@ -194,12 +194,12 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot compute adoption", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     if (status)
         return status;
     qsort(u->rows, u->count, sizeof *u->rows, compare_serial);
 
-    st = cr_sql_prepare(ctx->db, "metrics_adoption.call_days", err);
+    st = cr_sql_cached(ctx->db, "metrics_adoption.call_days", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -220,7 +220,7 @@ static int load_usage(cr_metrics_ctx *ctx, const char *lo, const char *hi, usage
     }
     if (rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot compute adoption", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 
@@ -234,7 +234,7 @@ static bool active_in_period(const device_usage *d)
 static int sum_inventory(cr_metrics_ctx *ctx, const char *snapshot, const usage_table *u,
                          adoption_sums *s, cr_error *err)
 {
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_adoption.inventory", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_adoption.inventory", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -257,7 +257,7 @@ static int sum_inventory(cr_metrics_ctx *ctx, const char *snapshot, const usage_
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot compute adoption", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 
@@ -273,7 +273,7 @@ typedef struct month_sums {
 static int sum_months(cr_metrics_ctx *ctx, const char *lo, const char *hi, const usage_table *u,
                       month_sums *months, cr_error *err)
 {
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_adoption.month_devices", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_adoption.month_devices", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -281,7 +281,7 @@ static int sum_months(cr_metrics_ctx *ctx, const char *lo, const char *hi, const
     sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
     int *of_snapshot = malloc((size_t)u->month_count * sizeof *of_snapshot);
     if (!of_snapshot) {
-        sqlite3_finalize(st);
+        cr_sql_release(st);
         return cr_error_nomem(err);
     }
     char current[11] = ""; /* the snapshot of the rows being read */
@@ -310,7 +310,7 @@ static int sum_months(cr_metrics_ctx *ctx, const char *lo, const char *hi, const
     if (rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot compute adoption", err);
     free(of_snapshot);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 

@@ -70,7 +70,7 @@ int cr_metrics_coverage(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     int found = cr_metrics_asof_inventory(ctx, root, "coverage", snapshot, &stale, err);
     if (found <= 0)
         return found < 0 ? err->code : 0;
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_coverage.devices", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_coverage.devices", err);
     if (!st)
         return cr_error_exit_code(err);
     /* "more than 30 days before as-of": last seen before the local day as-of - 30 */
@@ -114,7 +114,7 @@ int cr_metrics_coverage(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
     model_row(by_model, &m);
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot read the inventory", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     if (status) {
         cr_json_free(by_model);
         return status;

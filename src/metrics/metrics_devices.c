@@ -40,7 +40,7 @@ int cr_metrics_devices_load(cr_metrics_ctx *ctx, cr_error *err)
     const cr_date end = ctx->period.end;
     if (!cr_metrics_month_snapshot(ctx, end.year, end.month, end, snapshot, &stale, err))
         return 0; /* no inventory yet: written as null */
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_devices.inventory", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_devices.inventory", err);
     if (!st)
         return cr_error_exit_code(err);
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -71,7 +71,7 @@ int cr_metrics_devices_load(cr_metrics_ctx *ctx, cr_error *err)
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot read the inventory", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 

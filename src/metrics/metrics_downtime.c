@@ -130,7 +130,7 @@ int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         return cr_error_nomem(err);
     cr_json *items = cr_json_array();
 
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_downtime.rmas", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_downtime.rmas", err);
     if (!st) {
         cr_json_free(items);
         return cr_error_exit_code(err);
@@ -142,7 +142,7 @@ int cr_metrics_downtime(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         add_item(ctx, st, items, &t, &ok);
     if (rc != SQLITE_DONE)
         code = cr_db_fail(ctx->db, rc, "cannot read rmas", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     if (code) {
         cr_json_free(items);
         free(t.hours);

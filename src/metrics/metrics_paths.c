@@ -92,6 +92,31 @@ static bool path_matches(const char *path, const char *pattern)
     }
 }
 
+unsigned cr_metrics_path_section(const char *path)
+{
+    static const struct {
+        const char *key;
+        unsigned section;
+    } keys[] = {
+        {"account_id", 0}, {"account_name", 0}, {"program", 0}, {"period", 0}, {"as_of", 0},
+        {"data_as_of", 0}, {"adoption", CR_METRICS_ADOPTION}, {"trueup", CR_METRICS_TRUEUP},
+        {"trueup_summary", CR_METRICS_TRUEUP}, {"billable", CR_METRICS_TRUEUP},
+        {"rma", CR_METRICS_RMA}, {"downtime", CR_METRICS_DOWNTIME},
+        {"tickets", CR_METRICS_TICKETS}, {"software", CR_METRICS_SOFTWARE},
+        {"coverage", CR_METRICS_COVERAGE},
+    };
+    size_t n = 0; /* the key: a word (path may run on in a template's text) */
+    while (path && (isalnum((unsigned char)path[n]) || path[n] == '_'))
+        n++;
+    /* "<key>_reason" is written by the section of <key> */
+    if (n > 7 && strncmp(path + n - 7, "_reason", 7) == 0)
+        n -= 7;
+    for (size_t i = 0; n && i < sizeof keys / sizeof keys[0]; i++)
+        if (strlen(keys[i].key) == n && strncmp(path, keys[i].key, n) == 0)
+            return keys[i].section;
+    return CR_METRICS_ALL;
+}
+
 bool cr_metrics_path_known(const char *path)
 {
     if (!path || !*path)

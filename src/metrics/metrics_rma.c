@@ -69,7 +69,7 @@ static void rma_list_free(rma_list *list)
 static int load_rmas(cr_metrics_ctx *ctx, int64_t start, int64_t end, rma_list *out, cr_error *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_rma.rmas", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_rma.rmas", err);
     if (!st)
         return cr_error_exit_code(err);
     cr_sql_bind_text(st, ":account", ctx->account->account_id);
@@ -99,7 +99,7 @@ static int load_rmas(cr_metrics_ctx *ctx, int64_t start, int64_t end, rma_list *
     if (rc != SQLITE_DONE)
         code = cr_db_fail(ctx->db, rc, "cannot read rmas", err);
 out:
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     if (code)
         rma_list_free(out);
     return code;
@@ -123,7 +123,7 @@ static int inventory_headsets(cr_metrics_ctx *ctx, bool *found, int64_t *count, 
         }
         return 0;
     }
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_rma.inventory_headsets", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_rma.inventory_headsets", err);
     if (!st)
         return cr_error_exit_code(err);
     cr_sql_bind_text(st, ":account", ctx->account->account_id);
@@ -134,7 +134,7 @@ static int inventory_headsets(cr_metrics_ctx *ctx, bool *found, int64_t *count, 
         *count = sqlite3_column_int64(st, 0);
     else
         code = cr_db_fail(ctx->db, rc, "cannot count headsets", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return code;
 }
 

@@ -104,7 +104,7 @@ static void releases_free(release *r, size_t n)
 static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, const char *snapshot,
                              const char *as_of, cr_error *err)
 {
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, name, err);
     if (!st)
         return NULL;
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -144,7 +144,7 @@ static int load_releases(cr_metrics_ctx *ctx, const char *snapshot, const char *
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot read firmware releases", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     if (status) {
         releases_free(r, n);
         return status;
@@ -251,7 +251,7 @@ int cr_metrics_software(cr_metrics_ctx *ctx, cr_json *root, cr_error *err)
         status = cr_db_fail(ctx->db, rc, "cannot read the inventory", err);
     if (!status && model)
         model_row(by_model, model, per_model, mr, mn);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     free(model);
     releases_free(rel, nrel);
     if (status) {

@@ -104,7 +104,7 @@ static partner *find_partner(ticket_sums *s, const char *name)
 static sqlite3_stmt *prepare(cr_metrics_ctx *ctx, const char *name, int64_t a, int64_t b,
                              int nbounds, cr_error *err)
 {
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, name, err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, name, err);
     if (!st)
         return NULL;
     sqlite3_bind_text(st, 1, ctx->account->account_id, -1, SQLITE_STATIC);
@@ -170,7 +170,7 @@ static int scan_opened(cr_metrics_ctx *ctx, ticket_sums *s, cr_json *p1, cr_erro
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot read tickets", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 
@@ -195,7 +195,7 @@ static int scan_closed(cr_metrics_ctx *ctx, ticket_sums *s, cr_error *err)
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot read tickets", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 
@@ -229,7 +229,7 @@ static int scan_open(cr_metrics_ctx *ctx, cr_json *t, cr_error *err)
     int status = 0;
     if (rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot read open tickets", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     cr_json *open = cr_json_set(t, "open_at_end", cr_json_object());
     cr_json_set(open, "total", cr_json_int(total));
     for (int k = 0; k < 4; k++)

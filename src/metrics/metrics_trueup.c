@@ -95,7 +95,7 @@ static int load_contracts(cr_metrics_ctx *ctx, contract_line **out, size_t *coun
 {
     *out = NULL;
     *count = 0;
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_trueup.contracts", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_trueup.contracts", err);
     if (!st)
         return cr_error_exit_code(err);
     cr_sql_bind_text(st, ":account", ctx->account->account_id);
@@ -106,7 +106,7 @@ static int load_contracts(cr_metrics_ctx *ctx, contract_line **out, size_t *coun
         contract_line *grown = realloc(lines, (n + 1) * sizeof *lines);
         if (!grown) {
             free(lines);
-            sqlite3_finalize(st);
+            cr_sql_release(st);
             return cr_error_nomem(err);
         }
         lines = grown;
@@ -123,10 +123,10 @@ static int load_contracts(cr_metrics_ctx *ctx, contract_line **out, size_t *coun
     if (rc != SQLITE_DONE) {
         free(lines);
         int code = cr_db_fail(ctx->db, rc, "cannot read contracts", err);
-        sqlite3_finalize(st);
+        cr_sql_release(st);
         return code;
     }
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     *out = lines;
     *count = n;
     return 0;
@@ -220,7 +220,7 @@ static int load_counts(cr_metrics_ctx *ctx, const walk_month *months, size_t mon
     }
     if (!first)
         return 0;
-    sqlite3_stmt *st = cr_sql_prepare(ctx->db, "metrics_trueup.snapshot_counts", err);
+    sqlite3_stmt *st = cr_sql_cached(ctx->db, "metrics_trueup.snapshot_counts", err);
     if (!st)
         return cr_error_exit_code(err);
     cr_sql_bind_text(st, ":account", ctx->account->account_id);
@@ -251,7 +251,7 @@ static int load_counts(cr_metrics_ctx *ctx, const walk_month *months, size_t mon
     }
     if (!status && rc != SQLITE_DONE)
         status = cr_db_fail(ctx->db, rc, "cannot count devices", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return status;
 }
 

@@ -54,7 +54,7 @@ static int run_one(sqlite3 *db, const check_def *c, const char *account_id,
 {
     char name[96];
     snprintf(name, sizeof name, "check.%s", c->id);
-    sqlite3_stmt *st = cr_sql_prepare(db, name, err);
+    sqlite3_stmt *st = cr_sql_cached(db, name, err);
     if (!st)
         return cr_error_exit_code(err);
     cr_sql_bind_text(st, ":account_id", account_id);
@@ -69,7 +69,7 @@ static int run_one(sqlite3 *db, const check_def *c, const char *account_id,
         || !cr_json_set(entry, "count", cr_json_int(0))
         || !(examples = cr_json_set(entry, "examples", cr_json_array()))
         || !(subjects = cr_json_set(entry, "subjects", cr_json_array()))) {
-        sqlite3_finalize(st);
+        cr_sql_release(st);
         return cr_error_nomem(err);
     }
 
@@ -99,7 +99,7 @@ static int run_one(sqlite3 *db, const check_def *c, const char *account_id,
     *problems += count;
 
 out_finalize:
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return rc;
 }
 
@@ -127,12 +127,12 @@ static int data_date(sqlite3 *db, char *buf, size_t size, cr_error *err)
  * has none (EX_DATAERR) or the query fails. */
 static bool account_known(sqlite3 *db, const char *account_id, cr_error *err)
 {
-    sqlite3_stmt *st = cr_sql_prepare(db, "check.account_known", err);
+    sqlite3_stmt *st = cr_sql_cached(db, "check.account_known", err);
     if (!st)
         return false;
     cr_sql_bind_text(st, ":account_id", account_id);
     int step = sqlite3_step(st);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     if (step == SQLITE_ROW)
         return true;
     if (step == SQLITE_DONE)

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csmreport/sql.h"
 #include "csmreport/sqlfunc.h"
 #include "embedded.h"
 
@@ -364,6 +365,7 @@ out_close:
 
 void cr_db_close(sqlite3 *db)
 {
+    cr_sql_cache_drop(db);
     sqlite3_close(db);
 }
 

@@ -116,7 +116,7 @@ int cr_subject_load(sqlite3 *db, const char *account_id, cr_subject **out, cr_er
     if (!s)
         return cr_error_nomem(err);
     int rc;
-    sqlite3_stmt *st = cr_sql_prepare(db, "subject.account", err);
+    sqlite3_stmt *st = cr_sql_cached(db, "subject.account", err);
     if (!st) {
         rc = cr_error_exit_code(err);
         goto out_free_subject;
@@ -129,7 +129,7 @@ int cr_subject_load(sqlite3 *db, const char *account_id, cr_subject **out, cr_er
         rc = cr_db_fail(db, step, "cannot read account", err);
     else
         rc = read_account(st, account_id, s, err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
 out_free_subject:
     if (rc)
         cr_subject_free(s);
@@ -141,7 +141,7 @@ out_free_subject:
 /* Adds the partner's accounts (id, name) to s. */
 static int load_partner_accounts(sqlite3 *db, cr_subject *s, cr_error *err)
 {
-    sqlite3_stmt *st = cr_sql_prepare(db, "subject.partner_accounts", err);
+    sqlite3_stmt *st = cr_sql_cached(db, "subject.partner_accounts", err);
     if (!st)
         return cr_error_exit_code(err);
     cr_sql_bind_text(st, ":partner", s->partner_id);
@@ -167,7 +167,7 @@ static int load_partner_accounts(sqlite3 *db, cr_subject *s, cr_error *err)
     }
     if (!rc && step != SQLITE_DONE)
         rc = cr_db_fail(db, step, "cannot read partner accounts", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return rc;
 }
 
@@ -180,7 +180,7 @@ int cr_subject_load_partner(sqlite3 *db, const char *partner_id, cr_subject **ou
         return cr_error_nomem(err);
     s->is_partner = true;
     int rc;
-    sqlite3_stmt *st = cr_sql_prepare(db, "subject.partner", err);
+    sqlite3_stmt *st = cr_sql_cached(db, "subject.partner", err);
     if (!st) {
         rc = cr_error_exit_code(err);
         goto out_free_subject;
@@ -201,7 +201,7 @@ int cr_subject_load_partner(sqlite3 *db, const char *partner_id, cr_subject **ou
         s->delivered_by = s->partner_name;
         rc = !s->partner_id || !s->partner_name || !finish(s) ? cr_error_nomem(err) : 0;
     }
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     if (!rc)
         rc = load_partner_accounts(db, s, err);
 out_free_subject:
@@ -238,7 +238,7 @@ int cr_subject_list(sqlite3 *db, cr_subject_listing what, const char *id, cr_sub
         [CR_SUBJECT_LIST_ACCOUNTS] = "subject.list_accounts",
         [CR_SUBJECT_LIST_PARTNERS] = "subject.list_partners",
     };
-    sqlite3_stmt *st = cr_sql_prepare(db, queries[what], err);
+    sqlite3_stmt *st = cr_sql_cached(db, queries[what], err);
     if (!st)
         return cr_error_exit_code(err);
     cr_sql_bind_text(st, ":account", id);
@@ -252,6 +252,6 @@ int cr_subject_list(sqlite3 *db, cr_subject_listing what, const char *id, cr_sub
     }
     if (!rc && step != SQLITE_DONE)
         rc = cr_db_fail(db, step, "cannot list the subjects", err);
-    sqlite3_finalize(st);
+    cr_sql_release(st);
     return rc;
 }

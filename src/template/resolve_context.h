@@ -42,6 +42,8 @@ typedef struct tpl_rctx {
     cr_json *doc;                /* account scope */
     cr_json *prev_doc;           /* the previous period's, computed on first use of prev.* */
     bool prev_done;
+    unsigned prev_sections;      /* the sections prev_doc holds (CR_METRICS_*) */
+    cr_json *prev_partial;       /* the first prev_doc when the whole one replaced it */
     const tpl_rowset *row_set;   /* the current row of row.* names, when set */
     size_t row_index;
     tpl_subject_account *accounts;   /* partner scope */

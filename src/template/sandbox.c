@@ -10,7 +10,10 @@
  */
 #include "csmreport/sandbox.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -261,8 +264,69 @@ static int bound_printf(sqlite3 *db)
     return rc;
 }
 
+/* The connections the sandbox is on. It is set up once per connection:
+ * setting the authorizer again would expire every prepared statement of the
+ * connection (and the statement cache of sql.c with them), for each account
+ * of a render. An entry leaves when its connection closes: SQLite then drops
+ * the marker function, whose destructor removes it. */
+typedef struct sandboxed {
+    sqlite3 *db;
+    struct sandboxed *next;
+} sandboxed;
+static sandboxed *sandboxed_list;
+static pthread_mutex_t sandboxed_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool is_sandboxed(sqlite3 *db)
+{
+    pthread_mutex_lock(&sandboxed_lock);
+    sandboxed *e = sandboxed_list;
+    while (e && e->db != db)
+        e = e->next;
+    pthread_mutex_unlock(&sandboxed_lock);
+    return e != NULL;
+}
+
+static void sandbox_forget(void *db)
+{
+    pthread_mutex_lock(&sandboxed_lock);
+    for (sandboxed **p = &sandboxed_list; *p; p = &(*p)->next)
+        if ((*p)->db == db) {
+            sandboxed *e = *p;
+            *p = e->next;
+            free(e);
+            break;
+        }
+    pthread_mutex_unlock(&sandboxed_lock);
+}
+
+static void marker_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    sqlite3_result_null(ctx);
+}
+
+/* Notes db as sandboxed (out of memory: it is set up again next time, which
+ * is only slower). */
+static void note_sandboxed(sqlite3 *db)
+{
+    sandboxed *e = malloc(sizeof *e);
+    if (!e)
+        return;
+    e->db = db;
+    pthread_mutex_lock(&sandboxed_lock);
+    e->next = sandboxed_list;
+    sandboxed_list = e;
+    pthread_mutex_unlock(&sandboxed_lock);
+    if (sqlite3_create_function_v2(db, "cr_sandboxed", 0, SQLITE_UTF8, db, marker_fn, NULL, NULL,
+                                   sandbox_forget) != SQLITE_OK)
+        sandbox_forget(db); /* SQLite has called it already: harmless */
+}
+
 int cr_sandbox_apply(sqlite3 *db, cr_error *err)
 {
+    if (is_sandboxed(db))
+        return 0;
     int on = 1, off = 0;
     int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, on, (int *)NULL);
     if (rc == SQLITE_OK)
@@ -288,6 +352,7 @@ int cr_sandbox_apply(sqlite3 *db, cr_error *err)
     /* Every 1000 virtual machine steps: cheap, and fine-grained enough that a
      * runaway query stops within milliseconds of its deadline. */
     sqlite3_progress_handler(db, 1000, progress, NULL);
+    note_sandboxed(db);
     return 0;
 }
 

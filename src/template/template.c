@@ -90,9 +90,17 @@ const tpl_param *tpl_find_param(const cr_template *t, const char *name)
 
 const tpl_string *tpl_find_string(const cr_template *t, const char *key)
 {
-    for (size_t i = 0; i < t->string_count; i++)
-        if (strcmp(t->strings[i].key, key) == 0)
-            return &t->strings[i];
+    /* the first of equal keys, as a scan in file order would find */
+    size_t lo = 0, hi = t->string_order ? t->string_count : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->string_order[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (t->string_order && lo < t->string_count && strcmp(t->string_order[lo].key, key) == 0)
+        return &t->strings[t->string_order[lo].index];
     return NULL;
 }
 
@@ -207,6 +215,13 @@ static int load_parameters(loader *ld, xmlNodePtr el)
     return 0;
 }
 
+static int string_ref_cmp(const void *a, const void *b)
+{
+    const struct tpl_string_ref *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
 static int load_strings(loader *ld, xmlNodePtr el)
 {
     cr_template *t = ld->t;
@@ -229,6 +244,12 @@ static int load_strings(loader *ld, xmlNodePtr el)
         if (!s->key || !s->text[0])
             return oom(ld, s->line);
     }
+    free(t->string_order);
+    if (!(t->string_order = malloc((t->string_count + 1) * sizeof *t->string_order)))
+        return oom(ld, line_of(el));
+    for (size_t i = 0; i < t->string_count; i++)
+        t->string_order[i] = (struct tpl_string_ref){.key = t->strings[i].key, .index = i};
+    qsort(t->string_order, t->string_count, sizeof *t->string_order, string_ref_cmp);
     return 0;
 }
 
@@ -997,6 +1018,29 @@ static int load_report(loader *ld, xmlNodePtr root)
     return 0;
 }
 
+/* ORs into *sections the section of every "prev.PATH" in text (a superset
+ * of the names: comments and literal text count too, which costs time only). */
+static void note_prev(const char *text, unsigned *sections)
+{
+    for (const char *p = text; p && (p = strstr(p, "prev.")); p += 5)
+        if (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.'))
+            *sections |= cr_metrics_path_section(p + 5);
+}
+
+/* note_prev over every attribute value and text of the file. */
+static void find_prev_sections(xmlNodePtr n, unsigned *sections)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE)
+            for (xmlAttrPtr a = n->properties; a; a = a->next)
+                for (xmlNodePtr v = a->children; v; v = v->next)
+                    note_prev((const char *)v->content, sections);
+        else
+            note_prev((const char *)n->content, sections);
+        find_prev_sections(n->children, sections);
+    }
+}
+
 int cr_template_load(const char *path, cr_template **out, cr_error *err)
 {
     cr_error local;
@@ -1024,6 +1068,7 @@ int cr_template_load(const char *path, cr_template **out, cr_error *err)
         goto out;
     }
     rc = load_report(&ld, xmlDocGetRootElement(doc));
+    find_prev_sections(xmlDocGetRootElement(doc), &t->prev_sections);
 out:
     if (ld.schema_db)
         cr_db_close(ld.schema_db);
@@ -1068,6 +1113,7 @@ void cr_template_free(cr_template *t)
         }
     }
     free(t->strings);
+    free(t->string_order);
     for (size_t i = 0; i < t->dataset_count; i++) {
         tpl_dataset *d = &t->datasets[i];
         free(d->name);

@@ -289,8 +289,17 @@ static int sheet_formula(tpl_rctx *c, const tpl_node *sheet, const tpl_node *n, 
  * language), else v as it is. */
 static int map_strings(tpl_rctx *c, const tpl_node *owner, cr_table *tb)
 {
+    /* A column repeats few values (categories, statuses): each distinct one
+     * is expanded once per column (the expansion cannot change within this
+     * loop: it reads nothing of the row). */
+    enum { SEEN_MAX = 32 };
+    struct {
+        char *value, *text;
+    } seen[SEEN_MAX];
+    size_t nseen = 0;
+    int rc = 0;
     size_t k = 0;
-    for (size_t i = 0; owner && i < owner->child_count; i++) {
+    for (size_t i = 0; owner && i < owner->child_count && !rc; i++) {
         const tpl_node *col = &owner->children[i];
         if (col->kind != TK_COLUMN)
             continue;
@@ -302,24 +311,62 @@ static int map_strings(tpl_rctx *c, const tpl_node *owner, cr_table *tb)
             cr_cell *cell = &tb->cells[r * tb->column_count + j];
             if (cell->type != CR_CELL_TEXT || !cell->text)
                 continue;
+            size_t hit = 0;
+            while (hit < nseen && strcmp(seen[hit].value, cell->text) != 0)
+                hit++;
+            char *text = NULL;
+            if (hit < nseen) {
+                if (!seen[hit].text)
+                    continue; /* no such string: the value stays */
+                if (!(text = strdup(seen[hit].text))) {
+                    rc = tpl_oom(c);
+                    goto out;
+                }
+                free(cell->text);
+                cell->text = text;
+                continue;
+            }
             char key[160];
             int n = snprintf(key, sizeof key, "%s%s", prefix, cell->text);
             bool name = n > 0 && (size_t)n < sizeof key;
             for (const char *p = key; name && *p; p++)
                 name = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                        (*p >= '0' && *p <= '9') || *p == '_';
-            if (!name || !tpl_find_string(c->t, key))
-                continue;
-            char ref[170], *text;
-            snprintf(ref, sizeof ref, "#{%s}", key);
-            int rc = tpl_data_expand(c, ref, &text);
-            if (rc)
-                return rc;
-            free(cell->text);
-            cell->text = text;
+            if (name && tpl_find_string(c->t, key)) {
+                char ref[170];
+                snprintf(ref, sizeof ref, "#{%s}", key);
+                if ((rc = tpl_data_expand(c, ref, &text)))
+                    goto out;
+            }
+            if (nseen < SEEN_MAX) {
+                seen[nseen].value = strdup(cell->text);
+                seen[nseen].text = text ? strdup(text) : NULL;
+                if (!seen[nseen].value || (text && !seen[nseen].text)) {
+                    free(seen[nseen].value);
+                    free(seen[nseen].text);
+                    free(text);
+                    rc = tpl_oom(c);
+                    goto out;
+                }
+                nseen++;
+            }
+            if (text) {
+                free(cell->text);
+                cell->text = text;
+            }
         }
+        for (size_t e = 0; e < nseen; e++) {
+            free(seen[e].value);
+            free(seen[e].text);
+        }
+        nseen = 0;
     }
-    return 0;
+out:
+    for (size_t e = 0; e < nseen; e++) {
+        free(seen[e].value);
+        free(seen[e].text);
+    }
+    return rc;
 }
 
 /* make_table over the rows s. With map_out, the table is to be streamed: its

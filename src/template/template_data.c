@@ -588,16 +588,31 @@ static int data_lookup(tpl_rctx *c, const char *name, tpl_value *out)
     return 0;
 }
 
-/* The previous period's metrics, computed once, on the first prev.* name:
- * the same cr_metrics_compute over cr_period_previous, so a change on a page
- * is the difference of two documents csmreport metrics prints. */
-static int prev_doc(tpl_rctx *c)
+/* The previous period's metrics, computed on the first prev.* name: the
+ * same cr_metrics_compute over cr_period_previous, so a change on a page is
+ * the difference of two documents csmreport metrics prints. Only the sections
+ * the template's prev.* names read (cr_template.prev_sections, found at
+ * load); a name of another section, which the load missed, gets the whole
+ * document computed again. */
+static int prev_doc(tpl_rctx *c, const char *path)
 {
-    if (c->prev_done || c->t->scope != CR_SCOPE_ACCOUNT)
+    unsigned need = cr_metrics_path_section(path);
+    if (c->t->scope != CR_SCOPE_ACCOUNT ||
+        (c->prev_done && (need & c->prev_sections) == need))
         return 0;
+    unsigned sections = c->prev_done ? CR_METRICS_ALL : c->t->prev_sections | need;
+    if (!sections)
+        sections = CR_METRICS_ALL; /* 0 computes every section */
+    if (sections & CR_METRICS_RMA)
+        sections |= CR_METRICS_TRUEUP;
     c->prev_done = true;
+    c->prev_sections = sections;
+    /* a value read from the partial document may still be in use: it lives
+     * as long as the context (this happens at most once) */
+    c->prev_partial = c->prev_doc;
+    c->prev_doc = NULL;
     /* No device list: prev.* names are never under "devices" (placeholder.c). */
-    cr_metrics_options opt = {.daily_usage = false};
+    cr_metrics_options opt = {.daily_usage = false, .sections = c->prev_sections};
     for (int i = 0; i < 4; i++)
         opt.escalation_seconds[i] = (int64_t)llround(c->hours[i] * 3600);
     cr_period prev = cr_period_previous(c->req->period);
@@ -650,7 +665,7 @@ int tpl_data_lookup(void *ctx, const char *name, tpl_value *out, cr_error *err)
         return 0;
     }
     if (strncmp(name, "prev.", 5) == 0) {
-        int rc = prev_doc(c);
+        int rc = prev_doc(c, name + 5);
         if (rc)
             return rc;
         const cr_json *v = c->prev_doc ? cr_json_path(c->prev_doc, name + 5) : NULL;

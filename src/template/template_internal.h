@@ -127,6 +127,12 @@ struct cr_template {
     long props_line;
     tpl_string *strings;
     size_t string_count;
+    /* strings sorted by key (equal keys in file order), for tpl_find_string:
+     * a QBR looks strings up some 100,000 times. */
+    struct tpl_string_ref {
+        const char *key;
+        size_t index;
+    } *string_order;
     tpl_dataset *datasets;
     size_t dataset_count;
     tpl_chart *charts;
@@ -135,6 +141,10 @@ struct cr_template {
     /* A metrics dataset reads the device list ("devices"): the metrics are
      * computed with cr_metrics_options.device_list (decided at load). */
     bool metrics_devices;
+    /* The metrics sections (CR_METRICS_*) that prev.NAME names read: every
+     * "prev.WORD" of the file (decided at load; template_data.c's prev_doc
+     * computes only these). */
+    unsigned prev_sections;
 };
 
 /* Attribute of a node, or NULL. */

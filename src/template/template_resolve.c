@@ -207,6 +207,7 @@ out:
         free(c.builtin[i]);
     cr_json_free(c.doc);
     cr_json_free(c.prev_doc);
+    cr_json_free(c.prev_partial);
     for (size_t i = 0; i < c.account_count; i++)
         cr_json_free(c.accounts[i].doc);
     free(c.accounts);

@@ -25,12 +25,14 @@
  *                              three-letter code (ISO 4217 minor units;
  *                              2 for a code it does not list)
  *
- * The state (texts copied, documents serialised) belongs to SQLite once
- * registered: the connection frees it when the functions are registered again
- * (the next subject) or when it closes, so a statement still stepping after
+ * The state (texts copied, documents serialised) belongs to the connection
+ * once registered: it is freed when the next subject's replaces it or when
+ * the connection closes, so a statement still stepping after
  * cr_template_resolve returns (a streamed sheet) never reads freed memory.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,9 +41,9 @@
 #include "template_internal.h"
 
 typedef struct sqlfunc_state {
-    int refs;                  /* one per registered function */
     cr_locale locale;
     size_t string_count;
+    const cr_template *t;      /* outlives every resolve: tr() finds keys in it */
     const char **keys;         /* point into texts' block: see state_new */
     char **texts;
     size_t account_count;
@@ -69,11 +71,41 @@ static void state_free(sqlfunc_state *s)
     free(s);
 }
 
-static void state_release(void *p)
+/* The functions are registered once per connection, with this as their
+ * data; each resolve puts its state in. Registering them again would expire
+ * every prepared statement of the connection (the metrics' cached ones too),
+ * for each account of a render. An entry leaves when SQLite drops the last of
+ * its functions (the connection closes). */
+typedef struct sqlfunc_conn {
+    sqlite3 *db;
+    sqlfunc_state *state;
+    int refs; /* one per registered function */
+    struct sqlfunc_conn *next;
+} sqlfunc_conn;
+static sqlfunc_conn *conns;
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void conn_release(void *p)
 {
-    sqlfunc_state *s = p;
-    if (s && --s->refs == 0)
-        state_free(s);
+    sqlfunc_conn *c = p;
+    pthread_mutex_lock(&conns_lock);
+    bool last = --c->refs == 0;
+    if (last)
+        for (sqlfunc_conn **q = &conns; *q; q = &(*q)->next)
+            if (*q == c) {
+                *q = c->next;
+                break;
+            }
+    pthread_mutex_unlock(&conns_lock);
+    if (last) {
+        state_free(c->state);
+        free(c);
+    }
+}
+
+static const sqlfunc_state *state_of(sqlite3_context *ctx)
+{
+    return ((const sqlfunc_conn *)sqlite3_user_data(ctx))->state;
 }
 
 /* True when a dataset's SQL names word (lowercase; any case in the SQL): only
@@ -99,6 +131,7 @@ static sqlfunc_state *state_new(const cr_template *t, cr_locale loc, size_t n,
     if (!s)
         return NULL;
     s->locale = loc;
+    s->t = t;
     s->keys = calloc(t->string_count + 1, sizeof *s->keys);
     s->texts = calloc(t->string_count + 1, sizeof *s->texts);
     if (!s->keys || !s->texts)
@@ -135,7 +168,7 @@ fail:
 static void fn_metrics_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    const sqlfunc_state *s = sqlite3_user_data(ctx);
+    const sqlfunc_state *s = state_of(ctx);
     const char *id = (const char *)sqlite3_value_text(argv[0]);
     for (size_t i = 0; id && i < s->account_count; i++)
         if (s->docs[i] && strcmp(s->ids[i], id) == 0) {
@@ -149,7 +182,7 @@ static void fn_metrics_json(sqlite3_context *ctx, int argc, sqlite3_value **argv
 static void fn_check_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    sqlfunc_state *s = sqlite3_user_data(ctx);
+    sqlfunc_state *s = ((sqlfunc_conn *)sqlite3_user_data(ctx))->state;
     const char *id = (const char *)sqlite3_value_text(argv[0]);
     size_t i = 0;
     while (id && i < s->account_count && strcmp(s->ids[i], id) != 0)
@@ -180,24 +213,25 @@ static void fn_check_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void fn_tr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    const sqlfunc_state *s = sqlite3_user_data(ctx);
+    const sqlfunc_state *s = state_of(ctx);
     const char *key = (const char *)sqlite3_value_text(argv[0]);
     if (!key) {
         sqlite3_result_null(ctx);
         return;
     }
-    for (size_t i = 0; i < s->string_count; i++)
-        if (strcmp(s->keys[i], key) == 0) {
-            sqlite3_result_text(ctx, s->texts[i], -1, SQLITE_STATIC);
-            return;
-        }
+    const tpl_string *str = tpl_find_string(s->t, key);
+    size_t i = str ? (size_t)(str - s->t->strings) : s->string_count;
+    if (i < s->string_count) {
+        sqlite3_result_text(ctx, s->texts[i], -1, SQLITE_STATIC);
+        return;
+    }
     sqlite3_result_value(ctx, argv[0]);
 }
 
 static void fn_format_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    const sqlfunc_state *s = sqlite3_user_data(ctx);
+    const sqlfunc_state *s = state_of(ctx);
     const char *code = (const char *)sqlite3_value_text(argv[1]);
     char buf[96];
     int type = sqlite3_value_numeric_type(argv[0]);
@@ -225,18 +259,40 @@ int tpl_sqlfunc_register(sqlite3 *db, const cr_template *t, cr_locale loc, size_
     sqlfunc_state *s = state_new(t, loc, n, ids, docs);
     if (!s)
         return cr_error_nomem(err);
-    s->refs = (int)(sizeof fns / sizeof fns[0]);
+    pthread_mutex_lock(&conns_lock);
+    sqlfunc_conn *c = conns;
+    while (c && c->db != db)
+        c = c->next;
+    sqlfunc_state *old = c ? c->state : NULL;
+    if (c)
+        c->state = s;
+    pthread_mutex_unlock(&conns_lock);
+    if (c) {
+        state_free(old);
+        return 0;
+    }
+    if (!(c = calloc(1, sizeof *c))) {
+        state_free(s);
+        return cr_error_nomem(err);
+    }
+    c->db = db;
+    c->state = s;
+    c->refs = (int)(sizeof fns / sizeof fns[0]);
+    pthread_mutex_lock(&conns_lock);
+    c->next = conns;
+    conns = c;
+    pthread_mutex_unlock(&conns_lock);
     int rc = SQLITE_OK;
     size_t i = 0;
     for (; i < sizeof fns / sizeof fns[0] && rc == SQLITE_OK; i++)
-        /* SQLite calls state_release when it drops a function, also when
+        /* SQLite calls conn_release when it drops a function, also when
          * registering fails */
         rc = sqlite3_create_function_v2(db, fns[i].name, fns[i].args,
-                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC, s, fns[i].fn, NULL,
-                                        NULL, state_release);
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fns[i].fn, NULL,
+                                        NULL, conn_release);
     /* the functions never registered hold no reference */
     for (; i < sizeof fns / sizeof fns[0]; i++)
-        state_release(s);
+        conn_release(c);
     if (rc != SQLITE_OK)
         return cr_error_set(err, EX_SOFTWARE, t->path, 0, 0,
                             "cannot register the template SQL functions: %s", sqlite3_errmsg(db));

@@ -11,6 +11,12 @@
 # seconds, ms per account, peak RSS and the ratios, and writes it as markdown to
 # BUILD/bench/qbr.md. A report, not a pass/fail test.
 #
+# The goal (issue 10): render alone at most 1/30 of the peer's CPU time, peak
+# RSS under 150 MB; the report says whether both are met. With
+# BENCH_QBR_CALLGRIND=1 (and valgrind) it also counts the instructions of one
+# `render --all` (deterministic, whatever else the machine runs) per account.
+# Outputs of a speed change are compared with tests/bench/qbr-same.sh.
+#
 # Environment: BENCH_QBR_ROUNDS (default 3; the median is shown),
 # BENCH_QBR_ACCOUNTS / BENCH_QBR_DEVICES (the fleet, default 50 / 200 per
 # account), BENCH_QBR_TEMPLATE (default templates/qbr.xml when it exists, else
@@ -128,13 +134,23 @@ while [ "$round" -le "$ROUNDS" ]; do
     record peer "$B/peer.log"
     round=$((round + 1))
 done
+# instructions (callgrind) of one render --all: a figure the machine's load does not move
+IREFS=""
+if [ "${BENCH_QBR_CALLGRIND:-0}" = 1 ] && command -v valgrind >/dev/null 2>&1 && [ -f "$B/cr/fleet.db" ]; then
+    rm -rf "$B/cg-out"
+    valgrind --tool=callgrind --callgrind-out-file="$B/callgrind.out" "$CR" render --db "$B/cr/fleet.db" \
+        --all --period "$PERIOD" --template "$TPL" -j 1 --out "$B/cg-out" --quiet >"$B/callgrind.log" 2>&1
+    IREFS=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$B/callgrind.log" | tail -n 1)
+    say "callgrind: ${IREFS:-?} instructions for render --all (profile: $B/callgrind.out)"
+fi
 PDFS=$(find "$B/cr/out" -name '*.pdf' 2>/dev/null | wc -l)
 XLSXS=$(find "$B/cr/out" -name '*.xlsx' 2>/dev/null | wc -l)
 PEER_FILES=$(find "$B/peer" -name '*.pdf' -o -name '*.xlsx' 2>/dev/null | wc -l)
 CPU_NAME=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 
 awk -v n="$ACCOUNTS" -v dev="$DEVICES" -v tpl="$(basename "$TPL")" -v pdfs="$PDFS" -v xlsxs="$XLSXS" \
-    -v peerfiles="$PEER_FILES" -v cpu="$CPU_NAME" -v rounds="$ROUNDS" -v date="$(date -u +%Y-%m-%d)" '
+    -v peerfiles="$PEER_FILES" -v cpu="$CPU_NAME" -v rounds="$ROUNDS" -v date="$(date -u +%Y-%m-%d)" \
+    -v irefs="$IREFS" '
 function median(tool, col,    m, i, j, t, v) {
     m = runs[tool]
     for (i = 1; i <= m; i++) v[i] = val[tool, i, col] + 0
@@ -163,6 +179,11 @@ END {
     md = md row("peer `qbr_peer.py -j 1` (reads the CSVs, writes the pairs)", pw, pc, maxrss("peer"))
     md = md sprintf("\nTime of csmreport against the peer (cpu): render alone %s, import + render %s (wall: %s, %s).\n",
         ratio(rc, pc), ratio(tc, pc), ratio(rw, pw), ratio(tw, pw))
+    if (rc != "" && pc != "" && rc + 0 > 0)
+        md = md sprintf("Goal (issue 10): render alone at most 1/30 of the peer (cpu): %s; peak RSS under 150 MB: %s.\n",
+            pc / rc >= 30 ? "met" : "not met", maxrss("render") < 150 * 1024 ? "met" : "not met")
+    if (irefs != "")
+        md = md sprintf("Instructions (callgrind) of `render --all`: %.0f M, %.1f M per account.\n", irefs / 1e6, irefs / 1e6 / n)
     printf "%s", md
 }' "$RESULTS" >"$B/../qbr.md"
 say ""

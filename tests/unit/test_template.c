@@ -20,6 +20,7 @@
 #include "csmreport/ingest.h"
 #include "csmreport/metrics.h"
 #include "csmreport/sandbox.h"
+#include "csmreport/sql.h"
 #include "csmreport/template.h"
 #include "csmreport/workbook.h"
 #include "template_internal.h"
@@ -487,6 +488,111 @@ static void test_metric_names(sqlite3 *db)
     CHECK(!cr_metrics_path_known("adoption.by_month.x.rate"), "array index must be a number");
 }
 
+/* ---------- the speed paths (issue 10): same numbers, less work ---------- */
+
+/* Only some sections (the previous period of the KPI tiles): each key there is
+ * the full document's, the others are absent, rma brings trueup along. */
+static void test_metric_sections(sqlite3 *db)
+{
+    static const char *const accounts[] = {"NO-NORDLYS", "FR-ECLAIR", "JP-SAKURA", "GB-GLEN"};
+    static const char *const kept[] = {"account_id", "period", "data_as_of", "adoption", "trueup",
+                                       "trueup_summary", "billable", "rma", "downtime", "tickets"};
+    cr_period p;
+    cr_error err;
+    cr_period_parse("2026-Q2", NULL, &p, &err);
+    for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
+        cr_json *full = NULL, *part = NULL;
+        cr_metrics_options opt = {.sections = CR_METRICS_ADOPTION | CR_METRICS_TICKETS |
+                                              CR_METRICS_DOWNTIME | CR_METRICS_RMA};
+        CHECK_INT(cr_metrics_compute(db, accounts[i], &p, NULL, &full, &err), 0, "%s full",
+                  accounts[i]);
+        CHECK_INT(cr_metrics_compute(db, accounts[i], &p, &opt, &part, &err), 0, "%s part",
+                  accounts[i]);
+        for (size_t k = 0; full && part && k < sizeof kept / sizeof kept[0]; k++) {
+            char *a = cr_json_to_string(cr_json_path(full, kept[k]), 0);
+            char *b = cr_json_to_string(cr_json_path(part, kept[k]), 0);
+            CHECK(a && b && strcmp(a, b) == 0, "%s: %s as in the whole document", accounts[i],
+                  kept[k]);
+            free(a);
+            free(b);
+        }
+        CHECK(part && !cr_json_path(part, "software") && !cr_json_path(part, "coverage"),
+              "%s: sections not asked for are left out", accounts[i]);
+        cr_json_free(full);
+        cr_json_free(part);
+    }
+    CHECK(cr_metrics_path_section("rma.rate") == CR_METRICS_RMA, "section of rma.rate");
+    CHECK(cr_metrics_path_section("rma_reason") == CR_METRICS_RMA, "section of rma_reason");
+    CHECK(cr_metrics_path_section("billable") == CR_METRICS_TRUEUP, "section of billable");
+    CHECK(cr_metrics_path_section("trueup_summary.voice.events") == CR_METRICS_TRUEUP,
+          "section of trueup_summary");
+    CHECK(cr_metrics_path_section("period.label") == 0, "the header is in every document");
+    CHECK(cr_metrics_path_section("adoption}, more text") == CR_METRICS_ADOPTION,
+          "a key in running text");
+    CHECK(cr_metrics_path_section("nosuchkey.x") == CR_METRICS_ALL, "unknown key: all sections");
+
+    /* the QBR's tiles read these sections of the previous period */
+    char path[512];
+    snprintf(path, sizeof path, "%s/templates/qbr.xml", top);
+    cr_template *t = NULL;
+    cr_error_clear(&err);
+    CHECK_INT(cr_template_load(path, &t, &err), 0, "qbr.xml loads (%s)", err.message);
+    CHECK(t && t->prev_sections == (CR_METRICS_ADOPTION | CR_METRICS_TICKETS |
+                                    CR_METRICS_DOWNTIME | CR_METRICS_RMA),
+          "qbr.xml: prev.* names read adoption, tickets, downtime and rma (got %u)",
+          t ? t->prev_sections : 0);
+    /* A prev.* name the load did not see gets the whole document: the tiles'
+     * changes come out the same with no section known at load. */
+    char kept_deltas[2][1024] = {"", ""};
+    for (int pass = 0; t && pass < 2; pass++) {
+        if (pass == 1)
+            t->prev_sections = 0;
+        cr_report *r = resolve(t, db, "NO-NORDLYS", "2026-Q3", NULL, &err);
+        CHECK(r != NULL, "qbr.xml resolves (pass %d: %s)", pass, err.message);
+        for (size_t pg = 0; r && pg < r->page_count; pg++)
+            for (size_t b = 0; b < r->pages[pg].block_count; b++) {
+                const cr_block *row = &r->pages[pg].blocks[b];
+                for (size_t k = 0; row->type == CR_BLOCK_ROW && k < row->child_count; k++)
+                    if (row->children[k].kpi_delta) {
+                        size_t n = strlen(kept_deltas[pass]);
+                        snprintf(kept_deltas[pass] + n, sizeof kept_deltas[pass] - n, "%s|",
+                                 row->children[k].kpi_delta);
+                    }
+            }
+        cr_report_free(r);
+    }
+    CHECK(kept_deltas[0][0] && strcmp(kept_deltas[0], kept_deltas[1]) == 0,
+          "KPI changes the same with the sections found at load and without (%s / %s)",
+          kept_deltas[0], kept_deltas[1]);
+    cr_template_free(t);
+}
+
+/* The statement cache of sql.c on a connection of its own. */
+static void test_statement_cache(void)
+{
+    cr_error err;
+    cr_error_clear(&err);
+    sqlite3 *db = cr_db_open(db_path, CR_DB_READONLY, &err);
+    CHECK(db != NULL, "connection for the statement cache");
+    if (!db)
+        return;
+    sqlite3_stmt *a = cr_sql_cached(db, "check.account_known", &err);
+    CHECK(a != NULL, "cached statement");
+    cr_sql_bind_text(a, ":account_id", "NO-NORDLYS");
+    CHECK_INT(sqlite3_step(a), SQLITE_ROW, "it runs");
+    sqlite3_stmt *b = cr_sql_cached(db, "check.account_known", &err);
+    CHECK(b != NULL && b != a, "while it is out, the same name gets a statement of its own");
+    cr_sql_release(b); /* finalized: not the cached one */
+    cr_sql_release(a);
+    sqlite3_stmt *c = cr_sql_cached(db, "check.account_known", &err);
+    CHECK(c == a, "given back, it is reused");
+    CHECK_INT(sqlite3_step(c), SQLITE_DONE, "reset, its value cleared (NULL account: no row)");
+    cr_sql_release(c);
+    CHECK(cr_sql_cached(db, "check.no_such_query", &err) == NULL && err.code == EX_SOFTWARE,
+          "unknown query name");
+    cr_db_close(db); /* finalizes the cache: a leak or a busy close would show under valgrind */
+}
+
 /* ---------- partner scope ---------- */
 
 static void test_partner(sqlite3 *db)
@@ -877,6 +983,8 @@ int main(int argc, char **argv)
         test_example(db);
         test_formats(db);
         test_metric_names(db);
+        test_metric_sections(db);
+        test_statement_cache();
         test_partner(db);
         test_load_errors();
         test_settings(db);
