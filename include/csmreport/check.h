@@ -39,4 +39,16 @@ cr_json *cr_check_run(sqlite3 *db, cr_error *err);
  * reading (called from a statement that is stepping), in that one. */
 cr_json *cr_check_run_account(sqlite3 *db, const char *account_id, cr_error *err);
 
+/* The latest date of data in the store (YYYY-MM-DD: inventory snapshots,
+ * ticket openings, usage days, call records) into buf, "" when the store has
+ * none: the date the checks of recent usage and old inventories count back
+ * from. A whole-store question (a scan of the monthly usage roll-up). */
+int cr_check_data_date(sqlite3 *db, char *buf, size_t size, cr_error *err);
+
+/* cr_check_run_account with that date given (data_date NULL: found here), for
+ * a caller running the checks of many accounts on one store, which asks for
+ * the date once. */
+cr_json *cr_check_run_account_at(sqlite3 *db, const char *account_id, const char *data_date,
+                                 cr_error *err);
+
 #endif

@@ -43,5 +43,14 @@ SELECT a.account_id, a.account_name, a.partner_id, a.partner_name, a.program,
   FROM a JOIN r ON r.account_id = a.account_id
  ORDER BY a.account_id;
 
+-- name: term_inventory
+-- What render asks first of every account: its term and its first inventory
+-- snapshot (two seeks). The data range (list) is asked only when the period
+-- is outside the term or before the inventory.
+SELECT term_start, term_end,
+       (SELECT min(snapshot_date) FROM devices AS d WHERE d.account_id = :account) AS inv_first
+  FROM accounts
+ WHERE account_id = :account;
+
 -- name: ids
 SELECT account_id FROM accounts ORDER BY account_id;

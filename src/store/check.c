@@ -103,9 +103,7 @@ out_finalize:
     return rc;
 }
 
-/* The latest date of data in the store (YYYY-MM-DD) into buf, "" when the
- * store has none. */
-static int data_date(sqlite3 *db, char *buf, size_t size, cr_error *err)
+int cr_check_data_date(sqlite3 *db, char *buf, size_t size, cr_error *err)
 {
     buf[0] = '\0';
     sqlite3_stmt *st = cr_sql_prepare(db, "check.data_date", err);
@@ -149,6 +147,12 @@ cr_json *cr_check_run(sqlite3 *db, cr_error *err)
 
 cr_json *cr_check_run_account(sqlite3 *db, const char *account_id, cr_error *err)
 {
+    return cr_check_run_account_at(db, account_id, NULL, err);
+}
+
+cr_json *cr_check_run_account_at(sqlite3 *db, const char *account_id, const char *data_date,
+                                 cr_error *err)
+{
     if (account_id && !*account_id)
         account_id = NULL;
     cr_json *doc = cr_json_object();
@@ -169,7 +173,9 @@ cr_json *cr_check_run_account(sqlite3 *db, const char *account_id, cr_error *err
         goto out_free;
     int64_t problems = 0;
     char latest[16];
-    if (data_date(db, latest, sizeof latest, err))
+    if (data_date)
+        snprintf(latest, sizeof latest, "%s", data_date);
+    else if (cr_check_data_date(db, latest, sizeof latest, err))
         goto out_rollback;
     for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++)
         if (run_one(db, &checks[k], account_id, latest, list, &problems, err))

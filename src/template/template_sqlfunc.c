@@ -79,6 +79,10 @@ static void state_free(sqlfunc_state *s)
 typedef struct sqlfunc_conn {
     sqlite3 *db;
     sqlfunc_state *state;
+    /* the store's latest data date for check_json: a whole-store scan, asked
+     * once per connection rather than once per account of a render */
+    char data_date[16];
+    bool have_data_date;
     int refs; /* one per registered function */
     struct sqlfunc_conn *next;
 } sqlfunc_conn;
@@ -182,7 +186,8 @@ static void fn_metrics_json(sqlite3_context *ctx, int argc, sqlite3_value **argv
 static void fn_check_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    sqlfunc_state *s = ((sqlfunc_conn *)sqlite3_user_data(ctx))->state;
+    sqlfunc_conn *conn = sqlite3_user_data(ctx);
+    sqlfunc_state *s = conn->state;
     const char *id = (const char *)sqlite3_value_text(argv[0]);
     size_t i = 0;
     while (id && i < s->account_count && strcmp(s->ids[i], id) != 0)
@@ -196,7 +201,16 @@ static void fn_check_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
          * the snapshot the dataset reads */
         cr_error e;
         cr_error_clear(&e);
-        cr_json *doc = cr_check_run_account(sqlite3_context_db_handle(ctx), id, &e);
+        sqlite3 *db = sqlite3_context_db_handle(ctx);
+        if (!conn->have_data_date) {
+            /* one resolve at a time uses a connection: no lock needed */
+            if (cr_check_data_date(db, conn->data_date, sizeof conn->data_date, &e)) {
+                sqlite3_result_error(ctx, e.message[0] ? e.message : "check_json failed", -1);
+                return;
+            }
+            conn->have_data_date = true;
+        }
+        cr_json *doc = cr_check_run_account_at(db, id, conn->data_date, &e);
         s->checks[i] = doc ? cr_json_to_string(doc, 0) : NULL;
         cr_json_free(doc);
         if (!s->checks[i]) {
