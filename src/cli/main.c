@@ -1,6 +1,7 @@
 /* main.c - the csmreport front end: the command table, the options every
  * command has (read once here, see commands.h), `help`, and the one error
  * message and sysexits code of a run. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -217,6 +218,9 @@ int main(int argc, char **argv)
     cr_error err;
     cr_error_clear(&err);
     cr_cli cli = {.db_path = CR_DEFAULT_DB};
+    /* A write over the file size limit (ulimit -f) then fails with EFBIG, an
+     * I/O error reported like a full disk, instead of killing the run midway. */
+    signal(SIGXFSZ, SIG_IGN);
     clock_gettime(CLOCK_MONOTONIC, &cli.started);
     int rc = dispatch(&cli, argc, argv, &err);
     if (rc && err.code)
