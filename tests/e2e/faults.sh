@@ -151,11 +151,11 @@ for phase in import render; do
         done
         [ -n "${MAXRUNS_SAVE+x}" ] && { MAXRUNS=$MAXRUNS_SAVE; unset MAXRUNS_SAVE; }
         if [ "$errs" -eq 0 ]; then
-            pass "faults $phase $fam: $runs of $calls calls failed in turn"
+            pass "faults $phase $fam: $runs of its $calls calls failed, one per run"
         else
             fail "faults $phase $fam" "$errs of $runs runs broke a rule"
         fi
     done
 done
-echo "faults: $total runs, $injected faults injected, $failed_runs failed cleanly or" \
-    "exited with a documented code, $ok_runs succeeded in full despite the fault"
+echo "faults: $total runs, $injected faults injected; $failed_runs exited with a documented" \
+    "error code, $ok_runs recovered and published everything"
