@@ -128,7 +128,8 @@ sanitize: deps
 # target, seeded from tests/fuzz/NAME/ (a new reader adds its file and folder,
 # nothing here). make fuzz builds the library with clang into build/fuzz and
 # runs each target FUZZ_SECONDS; make faults runs the full fault-injection
-# sweep (tests/fault/, the suite runs a sample of it).
+# sweep of tests/e2e/faults.sh (every N; CR_FAULT_RUNS=K caps the runs per
+# function and phase), of which the suite runs a sample.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang-14
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -143,10 +144,8 @@ fuzz-bins: $(FUZZ_BIN)
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libcsmreport.a
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(UNIT_INC) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
-faults: all $(BUILD)/faultshim.so
-	$(Q)CR_FAULTS=all tests/e2e/faults.sh $(BUILD)
-$(BUILD)/faultshim.so: tests/fault/faultshim.c
-	$(Q)gcc -std=gnu11 -O2 -Wall -Wextra -fPIC -shared -o $@ $< -ldl
+faults: all
+	$(Q)CR_FAULTS=all TESTS=faults tests/run.sh $(BUILD)
 
 valgrind: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
