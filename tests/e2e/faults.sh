@@ -30,7 +30,7 @@ fi
 export SOURCE_DATE_EPOCH=1790000000
 FILES="$S/partners.csv $S/accounts.csv $S/contracts.csv $S/catalog.csv $S/firmware.csv
 $S/holidays.csv $S/devices.csv $S/tickets.csv $S/usage.csv $S/calls.csv"
-TABLES="partners accounts contracts catalog firmware holidays devices tickets usage_days"
+TABLES="partners accounts contracts catalog firmware holidays devices tickets usage_days calls"
 DOCUMENTED=" 0 64 65 66 70 71 73 74 75 77 78 "
 
 # run_phase PHASE FAMILY N: one run of the phase under the shim, in $T

@@ -120,8 +120,8 @@ static int fail_call(int fam, uintptr_t caller)
         return 0;
     atomic_store(&injected, 1);
     if (getenv("CR_FAULT_BACKTRACE")) {
-        void *frames[32];
-        backtrace_symbols_fd(frames, backtrace(frames, 32), 2);
+        void *frames[64];
+        backtrace_symbols_fd(frames, backtrace(frames, 64), 2);
     }
     return 1;
 }
