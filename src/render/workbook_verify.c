@@ -161,9 +161,8 @@ int cr_workbook_verify(const char *path, const char *shown, cr_error *err)
     }
     if (why)
         rc = cr_error_set(err, EX_IOERR, NULL, 0, 0,
-                          "cannot write %s: its part %s %s (a write that failed unseen?); "
-                          "not published",
-                          shown, name[0] ? name : "(directory)", why);
+                          "cannot write %s: %s%s %s (a write that failed unseen?); not published",
+                          shown, name[0] ? "its part " : "it", name, why);
 out_free:
     if (fp)
         fclose(fp);
