@@ -4,8 +4,11 @@
  *
  * libxlsxwriter writes each part into a temporary file and zips it, but
  * does not see a failed write into that file (it rewinds the stream, which
- * clears the error): on a disk that fills up a part can be cut short while
- * the zip is still written and closed "successfully". Found by fault
+ * clears the error): on a disk that fills up a part can be cut short, or
+ * lose its first write (the XML declaration every part of libxlsxwriter's
+ * starts with, so that is checked too), while the zip is still written and
+ * closed "successfully". A lost write that leaves a part well-formed and
+ * declared is beyond what reading back can see. Found by fault
  * injection (tests/e2e/faults.sh); this check is what keeps such a workbook
  * from being published with exit 0.
  */
@@ -59,6 +62,8 @@ static const char *check_member(FILE *fp, const char *name, int method, uint32_t
         xmlCtxtUseOptions(x, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     }
     const char *why = NULL;
+    char head[5];
+    size_t head_len = 0;
     uLong crc = crc32(0, NULL, 0);
     unsigned long long total = 0;
     uint32_t left = csize;
@@ -74,6 +79,8 @@ static const char *check_member(FILE *fp, const char *name, int method, uint32_t
         if (method == 0) {
             crc = crc32(crc, in, (uInt)got);
             total += got;
+            for (size_t k = 0; k < got && head_len < sizeof head; k++)
+                head[head_len++] = (char)in[k];
             if (x && xmlParseChunk(x, (const char *)in, (int)got, 0) != 0)
                 why = "is not well-formed XML";
             continue;
@@ -91,6 +98,8 @@ static const char *check_member(FILE *fp, const char *name, int method, uint32_t
             size_t n = CHUNK - z.avail_out;
             crc = crc32(crc, out, (uInt)n);
             total += n;
+            for (size_t k = 0; k < n && head_len < sizeof head; k++)
+                head[head_len++] = (char)out[k];
             if (x && n && xmlParseChunk(x, (const char *)out, (int)n, 0) != 0)
                 why = "is not well-formed XML";
         } while (!why && z.avail_out == 0 && zrc != Z_STREAM_END);
@@ -102,6 +111,8 @@ static const char *check_member(FILE *fp, const char *name, int method, uint32_t
     if (x) {
         if (!why && (xmlParseChunk(x, NULL, 0, 1) != 0 || !x->wellFormed))
             why = "is not well-formed XML";
+        if (!why && (head_len < sizeof head || memcmp(head, "<?xml", sizeof head) != 0))
+            why = "lacks its XML declaration";
         xmlFreeDoc(x->myDoc);
         xmlFreeParserCtxt(x);
     }

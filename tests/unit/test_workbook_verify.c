@@ -1,6 +1,7 @@
 /* test_workbook_verify.c - cr_workbook_verify reads a workbook back: a sound
  * one passes; a cut file, a member whose data does not match its CRC, and an
- * XML part that is not well-formed are refused (EX_IOERR) naming the part. */
+ * XML part that is not well-formed or lost its declaration are refused
+ * (EX_IOERR) naming the part. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -81,14 +82,14 @@ int main(void)
           "the message names the file and says why: %s", err.message);
 
     const char *names[] = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "docProps/thumb.bin"};
-    const char *good[] = {"<?xml version=\"1.0\"?><Types/>", "<Relationships></Relationships>",
+    const char *good[] = {"<?xml version=\"1.0\"?><Types/>", "<?xml version=\"1.0\"?><Relationships/>",
                           "\x01\x02 not xml"};
     snprintf(path, sizeof path, "%s/good.zip", dir);
     write_zip(path, names, good, 3, 0);
     CHECK_INT(cr_workbook_verify(path, "good.zip", &err), 0,
               "well-formed parts and a binary member pass");
 
-    const char *cut[] = {"<?xml version=\"1.0\"?><Types/>", "<Relationships><Relation",
+    const char *cut[] = {"<?xml version=\"1.0\"?><Types/>", "<?xml version=\"1.0\"?><Relationships><Rel",
                          "\x01\x02 not xml"};
     snprintf(path, sizeof path, "%s/badxml.zip", dir);
     write_zip(path, names, cut, 3, 0);
@@ -100,6 +101,13 @@ int main(void)
 
     const char *control[] = {"<?xml version=\"1.0\"?><Types>\x01</Types>", "<Relationships/>",
                              "x"};
+    const char *undeclared[] = {"<?xml version=\"1.0\"?><Types/>", "<Relationships/>", "x"};
+    snprintf(path, sizeof path, "%s/undeclared.zip", dir);
+    write_zip(path, names, undeclared, 3, 0);
+    cr_error_clear(&err);
+    CHECK_INT(cr_workbook_verify(path, "undeclared.zip", &err), EX_IOERR,
+              "a part that lost its first write (the declaration) is refused");
+    CHECK(strstr(err.message, "lacks its XML declaration"), "says so: %s", err.message);
     snprintf(path, sizeof path, "%s/control.zip", dir);
     write_zip(path, names, control, 3, 0);
     CHECK_INT(cr_workbook_verify(path, "control.zip", &err), EX_IOERR,
