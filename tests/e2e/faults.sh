@@ -14,8 +14,8 @@
 # CR_FAULTS=sample (the suite's default): every N of fsync and rename and
 # CR_FAULT_RUNS (20) evenly spread N of malloc and write per phase, the same
 # N on every run. CR_FAULTS=all (make faults): every N, or every Kth when
-# CR_FAULT_RUNS caps the runs per family and phase. Ends with a "faults:"
-# line of the counts.
+# CR_FAULT_RUNS caps the runs per family and phase; CR_FAULT_ONLY="render:write"
+# picks phases and functions. Ends with a "faults:" line of the counts.
 . "$(dirname "$0")/lib.sh"
 S=$TOP/samples
 MODE=${CR_FAULTS:-sample}
@@ -104,6 +104,8 @@ pick() {
 total=0 injected=0 failed_runs=0 ok_runs=0
 for phase in import render; do
     for fam in malloc write fsync rename; do
+        # CR_FAULT_ONLY="render:write ...": those phases and functions only
+        case " ${CR_FAULT_ONLY:-$phase:$fam} " in *" $phase:$fam "*) ;; *) continue ;; esac
         T=$WORK/count
         run_phase "$phase" "$fam" 0
         calls=$(cut -d' ' -f1 "$WORK/report")
