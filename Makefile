@@ -6,6 +6,7 @@
 #   make bench      benchmarks (a report, not a timed test)
 #   make sanitize   ASan + UBSan build running the tests
 #   make valgrind   the unit tests and a sample import under valgrind
+#   make fuzz       libFuzzer targets FUZZ_SECONDS each (default 60); make faults: full fault sweep
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 # V=1 shows the commands.
@@ -129,6 +130,29 @@ sanitize: deps
 	    $(MAKE) --no-print-directory BUILD=build-san \
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	    LDFLAGS='-fsanitize=address,undefined' check-tests
+
+# Fuzzing (libFuzzer + ASan/UBSan, clang): every tests/fuzz/fuzz_NAME.c is a
+# target, seeded from tests/fuzz/NAME/ (a new reader adds its file and folder,
+# nothing here). make fuzz builds the library with clang into build/fuzz and
+# runs each target FUZZ_SECONDS; make faults runs the full fault-injection
+# sweep of tests/e2e/faults.sh (every N; CR_FAULT_RUNS=K caps the runs per
+# function and phase), of which the suite runs a sample.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang-14
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-build fuzz-bins faults
+fuzz: fuzz-build
+	$(Q)tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
+fuzz-build: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(FUZZ_CC) \
+	    OPT='-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link' fuzz-bins
+fuzz-bins: $(FUZZ_BIN)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libcsmreport.a
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(UNIT_INC) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(BUILD)/libcsmreport.a $(LIBS)
+faults: all
+	$(Q)CR_FAULTS=all TESTS=faults tests/run.sh $(BUILD)
 
 valgrind: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)

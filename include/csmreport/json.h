@@ -39,6 +39,11 @@ cr_json *cr_json_object(void);
 
 void cr_json_free(cr_json *v);
 
+/* Allocation failures of the calling thread in the builders so far. A
+ * builder that failed leaves a key or item out: a document is whole only when
+ * this did not change while it was built. */
+unsigned long cr_json_alloc_failures(void);
+
 /* Adds v (taking ownership) to an array / object (a repeated key replaces the
  * earlier value). Return v, for chaining into nested builders. */
 cr_json *cr_json_append(cr_json *array, cr_json *v);

@@ -19,7 +19,7 @@
  *
  * Every output error goes through one mapping, cr_outfile_exit_code:
  * EACCES, EPERM, EROFS give EX_NOPERM (77; the message says what access is
- * needed), ENOSPC, EDQUOT, EIO give EX_IOERR (74), any other EX_CANTCREAT
+ * needed), ENOSPC, EDQUOT, EFBIG, EIO give EX_IOERR (74), any other EX_CANTCREAT
  * (73). Messages name the file or folder as the user knows it ("OUT/A/x.pdf",
  * not a /proc path), problem first: "cannot create OUT/A/x.pdf: ...". err->file
  * is left empty: the message names it.

@@ -21,6 +21,12 @@
  * table is read once, so write such a report at most once. */
 int cr_workbook_write_to(const cr_report *r, cr_outfile *of, cr_error *err);
 
+/* Reads the workbook at path back (shown: its name in messages): every zip
+ * member inflates to its recorded size and CRC and every XML part is
+ * well-formed. 0, or EX_IOERR naming the part. cr_workbook_write_to calls it
+ * before the file can be published. */
+int cr_workbook_verify(const char *path, const char *shown, cr_error *err);
+
 /* cr_workbook_write_to into path (its folder must exist), published by
  * cr_outfile_commit: no half file is ever visible and nothing is left behind
  * on failure. */

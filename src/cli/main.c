@@ -1,6 +1,7 @@
 /* main.c - the csmreport front end: the command table, the options every
  * command has (read once here, see commands.h), `help`, and the one error
  * message and sysexits code of a run. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,9 @@ int main(int argc, char **argv)
     cr_error_clear(&err);
     const char *env_db = getenv(CR_DB_ENV);
     cr_cli cli = {.db_path = env_db && *env_db ? env_db : CR_DEFAULT_DB};
+    /* A write over the file size limit (ulimit -f) then fails with EFBIG, an
+     * I/O error reported like a full disk, instead of killing the run midway. */
+    signal(SIGXFSZ, SIG_IGN);
     clock_gettime(CLOCK_MONOTONIC, &cli.started);
     int rc = dispatch(&cli, argc, argv, &err);
     if (rc && err.code)

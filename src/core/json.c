@@ -25,9 +25,21 @@ struct cr_json {
     size_t count, cap;
 };
 
+/* Allocation failures of this thread (cr_json_alloc_failures). */
+static _Thread_local unsigned long alloc_failures;
+
+static void *counted(void *p)
+{
+    if (!p)
+        alloc_failures++;
+    return p;
+}
+
+unsigned long cr_json_alloc_failures(void) { return alloc_failures; }
+
 static cr_json *new_value(cr_json_type type)
 {
-    cr_json *v = calloc(1, sizeof *v);
+    cr_json *v = counted(calloc(1, sizeof *v));
     if (v)
         v->type = type;
     return v;
@@ -134,7 +146,7 @@ static char *format_fixed(double d, int decimals)
         out[len++] = kept[k];
     }
     out[len] = '\0';
-    return strdup(out);
+    return counted(strdup(out));
 }
 
 cr_json *cr_json_fixed(double d, int decimals)
@@ -183,7 +195,7 @@ cr_json *cr_json_money(int64_t minor_units, int decimals)
         out[len++] = all[k];
     }
     out[len] = '\0';
-    v->text = strdup(out);
+    v->text = counted(strdup(out));
     if (!v->text) {
         free(v);
         return NULL;
@@ -202,7 +214,7 @@ cr_json *cr_json_string(const char *s)
     cr_json *v = new_value(CR_JSON_STRING);
     if (!v)
         return NULL;
-    v->u.s = strdup(s);
+    v->u.s = counted(strdup(s));
     if (!v->u.s) {
         free(v);
         return NULL;
@@ -235,12 +247,12 @@ static bool grow(cr_json *c, bool with_keys)
     if (c->count < c->cap)
         return true;
     size_t cap = c->cap ? c->cap * 2 : 8;
-    cr_json **items = realloc(c->items, cap * sizeof *items);
+    cr_json **items = counted(realloc(c->items, cap * sizeof *items));
     if (!items)
         return false;
     c->items = items;
     if (with_keys) {
-        char **keys = realloc(c->keys, cap * sizeof *keys);
+        char **keys = counted(realloc(c->keys, cap * sizeof *keys));
         if (!keys)
             return false;
         c->keys = keys;
@@ -276,7 +288,7 @@ cr_json *cr_json_set(cr_json *object, const char *key, cr_json *v)
             return v;
         }
     }
-    char *copy = strdup(key);
+    char *copy = counted(strdup(key));
     if (!copy || !grow(object, true)) {
         free(copy);
         cr_json_free(v);

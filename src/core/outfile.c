@@ -51,6 +51,7 @@ int cr_outfile_exit_code(int errnum)
         return EX_NOPERM;
     case ENOSPC:
     case EDQUOT:
+    case EFBIG: /* over the file size limit (ulimit -f): no room, as ENOSPC */
     case EIO:
         return EX_IOERR;
     default:

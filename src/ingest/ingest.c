@@ -152,6 +152,9 @@ static int import_records(cr_importer *im, cr_error *err)
         } else if (ok) {
             if (kind->derive)
                 kind->derive(im);
+            if (im->derive_error)
+                return cr_db_fail(im->db, im->derive_error, "cannot look up the account's time zone",
+                                  err);
             ok = !kind->check || kind->check(im, why, sizeof why, &bad_line, &bad_col);
         }
         if (ok && keep_rule) {

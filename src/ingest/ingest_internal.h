@@ -121,6 +121,9 @@ typedef struct cr_importer {
     /* time zone of the last account looked up */
     char tz_account[128];
     const cr_tz *tz;
+    /* An SQLite error of a derive hook's lookup (the hooks return nothing):
+     * the row's values would be wrong, so the file fails after the hook. */
+    int derive_error;
 
     struct usage_load *usage;        /* usage's own path (ingest_usage.c), or NULL */
 

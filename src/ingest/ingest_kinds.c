@@ -24,13 +24,16 @@ static const cr_tz *account_tz(cr_importer *im, const cr_value *account)
         return im->tz;
     const char *zone = NULL;
     sqlite3_bind_text(im->tz_lookup, 1, account->text, (int)account->len, SQLITE_STATIC);
-    if (sqlite3_step(im->tz_lookup) == SQLITE_ROW)
+    int step = sqlite3_step(im->tz_lookup);
+    if (step == SQLITE_ROW)
         zone = (const char *)sqlite3_column_text(im->tz_lookup, 0);
+    else if (step != SQLITE_DONE) /* not "no zone": UTC would be a silent wrong guess */
+        im->derive_error = step;
     im->tz = cr_tz_get(zone, NULL);
     if (!im->tz)
         im->tz = cr_tz_get(NULL, NULL);
     sqlite3_reset(im->tz_lookup);
-    if (account->len < sizeof im->tz_account) {
+    if (account->len < sizeof im->tz_account && !im->derive_error) {
         memcpy(im->tz_account, account->text, account->len);
         im->tz_account[account->len] = '\0';
     } else {

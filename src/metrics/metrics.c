@@ -227,6 +227,7 @@ int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *per
     /* One read transaction, so every section sees the same data even while an
      * import commits; a caller's own transaction is left alone. */
     bool own_txn = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    unsigned long json_failures = cr_json_alloc_failures();
     int rc = cr_metrics_ctx_init(&ctx, db, account_id, period, opt, err);
     if (rc)
         goto out_free_ctx;
@@ -243,6 +244,9 @@ int cr_metrics_compute(sqlite3 *db, const char *account_id, const cr_period *per
             rc = sections[k].fn(&ctx, root, err);
     if (!rc && ctx.options.device_list)
         rc = cr_metrics_devices_write(&ctx, root, err);
+    /* a value the builders could not add would read as null */
+    if (!rc && cr_json_alloc_failures() != json_failures)
+        rc = cr_error_nomem(err);
     if (rc) {
         cr_json_free(root);
         root = NULL;

@@ -730,7 +730,10 @@ static cairo_status_t stream_write(void *closure, const unsigned char *data, uns
         if (fwrite(data, 1, length, s->f) != length)
             s->errnum = errno ? errno : EIO;
     }
-    return s->errnum ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+    /* The error is kept and reported after cairo_surface_finish: cairo 1.16
+     * handed CAIRO_STATUS_WRITE_ERROR can fail an assertion of its own
+     * (_cairo_array_index_const) and abort, so it is never told. */
+    return CAIRO_STATUS_SUCCESS;
 }
 
 static void set_metadata(cairo_surface_t *s, const cr_report *r)

@@ -1635,6 +1635,8 @@ int cr_workbook_write_to(const cr_report *r, cr_outfile *of, cr_error *err)
         rc = cr_error_set(err, close_error == LXW_ERROR_CREATING_TMPFILE ? EX_CANTCREAT : EX_IOERR,
                           NULL, 0, 0, "cannot write %s: %s", cr_outfile_name(of),
                           lxw_strerror(close_error));
+    if (!rc)
+        rc = cr_workbook_verify(cr_outfile_path(of), cr_outfile_name(of), err);
     return rc;
 }
 

@@ -44,6 +44,9 @@ int cr_db_fail(sqlite3 *db, int rc, const char *what, cr_error *err)
     case SQLITE_PERM:
         code = EX_NOPERM;
         break;
+    case SQLITE_NOMEM:
+        code = CR_EX_NOMEM;
+        break;
     case SQLITE_IOERR:
     case SQLITE_FULL:
         code = EX_IOERR;
