@@ -17,7 +17,7 @@ DESTDIR ?=
 DATADIR ?= $(PREFIX)/share/csmreport
 BUILD   ?= build
 CC      ?= cc
-PKGS     = sqlite3 libxml-2.0 cairo pangocairo pangoft2 fontconfig xlsxwriter gmime-3.0 libcurl libzip libcrypto
+PKGS     = sqlite3 libxml-2.0 cairo pangocairo pangoft2 fontconfig xlsxwriter gmime-3.0 libcurl libzip
 VERSION  = 0.1.0
 
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \

@@ -29,6 +29,7 @@
 #include "csmreport/error.h"
 #include "csmreport/ingest.h"
 #include "csmreport/kinds.h"
+#include "csmreport/sha256.h"
 #include "csmreport/tz.h"
 #include "csmreport/values.h"
 
@@ -92,7 +93,7 @@ typedef struct cr_importer {
     /* Lineage: this file's import_log id (reserved at the start), its sha256,
      * and the line of the record being bound. */
     int64_t import_id;
-    char sha256[65];                 /* written by the hash thread until joined */
+    char sha256[CR_SHA256_HEX_SIZE]; /* written by the hash thread until joined */
     bool hashing;                    /* the hash thread runs */
     pthread_t hash_thread;
     int hash_rc;

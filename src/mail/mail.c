@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csmreport/sha256.h"
+
 /* An attachment read into memory, with its sha256. */
 typedef struct loaded {
     char *data;
@@ -69,10 +71,7 @@ static int read_attachment(const char *path, loaded *a, cr_error *err)
         got += (size_t)n;
     }
     a->len = got;
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(sum, (const guchar *)a->data, (gssize)a->len);
-    g_strlcpy(a->sha256, g_checksum_get_string(sum), sizeof a->sha256);
-    g_checksum_free(sum);
+    cr_sha256_hex(a->data, a->len, a->sha256);
 out:
     close(fd);
     return rc;
@@ -163,9 +162,9 @@ static void make_key(const cr_mail_message *m, InternetAddressList *to, const lo
             g_string_append_printf(s, "to=%s\n", rcpt[i]);
     for (size_t i = 0; i < na; i++)
         g_string_append_printf(s, "attachment=%s\n", sums[i]);
-    char *hex = g_compute_checksum_for_string(G_CHECKSUM_SHA256, s->str, (gssize)s->len);
+    char hex[CR_SHA256_HEX_SIZE];
+    cr_sha256_hex(s->str, s->len, hex);
     g_strlcpy(key, hex, CR_MAIL_KEY_LEN + 1);
-    g_free(hex);
     g_string_free(s, TRUE);
     g_free(sums);
     g_strfreev(rcpt);

@@ -312,10 +312,12 @@ say "(written to $B/report.md; raw numbers in $RESULTS)"
 
 # ---- the other benchmarks: metrics (issue 3), workbook (issue 4), deck (issue 5),
 # QBR pair vs the peer (issue 10)
+# what lineage costs the usage import, against the build before it (issue 13)
+sh "$TOP/tests/bench/lineage.sh" "$BUILD"
 sh "$TOP/tests/bench/metrics.sh" "$BUILD"
 sh "$TOP/tests/bench/xlsx.sh" "$BUILD"
 sh "$TOP/tests/bench/deck.sh" "$BUILD"
 # the QBR pair per account against the analyst's script (issue 10)
 sh "$TOP/tests/bench/qbr.sh" "$BUILD"
 say ""
-say "reports: $B/report.md $B/metrics.md $B/xlsx.md $B/deck/report.md $B/qbr.md"
+say "reports: $B/report.md $B/lineage.md $B/metrics.md $B/xlsx.md $B/deck/report.md $B/qbr.md"
