@@ -6,6 +6,7 @@
 #ifndef CSMREPORT_SHA256_H
 #define CSMREPORT_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,5 +25,9 @@ void cr_sha256_update(cr_sha256 *s, const void *data, size_t len);
 void cr_sha256_final_hex(cr_sha256 *s, char hex[CR_SHA256_HEX_SIZE]);
 /* The digest of data[0..len) in one call. */
 void cr_sha256_hex(const void *data, size_t len, char hex[CR_SHA256_HEX_SIZE]);
+
+/* true: never the CPU's SHA extensions, always plain C (for the unit test,
+ * which checks both paths give the same digests). */
+extern bool cr_sha256_plain_only;
 
 #endif

@@ -1,7 +1,19 @@
-/* sha256.c - SHA-256 as FIPS 180-4 gives it (sha256.h). */
+/* sha256.c - SHA-256 as FIPS 180-4 gives it (sha256.h). On x86 CPUs with the
+ * SHA extensions the blocks go through them (about 5 times faster: the hash
+ * of a 193 MB export then costs its import little), else through plain C;
+ * both give the same digests (tests/unit/test_sha256.c runs whichever the
+ * machine has, and the plain one always). */
 #include "csmreport/sha256.h"
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_X86_SHA 1
+#endif
 
 static const uint32_t k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -20,7 +32,7 @@ static uint32_t rotr(uint32_t x, int n)
     return (x >> n) | (x << (32 - n));
 }
 
-/* One 64-byte block into the state. */
+/* One 64-byte block into the state, in plain C. */
 static void compress(uint32_t h[8], const unsigned char *p)
 {
     uint32_t w[64];
@@ -56,6 +68,78 @@ static void compress(uint32_t h[8], const unsigned char *p)
     h[7] += hh;
 }
 
+#ifdef HAVE_X86_SHA
+/* n 64-byte blocks with the SHA extensions: the state lives as ABEF and
+ * CDGH; each step of 4 rounds adds 4 words of k to 4 message words, and
+ * sha256msg1/msg2 extend the message 4 words at a time. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_ni(uint32_t h[8],
+                                                                    const unsigned char *p,
+                                                                    size_t n)
+{
+    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1); /* CDAB */
+    __m128i st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B); /* EFGH */
+    __m128i st0 = _mm_alignr_epi8(tmp, st1, 8);                                     /* ABEF */
+    st1 = _mm_blend_epi16(st1, tmp, 0xF0);                                          /* CDGH */
+    for (; n; n--, p += 64) {
+        __m128i abef = st0, cdgh = st1, w[4];
+        for (int g = 0; g < 16; g++) {
+            __m128i *m = &w[g % 4];
+            if (g < 4)
+                *m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), mask);
+            else
+                *m = _mm_sha256msg2_epu32(
+                    _mm_add_epi32(_mm_sha256msg1_epu32(*m, w[(g + 1) % 4]),
+                                  _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4)),
+                    w[(g + 3) % 4]);
+            __m128i msg = _mm_add_epi32(*m, _mm_loadu_si128((const __m128i *)&k[4 * g]));
+            st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+            st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(msg, 0x0E));
+        }
+        st0 = _mm_add_epi32(st0, abef);
+        st1 = _mm_add_epi32(st1, cdgh);
+    }
+    tmp = _mm_shuffle_epi32(st0, 0x1B);       /* FEBA */
+    st1 = _mm_shuffle_epi32(st1, 0xB1);       /* DCHG */
+    st0 = _mm_blend_epi16(tmp, st1, 0xF0);    /* DCBA */
+    st1 = _mm_alignr_epi8(st1, tmp, 8);       /* HGFE */
+    _mm_storeu_si128((__m128i *)&h[0], st0);
+    _mm_storeu_si128((__m128i *)&h[4], st1);
+}
+
+/* Whether the CPU has the SHA extensions (and the SSE they need); asked once. */
+static bool have_ni(void)
+{
+    static atomic_int known = -1;
+    int v = atomic_load_explicit(&known, memory_order_relaxed);
+    if (v < 0) {
+        unsigned a, b, c, d;
+        bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9));
+        bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+        v = sse && sha;
+        atomic_store_explicit(&known, v, memory_order_relaxed);
+    }
+    return v == 1;
+}
+#endif
+
+/* Set by the unit test to check the plain C path on a machine with the
+ * extensions too. */
+bool cr_sha256_plain_only;
+
+/* n 64-byte blocks into the state, the fastest way the CPU allows. */
+static void compress_blocks(uint32_t h[8], const unsigned char *p, size_t n)
+{
+#ifdef HAVE_X86_SHA
+    if (!cr_sha256_plain_only && have_ni()) {
+        compress_ni(h, p, n);
+        return;
+    }
+#endif
+    for (; n; n--, p += 64)
+        compress(h, p);
+}
+
 void cr_sha256_init(cr_sha256 *s)
 {
     static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -77,11 +161,13 @@ void cr_sha256_update(cr_sha256 *s, const void *data, size_t len)
         len -= take;
         if (s->used < 64)
             return;
-        compress(s->h, s->block);
+        compress_blocks(s->h, s->block, 1);
         s->used = 0;
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(s->h, p);
+    size_t whole = len / 64;
+    compress_blocks(s->h, p, whole);
+    p += 64 * whole;
+    len -= 64 * whole;
     memcpy(s->block, p, len);
     s->used = len;
 }

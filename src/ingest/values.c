@@ -213,6 +213,12 @@ static bool is_name(const cr_column *col)
 bool cr_value_check_chars(const cr_column *col, const char *s, size_t len, char *why,
                           size_t why_size)
 {
+    /* most values are printable ASCII: one pass over the bytes settles them */
+    size_t plain = 0;
+    while (plain < len && (unsigned char)s[plain] >= 0x20 && (unsigned char)s[plain] < 0x7f)
+        plain++;
+    if (plain == len)
+        return true;
     bool name = is_name(col);
     size_t i = 0;
     for (long pos = 1; i < len; pos++) {

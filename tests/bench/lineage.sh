@@ -25,13 +25,15 @@ if [ ! -f "$USAGE" ]; then
     say "lineage bench: $USAGE missing (run the import benchmark first): skipped"
     exit 0
 fi
-# the commit before the one that added schema 5 (lineage)
-added=$(cd "$TOP" && git log --diff-filter=A --format=%H -- src/sql/schema_v5.sql 2>/dev/null | tail -n 1)
+# the commit before lineage came: on the first-parent line (main), the parent
+# of the commit (or merge) that added schema 5, so the two builds differ by
+# lineage and what came after it, not by other branches' work
+added=$(cd "$TOP" && git log --first-parent --diff-filter=A --format=%H -- src/sql/schema_v5.sql 2>/dev/null | tail -n 1)
 if [ -z "$added" ]; then
     say "lineage bench: no git history of src/sql/schema_v5.sql here: skipped"
     exit 0
 fi
-base_rev=$(cd "$TOP" && git rev-parse "$added^")
+base_rev=$(cd "$TOP" && git rev-parse "$added^1")
 BASE=$B/base
 if [ ! -x "$BASE/build/csmreport" ] || [ "$(cat "$BASE/.rev" 2>/dev/null)" != "$base_rev" ]; then
     rm -rf "$BASE" && mkdir -p "$BASE"
