@@ -238,6 +238,11 @@ static int log_import(cr_importer *im, const char *started, cr_error *err)
     if (im->opt->profile)
         sqlite3_bind_text(st, cr_ingest_param(st, ":profile"), im->opt->profile->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, cr_ingest_param(st, ":program_version"), CR_VERSION, -1, SQLITE_STATIC);
+    /* a kind with recipients (accounts, partners) counts who got other ones */
+    for (size_t c = 0; c < im->kind->column_count; c++)
+        if (strcmp(im->kind->columns[c].name, "recipients") == 0)
+            sqlite3_bind_int64(st, cr_ingest_param(st, ":recipients_changed"),
+                               r->recipients_changed);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : cr_db_fail(im->db, rc, "cannot write the import log", err);

@@ -393,10 +393,10 @@ SELECT coalesce(timezone, '') FROM accounts_resolved WHERE account_id = :account
 -- name: log.insert
 INSERT INTO import_log (id, sha256, file, kind, size_bytes, rows_read, rows_inserted, rows_updated,
                         rows_unchanged, rows_rejected, rows_superseded, rows_deleted, started_at,
-                        finished_at, seconds, profile, program_version)
+                        finished_at, seconds, profile, program_version, recipients_changed)
 VALUES (:id, :sha256, :file, :kind, :size_bytes, :rows_read, :rows_inserted, :rows_updated, :rows_unchanged,
         :rows_rejected, :rows_superseded, :rows_deleted, :started_at, :finished_at, :seconds, :profile,
-        :program_version);
+        :program_version, :recipients_changed);
 
 -- name: log.next_id
 -- The id this file's import_log row will have (read under the write lock, so

@@ -19,6 +19,10 @@
 -- source".
 
 ALTER TABLE import_log ADD COLUMN sha256 TEXT;
+-- how many accounts or partners an accounts or partners file gave other
+-- recipients (reports go by mail to them: a change is worth a line in the
+-- log); NULL for the other kinds
+ALTER TABLE import_log ADD COLUMN recipients_changed INTEGER;
 
 ALTER TABLE usage_months ADD COLUMN src_import INTEGER;
 ALTER TABLE usage_months ADD COLUMN src_line   INTEGER;

@@ -49,6 +49,13 @@ run_cr import -v --db "$DB" "$S/accounts.csv"
 check_contains "log line: recipients changed back" "$OUT" "1 recipients changed"
 run_cr import -v --db "$DB" "$S/accounts.csv"
 check_contains "log line: no recipients changed" "$OUT" "0 recipients changed"
+# the store's import log keeps the same counts (the last three imports)
+check_eq "import_log: recipients changed per import" \
+    "$(sqlite3 "$DB" "SELECT group_concat(coalesce(recipients_changed, 'null'), ' ') FROM
+                        (SELECT recipients_changed FROM import_log ORDER BY id DESC LIMIT 3)")" "0 1 1"
+run_cr import --db "$DB" "$S/catalog.csv"
+check_eq "import_log: a kind without recipients logs none" \
+    "$(sqlite3 "$DB" "SELECT coalesce(recipients_changed, 'null') FROM import_log ORDER BY id DESC LIMIT 1")" "null"
 
 # ---------- 2. characters ----------
 head -1 "$S/accounts.csv" >"$WORK/head.csv"
