@@ -551,27 +551,38 @@ int cr_numfmt_datetime(cr_locale loc, const char *iso, char *buf, size_t size)
     return sink_done(&s);
 }
 
+/* A range label "A..B" (two dates) as loc writes its two dates: 1, or 0 when
+ * label is no range, -1 when it is one with a date that is not real. */
+static int range_dates(cr_locale loc, const char *label, char from[64], char to[64])
+{
+    const char *dots = strstr(label, "..");
+    if (!dots || dots - label != 10)
+        return 0;
+    char a[11];
+    memcpy(a, label, 10);
+    a[10] = '\0';
+    if (cr_numfmt_date(loc, a, from, 64) < 0 || cr_numfmt_date(loc, dots + 2, to, 64) < 0)
+        return -1;
+    return 1;
+}
+
 int cr_numfmt_period(cr_locale loc, const char *label, char *buf, size_t size)
 {
-    char num[32];
+    char num[32], from[64], to[64];
     int y, q;
     char tail;
     sink s;
 
     if (!label)
         return fail(buf, size);
-    const char *dots = strstr(label, "..");
-    if (dots && dots - label == 10) {
-        char a[11], b[64], from[64];
-        memcpy(a, label, 10);
-        a[10] = '\0';
-        if (cr_numfmt_date(loc, a, from, sizeof from) < 0 ||
-            cr_numfmt_date(loc, dots + 2, b, sizeof b) < 0)
-            return fail(buf, size);
+    int range = range_dates(loc, label, from, to);
+    if (range < 0)
+        return fail(buf, size);
+    if (range) {
         sink_init(&s, buf, size);
         put(&s, from);
         put(&s, " \xE2\x80\x93 "); /* en dash */
-        put(&s, b);
+        put(&s, to);
         return sink_done(&s);
     }
     if (sscanf(label, "%4d-Q%1d%c", &y, &q, &tail) == 2 && strlen(label) == 7 && q >= 1 && q <= 4) {
@@ -606,16 +617,10 @@ int cr_numfmt_period_in(cr_locale loc, const char *label, char *buf, size_t size
         return fail(buf, size);
     if (loc == CR_LOCALE_JA)
         return snprintf(buf, size, "%s", words) < (int)size ? (int)strlen(buf) : fail(buf, size);
-    const char *dots = strstr(label, "..");
+    char from[64], to[64];
     sink s;
     sink_init(&s, buf, size);
-    if (dots && dots - label == 10) {
-        char a[11], from[64], to[64];
-        memcpy(a, label, 10);
-        a[10] = '\0';
-        if (cr_numfmt_date(loc, a, from, sizeof from) < 0 ||
-            cr_numfmt_date(loc, dots + 2, to, sizeof to) < 0)
-            return fail(buf, size);
+    if (range_dates(loc, label, from, to) > 0) {
         static const char *const open[CR_LOCALE_COUNT] = {"from ", "du ", "fra ", ""};
         static const char *const mid[CR_LOCALE_COUNT] = {" to ", " au ", " til ", ""};
         put(&s, open[loc]);
