@@ -32,8 +32,12 @@ What next
             client. To send, name a server in samples/batch.xml (<smtp url=...>) or
             run: $CR run --db $DB --date $DATE --smtp smtp://HOST:587 samples/batch.xml
   Numbers   every figure: $CR metrics --db $DB --account NO-NORDLYS --period 2026-Q3
+  Why       the rule, arithmetic and source rows of one figure:
+              $CR explain --db $DB --account NO-NORDLYS --period 2026-Q3 rma.rate
+            (--list names every figure; the QBR workbook has evidence sheets)
   Your data import your own exports (a profile maps their columns; see README
-            "Import" and samples/profiles/), then render or run:
+            "Your own exports" and samples/profiles/; $CR profile init --kind
+            devices FILE writes a starting profile), then render or run:
               $CR import --db my.db accounts.csv devices.csv tickets.csv usage.csv
               $CR render --db my.db --template templates/qbr.xml --all --period 2026-Q3 --out out
   Schedule  samples/deploy/ (systemd timer, cron, Slurm, Kubernetes); man man/csmreport.1
