@@ -89,6 +89,7 @@ static bool block_empty(const cr_block *b)
 #define EMPTY_PAD 10.0
 #define BULLET_INDENT 16.0
 #define LINE_GAP 6.0
+#define TIGHT_GAP 1.5 /* between bullet items, only to keep a list on its page */
 
 static cr_font text_font(const cr_block *b)
 {
@@ -101,7 +102,9 @@ static cr_font text_font(const cr_block *b)
 /* How many lines of a text or bullet block, from line start, fit whole in a
  * box w wide and h high. The page plan and the drawing both ask this, so a
  * list that goes on after a page starts there with the line not drawn. */
-static size_t lines_fit(deck *d, const cr_block *b, size_t start, double w, double h)
+/* Lines from start that fit whole in w x h with gap between them. */
+static size_t lines_fit_gap(deck *d, const cr_block *b, size_t start, double w, double h,
+                            double gap)
 {
     cr_font f = text_font(b);
     double indent = b->type == CR_BLOCK_BULLETS ? BULLET_INDENT : 0, y = 0;
@@ -110,9 +113,25 @@ static size_t lines_fit(deck *d, const cr_block *b, size_t start, double w, doub
         double lh = cr_text_box(&d->text, f, b->lines[i], 0, 0, w - indent, 0, CR_ALIGN_LEFT, false);
         if (y + lh > h + 0.5)
             break;
-        y += lh + LINE_GAP;
+        y += lh + gap;
     }
     return i - start;
+}
+
+/* The gap between the items of a bullet list from start in w x h: the usual
+ * one, or a tighter one when only that keeps the rest of the list on this
+ * page (a continuation page holding one or two items is mostly white). */
+static double item_gap(deck *d, const cr_block *b, size_t start, double w, double h)
+{
+    size_t rest = b->line_count - start;
+    if (b->type != CR_BLOCK_BULLETS || lines_fit_gap(d, b, start, w, h, LINE_GAP) == rest)
+        return LINE_GAP;
+    return lines_fit_gap(d, b, start, w, h, TIGHT_GAP) == rest ? TIGHT_GAP : LINE_GAP;
+}
+
+static size_t lines_fit(deck *d, const cr_block *b, size_t start, double w, double h)
+{
+    return lines_fit_gap(d, b, start, w, h, item_gap(d, b, start, w, h));
 }
 
 /* The height a block wants at width w; *flex when it takes what is left. */
@@ -295,9 +314,10 @@ static void draw_text_block(deck *d, const cr_block *b, cr_rect a, size_t start,
                                                  : CR_COLOR_INK;
     bool bullets = b->type == CR_BLOCK_BULLETS;
     double indent = bullets ? BULLET_INDENT : 0, y = a.y;
+    double gap = bullets ? item_gap(d, b, start, a.w, a.h) : LINE_GAP;
     size_t end = b->line_count;
     if (bullets) {
-        size_t k = lines_fit(d, b, start, a.w, a.h);
+        size_t k = lines_fit_gap(d, b, start, a.w, a.h, gap);
         end = start + (k || !own_page ? k : 1);
     }
     for (size_t i = start; i < end && i < b->line_count; i++) {
@@ -312,7 +332,7 @@ static void draw_text_block(deck *d, const cr_block *b, cr_rect a, size_t start,
         }
         cr_text_rgb(d->cr, color);
         y += cr_text_box(t, f, b->lines[i], a.x + indent, y, a.w - indent, room, CR_ALIGN_LEFT,
-                         true) + LINE_GAP;
+                         true) + gap;
     }
 }
 

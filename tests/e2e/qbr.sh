@@ -86,3 +86,18 @@ case "$MT" in
 *) pass "qbr fr month: no 'au sept.'" ;;
 esac
 check_contains "qbr fr quarter: au T3 2026" "$(tr '\n' ' ' <"$WORK/FR-ECLAIR-fr.txt" 2>/dev/null || true)" "au T3 2026"
+
+# The executive summary stays on one page in each sample account's own
+# language (a continuation page holding one or two highlights is mostly white).
+for spec in NO-NORDLYS:nb:"Sammendrag (forts.)" FR-ECLAIR:fr:"Synthèse (suite)" FR-TILLEULS:fr:"Synthèse (suite)" \
+    JP-SAKURA:ja:"エグゼクティブサマリー （続き）" GB-GLEN:en:"Executive summary (continued)" \
+    US-HARBOR:en:"Executive summary (continued)"; do
+    acct=${spec%%:*} rest=${spec#*:} loc=${rest%%:*} cont=${rest#*:}
+    run_cr render --db "$DB" --template "$TOP/templates/qbr.xml" --account "$acct" \
+        --period 2026-Q3 --locale "$loc" --pdf --out "$WORK/out-one-$acct"
+    txt=$(pdftotext "$WORK/out-one-$acct/$acct/${acct}_qbr_2026-Q3.pdf" - 2>&1)
+    case $txt in
+    *"$cont"*) fail "qbr summary on one page $acct $loc" "'$cont' in the deck" ;;
+    *) pass "qbr summary on one page $acct $loc" ;;
+    esac
+done
