@@ -17,6 +17,7 @@
 
 #include "csmreport/db.h"
 #include "csmreport/numfmt.h"
+#include "csmreport/sql.h"
 #include "explain_internal.h"
 #include "metrics_internal.h"
 
@@ -207,24 +208,6 @@ static sqlite3_stmt *prepare(explainer *x, const char *name)
     return st;
 }
 
-static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
-{
-    int i = sqlite3_bind_parameter_index(st, name);
-    if (!i)
-        return;
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_int(sqlite3_stmt *st, const char *name, int64_t v)
-{
-    int i = sqlite3_bind_parameter_index(st, name);
-    if (i)
-        sqlite3_bind_int64(st, i, v);
-}
-
 /* ---- formatting for the text lines -------------------------------------- */
 
 static const char *fmt_int(explainer *x, int64_t v, char *buf, size_t size)
@@ -332,19 +315,19 @@ static void trueup_devices(explainer *x, const char *category, int year, int mon
     if (!st)
         return;
     size_t first = cr_json_size(x->inputs);
-    bind_text(st, ":account", x->ctx.account->account_id);
-    bind_text(st, ":snapshot", snap);
-    bind_text(st, ":category", category);
-    bind_text(st, ":eos_day", eos_day);
+    cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+    cr_sql_bind_text(st, ":snapshot", snap);
+    cr_sql_bind_text(st, ":category", category);
+    cr_sql_bind_text(st, ":eos_day", eos_day);
     add_inputs(x, st, "device");
     sqlite3_finalize(st);
     size_t last = cr_json_size(x->inputs);
     /* The previous check's devices: which are new, which went away. */
     if (prev[0] && (st = prepare(x, "explain.devices")) != NULL) {
-        bind_text(st, ":account", x->ctx.account->account_id);
-        bind_text(st, ":snapshot", prev);
-        bind_text(st, ":category", category);
-        bind_text(st, ":eos_day", eos_day);
+        cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+        cr_sql_bind_text(st, ":snapshot", prev);
+        cr_sql_bind_text(st, ":category", category);
+        cr_sql_bind_text(st, ":eos_day", eos_day);
         add_inputs(x, st, "device");
         sqlite3_finalize(st);
     }
@@ -395,8 +378,8 @@ static void contract_input(explainer *x, const char *category, double *pct, doub
     sqlite3_stmt *st = prepare(x, "explain.contract");
     if (!st)
         return;
-    bind_text(st, ":account", x->ctx.account->account_id);
-    bind_text(st, ":category", category);
+    cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+    cr_sql_bind_text(st, ":category", category);
     size_t before = cr_json_size(x->inputs);
     add_inputs(x, st, "contract");
     sqlite3_finalize(st);
@@ -522,10 +505,10 @@ static long rma_inputs(explainer *x, const char *rma, int64_t start, int64_t end
     sqlite3_stmt *st = prepare(x, "explain.rma_tickets");
     if (!st)
         return -1;
-    bind_text(st, ":account", x->ctx.account->account_id);
-    bind_text(st, ":rma", rma);
-    bind_int(st, ":start", start);
-    bind_int(st, ":end", end);
+    cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+    cr_sql_bind_text(st, ":rma", rma);
+    cr_sql_bind_int64(st, ":start", start);
+    cr_sql_bind_int64(st, ":end", end);
     long n = add_inputs(x, st, "ticket");
     sqlite3_finalize(st);
     return n;
@@ -667,10 +650,10 @@ static void explain_downtime_item(explainer *x, const cr_json *item, const char 
             cr_date_format(cr_civil_from_days(dday), to);
             sqlite3_stmt *st = prepare(x, "explain.holidays");
             if (st) {
-                bind_text(st, ":country", x->ctx.account->country);
-                bind_text(st, ":region", x->ctx.account->region);
-                bind_text(st, ":from", from);
-                bind_text(st, ":to", to);
+                cr_sql_bind_text(st, ":country", x->ctx.account->country);
+                cr_sql_bind_text(st, ":region", x->ctx.account->region);
+                cr_sql_bind_text(st, ":from", from);
+                cr_sql_bind_text(st, ":to", to);
                 add_inputs(x, st, "holiday");
                 sqlite3_finalize(st);
             }
@@ -749,11 +732,11 @@ static void explain_adoption(explainer *x, const cr_json *row, const char *scope
     if (!st)
         return;
     size_t first = cr_json_size(x->inputs);
-    bind_text(st, ":account", x->ctx.account->account_id);
-    bind_text(st, ":snapshot", snap);
-    bind_text(st, ":category", strcmp(scope, "by_category") == 0 ? key : NULL);
-    bind_text(st, ":site", strcmp(scope, "by_site") == 0 ? key : NULL);
-    bind_text(st, ":eos_day", NULL);
+    cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+    cr_sql_bind_text(st, ":snapshot", snap);
+    cr_sql_bind_text(st, ":category", strcmp(scope, "by_category") == 0 ? key : NULL);
+    cr_sql_bind_text(st, ":site", strcmp(scope, "by_site") == 0 ? key : NULL);
+    cr_sql_bind_text(st, ":eos_day", NULL);
     add_inputs(x, st, "device");
     sqlite3_finalize(st);
     /* Usage per device in the months of the scope (the monthly roll-up with
@@ -763,9 +746,9 @@ static void explain_adoption(explainer *x, const cr_json *row, const char *scope
     st = prepare(x, "explain.usage_months");
     if (!st)
         return;
-    bind_text(st, ":account", x->ctx.account->account_id);
-    bind_int(st, ":first_day", month_first);
-    bind_int(st, ":last_day", last_day);
+    cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+    cr_sql_bind_int64(st, ":first_day", month_first);
+    cr_sql_bind_int64(st, ":last_day", last_day);
     cr_json *usage = cr_json_array(), *saved = x->inputs;
     x->inputs = usage;
     add_inputs(x, st, "usage");
@@ -775,9 +758,9 @@ static void explain_adoption(explainer *x, const cr_json *row, const char *scope
         char from[16], to[16];
         cr_date_format(cr_civil_from_days(first_day), from);
         cr_date_format(cr_civil_from_days(last_day), to);
-        bind_text(st, ":account", x->ctx.account->account_id);
-        bind_text(st, ":from", from);
-        bind_text(st, ":to", to);
+        cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+        cr_sql_bind_text(st, ":from", from);
+        cr_sql_bind_text(st, ":to", to);
         add_inputs(x, st, "calls");
         sqlite3_finalize(st);
     }
@@ -837,11 +820,11 @@ static void tickets_input(explainer *x, const char *which, const char *priority,
     sqlite3_stmt *st = prepare(x, "explain.tickets");
     if (!st)
         return;
-    bind_text(st, ":account", x->ctx.account->account_id);
-    bind_text(st, ":which", which);
-    bind_text(st, ":priority", priority);
-    bind_int(st, ":start", start);
-    bind_int(st, ":end", end);
+    cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+    cr_sql_bind_text(st, ":which", which);
+    cr_sql_bind_text(st, ":priority", priority);
+    cr_sql_bind_int64(st, ":start", start);
+    cr_sql_bind_int64(st, ":end", end);
     add_inputs(x, st, "ticket");
     sqlite3_finalize(st);
 }
@@ -906,11 +889,11 @@ static void asof_devices(explainer *x, const char *section)
     sqlite3_stmt *st = prepare(x, "explain.devices");
     if (!st)
         return;
-    bind_text(st, ":account", x->ctx.account->account_id);
-    bind_text(st, ":snapshot", snap);
-    bind_text(st, ":category", NULL);
-    bind_text(st, ":site", NULL);
-    bind_text(st, ":eos_day", cr_json_get_string(cr_json_get(x->doc, "as_of")));
+    cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
+    cr_sql_bind_text(st, ":snapshot", snap);
+    cr_sql_bind_text(st, ":category", NULL);
+    cr_sql_bind_text(st, ":site", NULL);
+    cr_sql_bind_text(st, ":eos_day", cr_json_get_string(cr_json_get(x->doc, "as_of")));
     add_inputs(x, st, "device");
     sqlite3_finalize(st);
 }
@@ -921,7 +904,7 @@ static void explain_account(explainer *x)
     sqlite3_stmt *st = prepare(x, "explain.account");
     if (!st)
         return;
-    bind_text(st, ":account", x->ctx.account->account_id);
+    cr_sql_bind_text(st, ":account", x->ctx.account->account_id);
     add_inputs(x, st, "account");
     sqlite3_finalize(st);
 }
